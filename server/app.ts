@@ -1,0 +1,83 @@
+import { serveStatic } from '@hono/node-server/serve-static';
+import { Hono } from 'hono';
+import { cors } from 'hono/cors';
+import { secureHeaders } from 'hono/secure-headers';
+import { requireOrganization, requireSession } from './auth/middleware.js';
+import { SessionStore } from './auth/sessions.js';
+import type { ServerConfig } from './config.js';
+import type { Db } from './db/database.js';
+import type { AppEnv } from './env.js';
+import { onError, onNotFound } from './errors.js';
+import { ExportService, type DeckRenderer } from './exports/service.js';
+import { ExportWatcher } from './exports/watcher.js';
+import { authRoutes } from './routes/auth.js';
+import { exportRoutes, StreamCounter } from './routes/exports.js';
+import { lessonRoutes } from './routes/lessons.js';
+import { pickerRoutes } from './routes/pickers.js';
+
+export interface AppOptions {
+  db: Db;
+  config: ServerConfig;
+  /** Replaces the PPTX renderer (tests use it to make a generation fail). */
+  renderDeck?: DeckRenderer;
+  /** Serve the demo page and the built bundle (`npm start`); off in API-only tests. */
+  serveDemo?: boolean;
+}
+
+/** Builds the reference server: the Hono app plus the services it runs. */
+export function createApp({ db, config, renderDeck, serveDemo = false }: AppOptions) {
+  const sessions = new SessionStore(db, config.sessionTtlMs);
+  const watcher = new ExportWatcher(db, config.ssePollMs);
+  const exports = new ExportService(db, watcher, config.exportConcurrency, renderDeck);
+  const streams = new StreamCounter();
+  const allowed = new Set(config.corsOrigins);
+  const corsForAllowed = cors({
+    origin: (origin) => origin,
+    credentials: true,
+    allowMethods: ['GET', 'POST', 'OPTIONS'],
+    allowHeaders: ['Content-Type', 'If-None-Match'],
+    exposeHeaders: ['ETag'],
+    maxAge: 600,
+  });
+
+  const api = new Hono<AppEnv>()
+    .route('/auth', authRoutes(db, sessions))
+    .use('*', requireSession(sessions), requireOrganization)
+    .route('/workflow-pickers', pickerRoutes(db))
+    .route('/enablement', lessonRoutes(db))
+    .route('/exports/pptx', exportRoutes(exports, watcher, streams, config));
+
+  const app = new Hono<AppEnv>()
+    .use(
+      '*',
+      secureHeaders({
+        // The bundle and the deck files may be loaded by host pages on other origins.
+        crossOriginResourcePolicy: 'cross-origin',
+        crossOriginOpenerPolicy: 'same-origin',
+      }),
+    )
+    // CORS only for listed origins: others get no Access-Control-* header at all,
+    // and credentials never go with `*` (each allowed origin is echoed exactly).
+    .use('/api/*', (c, next) => (allowed.has(c.req.header('origin') ?? '') ? corsForAllowed(c, next) : next()))
+    .get('/healthz', (c) =>
+      c.json({
+        ok: true,
+        openStreams: streams.open,
+        watchedExports: watcher.watchedKeys,
+        pollChecks: watcher.stats.checks,
+        pollQueries: watcher.stats.queries,
+      }),
+    )
+    .route('/api', api)
+    .all('/api/*', onNotFound);
+
+  if (serveDemo) {
+    app.use('/dist/*', serveStatic({ root: './' }));
+    app.use('/*', serveStatic({ root: './demo' }));
+  }
+  app.notFound(onNotFound).onError(onError);
+
+  return { app, exports, watcher, streams, sessions };
+}
+
+export type ReferenceServer = ReturnType<typeof createApp>;

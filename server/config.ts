@@ -1,0 +1,92 @@
+import { parseArgs } from 'node:util';
+
+/** Every setting of the reference server. See the README's "Settings" table. */
+export interface ServerConfig {
+  port: number;
+  host: string;
+  /** SQLite file path, or `:memory:`. */
+  db: string;
+  /** Path of a JSON fixture used to fill a new database instead of the demo data. */
+  fixture: string | undefined;
+  /** Origins allowed to call the API with credentials (CORS). */
+  corsOrigins: string[];
+  ssePollMs: number;
+  sseHeartbeatMs: number;
+  sseTimeoutMs: number;
+  /** How many PPTX exports may be generated at the same time. */
+  exportConcurrency: number;
+  /** How long a session lasts after sign-in. */
+  sessionTtlMs: number;
+}
+
+export const DEFAULT_CONFIG: ServerConfig = {
+  port: 8787,
+  host: '127.0.0.1',
+  db: 'data/partneros.sqlite',
+  fixture: undefined,
+  corsOrigins: [],
+  ssePollMs: 1500,
+  sseHeartbeatMs: 15_000,
+  sseTimeoutMs: 300_000,
+  exportConcurrency: 2,
+  sessionTtlMs: 7 * 24 * 60 * 60 * 1000,
+};
+
+/** Thrown for a setting that cannot be used; main() prints the message and exits 1. */
+export class ConfigError extends Error {}
+
+function integer(name: string, raw: string, min: number): number {
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min) {
+    throw new ConfigError(`${name} must be a whole number ≥ ${min}, got "${raw}"`);
+  }
+  return value;
+}
+
+/**
+ * Reads settings from the environment, then from CLI flags (which win).
+ * Flags: --port, --host, --db, --fixture, --cors-origins.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] = process.argv.slice(2)): ServerConfig {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      port: { type: 'string' },
+      host: { type: 'string' },
+      db: { type: 'string' },
+      fixture: { type: 'string' },
+      'cors-origins': { type: 'string' },
+    },
+    strict: true,
+  });
+  const pick = (flag: string | undefined, envName: string) => flag ?? (env[envName] || undefined);
+  const config: ServerConfig = { ...DEFAULT_CONFIG };
+
+  const port = pick(values.port, 'PORT');
+  if (port !== undefined) config.port = integer('PORT', port, 0);
+  const host = pick(values.host, 'HOST');
+  if (host !== undefined) config.host = host;
+  const db = pick(values.db, 'POS_DB');
+  if (db !== undefined) config.db = db;
+  config.fixture = pick(values.fixture, 'POS_FIXTURE');
+  const origins = pick(values['cors-origins'], 'POS_CORS_ORIGINS');
+  if (origins !== undefined) {
+    config.corsOrigins = origins.split(',').map((o) => o.trim()).filter(Boolean);
+    for (const origin of config.corsOrigins) {
+      if (!/^https?:\/\/[^/\s]+$/.test(origin)) {
+        throw new ConfigError(`POS_CORS_ORIGINS entries must be origins like https://builder.example.com, got "${origin}"`);
+      }
+    }
+  }
+  const numbers: [keyof ServerConfig, string, number][] = [
+    ['ssePollMs', 'POS_SSE_POLL_MS', 1],
+    ['sseHeartbeatMs', 'POS_SSE_HEARTBEAT_MS', 1],
+    ['sseTimeoutMs', 'POS_SSE_TIMEOUT_MS', 1],
+    ['exportConcurrency', 'POS_EXPORT_CONCURRENCY', 1],
+  ];
+  for (const [key, name, min] of numbers) {
+    const raw = env[name];
+    if (raw) (config as unknown as Record<string, number>)[key] = integer(name, raw, min);
+  }
+  return config;
+}

@@ -1,0 +1,95 @@
+/**
+ * Schema migrations, applied in order. `PRAGMA user_version` records how many
+ * have run, so a later release appends a migration and existing files catch up.
+ * Never edit a migration that has shipped: add a new one.
+ */
+export const MIGRATIONS: readonly string[] = [
+  /* 1: the initial schema */ `
+  CREATE TABLE organizations (
+    id   TEXT PRIMARY KEY,
+    name TEXT NOT NULL
+  ) STRICT;
+
+  CREATE TABLE users (
+    id                     TEXT PRIMARY KEY,
+    email                  TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    name                   TEXT NOT NULL,
+    password_hash          TEXT NOT NULL,
+    active_organization_id TEXT REFERENCES organizations(id)
+  ) STRICT;
+
+  CREATE TABLE memberships (
+    user_id         TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    organization_id TEXT NOT NULL REFERENCES organizations(id) ON DELETE CASCADE,
+    PRIMARY KEY (user_id, organization_id)
+  ) STRICT, WITHOUT ROWID;
+
+  -- Only a SHA-256 of the token is stored: a leaked database file holds no usable session.
+  CREATE TABLE sessions (
+    token_hash             TEXT PRIMARY KEY,
+    user_id                TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    active_organization_id TEXT REFERENCES organizations(id),
+    created_at             TEXT NOT NULL,
+    expires_at             TEXT NOT NULL
+  ) STRICT, WITHOUT ROWID;
+
+  CREATE TABLE specializations (
+    id              TEXT PRIMARY KEY,
+    organization_id TEXT NOT NULL REFERENCES organizations(id),
+    title           TEXT NOT NULL,
+    description     TEXT NOT NULL,
+    is_published    INTEGER NOT NULL CHECK (is_published IN (0, 1)),
+    created_at      TEXT NOT NULL,
+    updated_at      TEXT NOT NULL
+  ) STRICT;
+  CREATE INDEX specializations_by_org ON specializations (organization_id, is_published, title COLLATE NOCASE, id);
+
+  CREATE TABLE trainings (
+    id                TEXT PRIMARY KEY,
+    organization_id   TEXT NOT NULL REFERENCES organizations(id),
+    title             TEXT NOT NULL,
+    description       TEXT NOT NULL,
+    tags              TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(tags)),
+    specialization_id TEXT REFERENCES specializations(id),
+    duration_minutes  INTEGER,
+    is_published      INTEGER NOT NULL CHECK (is_published IN (0, 1)),
+    created_at        TEXT NOT NULL,
+    updated_at        TEXT NOT NULL
+  ) STRICT;
+  CREATE INDEX trainings_by_org ON trainings (organization_id, is_published, title COLLATE NOCASE, id);
+
+  CREATE TABLE lessons (
+    id              TEXT PRIMARY KEY,
+    organization_id TEXT NOT NULL REFERENCES organizations(id),
+    title           TEXT NOT NULL,
+    sections        TEXT NOT NULL CHECK (json_valid(sections)),
+    updated_at      TEXT NOT NULL
+  ) STRICT;
+  CREATE INDEX lessons_by_org ON lessons (organization_id, title COLLATE NOCASE);
+
+  CREATE TABLE export_jobs (
+    id              TEXT PRIMARY KEY,
+    organization_id TEXT NOT NULL REFERENCES organizations(id),
+    lesson_id       TEXT NOT NULL REFERENCES lessons(id),
+    cache_key       TEXT,
+    status          TEXT NOT NULL CHECK (status IN ('pending', 'completed', 'failed')),
+    cost_cents      INTEGER,
+    model           TEXT,
+    error           TEXT,
+    created_at      TEXT NOT NULL,
+    completed_at    TEXT
+  ) STRICT;
+  CREATE INDEX export_jobs_by_lesson ON export_jobs (lesson_id, created_at);
+  CREATE INDEX export_jobs_by_cache_key ON export_jobs (lesson_id, cache_key, created_at);
+
+  -- The deck lives in the same database as its job, written in the same
+  -- transaction that marks the job completed: a completed job always has its file.
+  CREATE TABLE export_files (
+    job_id    TEXT PRIMARY KEY REFERENCES export_jobs(id) ON DELETE CASCADE,
+    file_name TEXT NOT NULL,
+    bytes     BLOB NOT NULL
+  ) STRICT, WITHOUT ROWID;
+  `,
+];
+
+export const SCHEMA_VERSION = MIGRATIONS.length;

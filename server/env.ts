@@ -1,0 +1,10 @@
+import type { Session } from './auth/sessions.js';
+
+/** Hono's typed context variables, set by the auth middleware. */
+export interface AppEnv {
+  Variables: {
+    session: Session;
+    /** The active organisation of the session: every query is scoped to it. */
+    organizationId: string;
+  };
+}

@@ -1,0 +1,140 @@
+import { randomUUID } from 'node:crypto';
+import pLimit from 'p-limit';
+import type { Db } from '../db/database.js';
+import { deckFileName, renderLessonDeck, type LessonContent, type RenderedDeck } from './deck.js';
+import { exportFileUrl, type ExportWatcher } from './watcher.js';
+
+export type ExportStatus = 'pending' | 'completed' | 'failed';
+
+/** An export job as the API returns it. */
+export interface ExportJob {
+  id: string;
+  lessonId: string;
+  cacheKey: string | null;
+  status: ExportStatus;
+  createdAt: string;
+  completedAt?: string;
+  url?: string;
+  costCents?: number;
+  model?: string;
+  error?: string;
+}
+
+interface JobRow {
+  id: string;
+  lesson_id: string;
+  cache_key: string | null;
+  status: ExportStatus;
+  created_at: string;
+  completed_at: string | null;
+  cost_cents: number | null;
+  model: string | null;
+  error: string | null;
+}
+
+export type DeckRenderer = (lesson: LessonContent) => Promise<RenderedDeck>;
+
+export function toExportJob(row: JobRow): ExportJob {
+  const job: ExportJob = { id: row.id, lessonId: row.lesson_id, cacheKey: row.cache_key, status: row.status, createdAt: row.created_at };
+  if (row.completed_at) job.completedAt = row.completed_at;
+  if (row.status === 'completed') {
+    job.url = exportFileUrl(row.id);
+    job.costCents = row.cost_cents ?? 0;
+    job.model = row.model ?? 'unknown';
+  }
+  if (row.status === 'failed') job.error = row.error ?? 'The export failed.';
+  return job;
+}
+
+/**
+ * Dispatches PPTX exports and generates them in this process, at most
+ * `concurrency` at a time. The deck and the "completed" mark are written in one
+ * transaction, so a completed job always has its file.
+ */
+export class ExportService {
+  private readonly limit;
+  private readonly running = new Set<Promise<void>>();
+  private readonly sql;
+
+  constructor(
+    private readonly db: Db,
+    private readonly watcher: ExportWatcher,
+    concurrency: number,
+    private readonly render: DeckRenderer = renderLessonDeck,
+  ) {
+    this.limit = pLimit(concurrency);
+    const JOB_COLUMNS = 'j.id, j.lesson_id, j.cache_key, j.status, j.created_at, j.completed_at, j.cost_cents, j.model, j.error';
+    this.sql = {
+      lesson: db.prepare<[string, string], { id: string; title: string; sections: string; updated_at: string }>(
+        'SELECT id, title, sections, updated_at FROM lessons WHERE id = ? AND organization_id = ?',
+      ),
+      freshCompleted: db.prepare<[string, string | null], JobRow>(
+        `SELECT ${JOB_COLUMNS} FROM export_jobs j JOIN lessons l ON l.id = j.lesson_id
+         WHERE j.lesson_id = ? AND j.cache_key IS ? AND j.status = 'completed' AND j.created_at >= l.updated_at
+         ORDER BY j.created_at DESC, j.rowid DESC LIMIT 1`,
+      ),
+      insert: db.prepare(
+        `INSERT INTO export_jobs (id, organization_id, lesson_id, cache_key, status, created_at) VALUES (?, ?, ?, ?, 'pending', ?)`,
+      ),
+      job: db.prepare<[string], JobRow>(`SELECT ${JOB_COLUMNS} FROM export_jobs j WHERE j.id = ?`),
+      complete: db.prepare(
+        `UPDATE export_jobs SET status = 'completed', cost_cents = ?, model = ?, completed_at = ? WHERE id = ? AND status = 'pending'`,
+      ),
+      fail: db.prepare(`UPDATE export_jobs SET status = 'failed', error = ?, completed_at = ? WHERE id = ? AND status = 'pending'`),
+      insertFile: db.prepare('INSERT INTO export_files (job_id, file_name, bytes) VALUES (?, ?, ?)'),
+      file: db.prepare<[string, string], { file_name: string; bytes: Buffer }>(
+        `SELECT f.file_name, f.bytes FROM export_files f JOIN export_jobs j ON j.id = f.job_id
+         WHERE f.job_id = ? AND j.organization_id = ? AND j.status = 'completed'`,
+      ),
+    };
+  }
+
+  /** The lesson if it belongs to the organisation. */
+  lesson(organizationId: string, lessonId: string) {
+    return this.sql.lesson.get(lessonId, organizationId);
+  }
+
+  /**
+   * A fresh completed job with the same lesson and cache key is returned as is
+   * (`cached: true`); otherwise a new pending job is created and generated.
+   * Returns undefined when the lesson is not the organisation's.
+   */
+  dispatch(organizationId: string, lessonId: string, cacheKey: string | null): { job: ExportJob; cached: boolean } | undefined {
+    const lesson = this.lesson(organizationId, lessonId);
+    if (!lesson) return undefined;
+    const hit = this.sql.freshCompleted.get(lessonId, cacheKey);
+    if (hit) return { job: toExportJob(hit), cached: true };
+
+    const id = randomUUID();
+    this.sql.insert.run(id, organizationId, lessonId, cacheKey, new Date().toISOString());
+    const content: LessonContent = { title: lesson.title, sections: JSON.parse(lesson.sections) };
+    const work = this.limit(() => this.generate(id, content)).finally(() => this.running.delete(work));
+    this.running.add(work);
+    return { job: toExportJob(this.sql.job.get(id)!), cached: false };
+  }
+
+  /** The deck of a completed job of the organisation, or undefined. */
+  file(organizationId: string, jobId: string): { fileName: string; bytes: Buffer } | undefined {
+    const row = this.sql.file.get(jobId, organizationId);
+    return row && { fileName: row.file_name, bytes: row.bytes };
+  }
+
+  /** Resolves when every export dispatched so far has finished (tests, shutdown). */
+  async idle(): Promise<void> {
+    while (this.running.size) await Promise.allSettled([...this.running]);
+  }
+
+  private async generate(id: string, lesson: LessonContent): Promise<void> {
+    try {
+      const deck = await this.render(lesson);
+      this.db.transaction(() => {
+        this.sql.insertFile.run(id, deckFileName(lesson.title), deck.bytes);
+        this.sql.complete.run(deck.costCents, deck.model, new Date().toISOString(), id);
+      })();
+    } catch (error) {
+      const message = error instanceof Error && error.message ? error.message : 'The export failed.';
+      this.sql.fail.run(`The export failed: ${message}`, new Date().toISOString(), id);
+    }
+    this.watcher.checkNow();
+  }
+}

@@ -1,0 +1,36 @@
+import { ConfigError, loadConfig } from './config.js';
+import { DEMO_PASSWORD, DEMO_USERS } from './db/demo-data.js';
+import { FixtureError } from './db/fixture.js';
+import { startServer } from './server.js';
+
+/** `npm run serve`: the reference server with settings from the environment and flags. */
+async function main() {
+  const config = loadConfig();
+  const running = await startServer(config, { serveDemo: true });
+  if (running.seeded && !config.fixture) {
+    console.log(`seeded ${config.db} with demo data; sign in with password "${DEMO_PASSWORD}" as:`);
+    for (const u of DEMO_USERS) console.log(`  ${u.email.padEnd(24)} ${u.orgs.join(' + ')}`);
+  } else if (running.seeded) {
+    console.log(`seeded ${config.db} from ${config.fixture}`);
+  }
+  console.log(`listening on ${running.url}`);
+
+  const shutdown = (signal: string) => {
+    console.log(`${signal}: shutting down`);
+    running.close().then(() => process.exit(0), (error) => {
+      console.error(error);
+      process.exit(1);
+    });
+  };
+  process.once('SIGINT', shutdown);
+  process.once('SIGTERM', shutdown);
+}
+
+main().catch((error) => {
+  if (error instanceof ConfigError || error instanceof FixtureError) {
+    console.error(`cannot start: ${error.message}`);
+  } else {
+    console.error('cannot start:', error);
+  }
+  process.exit(1);
+});

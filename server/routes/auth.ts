@@ -1,0 +1,77 @@
+import { Hono } from 'hono';
+import { deleteCookie, setCookie } from 'hono/cookie';
+import { z } from 'zod';
+import { requireSession, SESSION_COOKIE } from '../auth/middleware.js';
+import { verifyPassword } from '../auth/passwords.js';
+import type { SessionStore } from '../auth/sessions.js';
+import type { Db } from '../db/database.js';
+import type { AppEnv } from '../env.js';
+import { ApiError } from '../errors.js';
+import { uuidSchema, validate } from '../validation.js';
+
+// A real scrypt hash of a random password: signing in with an unknown email
+// costs the same time as with a known one, so timing does not reveal accounts.
+const DUMMY_HASH = 'scrypt$16384$8$1$kMj3sD0Pc7hKnkKKQ5Jzbg$5qrfRS_AvFB5rjbXcaoRLzS9SG6_DTBWR3WJXwnZezs';
+
+const isHttps = (url: string, forwardedProto: string | undefined) =>
+  new URL(url).protocol === 'https:' || forwardedProto?.split(',')[0]?.trim() === 'https';
+
+/** `/api/auth`: sign-in, sign-out, the session, the active organisation. */
+export function authRoutes(db: Db, sessions: SessionStore) {
+  const sql = {
+    user: db.prepare<[string], { id: string; email: string; name: string; password_hash: string; active_organization_id: string | null }>(
+      'SELECT id, email, name, password_hash, active_organization_id FROM users WHERE email = ?',
+    ),
+    organizations: db.prepare<[string], { id: string; name: string }>(
+      `SELECT o.id, o.name FROM organizations o JOIN memberships m ON m.organization_id = o.id
+       WHERE m.user_id = ? ORDER BY o.name COLLATE NOCASE, o.id`,
+    ),
+    isMember: db.prepare<[string, string], { ok: number }>('SELECT 1 AS ok FROM memberships WHERE user_id = ? AND organization_id = ?'),
+    rememberActive: db.prepare('UPDATE users SET active_organization_id = ? WHERE id = ?'),
+  };
+
+  return new Hono<AppEnv>()
+    .post(
+      '/sign-in/email',
+      validate('json', z.object({ email: z.string().max(320), password: z.string().max(200) })),
+      async (c) => {
+        const { email, password } = c.req.valid('json');
+        const user = sql.user.get(email.trim());
+        const valid = await verifyPassword(password, user?.password_hash ?? DUMMY_HASH);
+        if (!user || !valid) throw new ApiError('invalid_credentials', 'The email or password is not correct.');
+
+        const activeOrganizationId =
+          user.active_organization_id && sql.isMember.get(user.id, user.active_organization_id) ? user.active_organization_id : null;
+        const { token, expiresAt } = sessions.create(user.id, activeOrganizationId);
+        setCookie(c, SESSION_COOKIE, token, {
+          httpOnly: true,
+          sameSite: 'Lax',
+          path: '/',
+          secure: isHttps(c.req.url, c.req.header('x-forwarded-proto')),
+          expires: expiresAt,
+        });
+        return c.json({ user: { id: user.id, email: user.email, name: user.name }, activeOrganizationId });
+      },
+    )
+    .use('*', requireSession(sessions))
+    .post('/sign-out', (c) => {
+      sessions.end(c.get('session'));
+      deleteCookie(c, SESSION_COOKIE, { path: '/' });
+      return c.json({ ok: true });
+    })
+    .get('/session', (c) => {
+      const { user, activeOrganizationId } = c.get('session');
+      return c.json({ user, activeOrganizationId, organizations: sql.organizations.all(user.id) });
+    })
+    .post('/organization/set-active', validate('json', z.object({ organizationId: uuidSchema })), (c) => {
+      const { organizationId } = c.req.valid('json');
+      const session = c.get('session');
+      const id = organizationId.toLowerCase();
+      if (!sql.isMember.get(session.user.id, id)) {
+        throw new ApiError('forbidden', 'You are not a member of that organization.');
+      }
+      sessions.setActiveOrganization(session, id);
+      sql.rememberActive.run(id, session.user.id);
+      return c.json({ activeOrganizationId: id });
+    });
+}
