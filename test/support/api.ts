@@ -1,0 +1,53 @@
+/** Browser-side helpers for tests that talk to the reference server. */
+import { executeServerCommand } from '@web/test-runner-commands';
+import { LESSON_BEHAVIOUR, TEST_USERS } from '../fixtures/test-users.js';
+
+export { LESSON_BEHAVIOUR, TEST_USERS };
+
+/** The reference server's API base URL (another origin than the test page). */
+export const API = (window as unknown as { __POS_API__: string }).__POS_API__;
+export const PASSWORD = 'partneros-demo';
+
+/** Signs in (the session cookie is set for the API's host) and returns the body. */
+export async function signIn(email: string = TEST_USERS.acme) {
+  const response = await fetch(`${API}/auth/sign-in/email`, {
+    method: 'POST',
+    credentials: 'include',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password: PASSWORD }),
+  });
+  if (!response.ok) throw new Error(`sign-in as ${email} failed: ${response.status}`);
+  return response.json();
+}
+
+export async function signOut() {
+  await fetch(`${API}/auth/sign-out`, { method: 'POST', credentials: 'include' });
+}
+
+/** GETs an API path with the session cookie and returns the parsed JSON. */
+export async function apiGet<T = unknown>(path: string): Promise<T> {
+  const response = await fetch(`${API}${path}`, { credentials: 'include' });
+  return response.json() as Promise<T>;
+}
+
+export interface Health {
+  ok: boolean;
+  openStreams: number;
+  watchedExports: number;
+  pollChecks: number;
+  pollQueries: number;
+}
+
+/** The reference server's /healthz, read from Node (no cookie, no CORS involved). */
+export const apiHealth = () => executeServerCommand<Health, undefined>('api-health');
+/** Kills the reference server (like a crash) / starts it again on the same port and database. */
+export const stopApi = () => executeServerCommand('api-stop');
+export const startApi = () => executeServerCommand('api-start');
+
+/** The id of a lesson of the signed-in user's organisation, by its title. */
+export async function lessonId(title: string): Promise<string> {
+  const { lessons } = await apiGet<{ lessons: { id: string; title: string }[] }>('/enablement/lessons');
+  const lesson = lessons.find((l) => l.title === title);
+  if (!lesson) throw new Error(`no lesson titled "${title}"`);
+  return lesson.id;
+}

@@ -1,0 +1,99 @@
+// Browser tests: the elements in real Chromium against the real reference
+// server, which runs as a child process on another port (a cross-origin API,
+// as in most embeddings; same site, so the SameSite=Lax session cookie travels).
+import { esbuildPlugin } from '@web/dev-server-esbuild';
+import { chromeLauncher } from '@web/test-runner-chrome';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CHROMIUM_ARGS, chromiumPath } from './scripts/chromium-path.mjs';
+
+const freePort = () =>
+  new Promise((resolve, reject) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+    s.on('error', reject);
+  });
+
+const HOST = '127.0.0.1';
+const pagePort = await freePort();
+const apiPort = await freePort();
+const dataDir = mkdtempSync(join(tmpdir(), 'pos-wtr-'));
+
+/** The reference server child process; tests stop and restart it through commands. */
+const api = {
+  child: undefined,
+  url: `http://${HOST}:${apiPort}`,
+  start() {
+    return new Promise((resolve, reject) => {
+      const child = spawn(process.execPath, ['--import', 'tsx', 'test/support/test-api-server.ts'], {
+        env: {
+          ...process.env,
+          PORT: String(apiPort),
+          HOST,
+          POS_DB: join(dataDir, 'browser-tests.sqlite'),
+          POS_CORS_ORIGINS: `http://${HOST}:${pagePort}`,
+          POS_SSE_POLL_MS: '200',
+          POS_SSE_HEARTBEAT_MS: '300',
+          POS_SSE_TIMEOUT_MS: '3000',
+        },
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
+      this.child = child;
+      let out = '';
+      child.stdout.on('data', (chunk) => {
+        out += chunk;
+        if (out.includes('listening on ')) resolve(true);
+      });
+      child.once('exit', (code) => reject(new Error(`test API server exited (${code}) before listening:\n${out}`)));
+    });
+  },
+  stop() {
+    const child = this.child;
+    this.child = undefined;
+    if (!child || child.exitCode !== null) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      child.once('exit', () => resolve(true));
+      child.kill('SIGKILL');
+    });
+  },
+};
+
+await api.start();
+const cleanup = () => {
+  api.child?.kill('SIGKILL');
+  rmSync(dataDir, { recursive: true, force: true });
+};
+process.once('exit', cleanup);
+
+export default {
+  files: ['test/components/**/*.test.ts'],
+  hostname: HOST,
+  port: pagePort,
+  nodeResolve: true,
+  concurrency: 1,
+  testFramework: { config: { timeout: 15000 } },
+  browsers: [chromeLauncher({ launchOptions: { executablePath: chromiumPath(), args: CHROMIUM_ARGS } })],
+  plugins: [
+    esbuildPlugin({ ts: true, target: 'es2022', tsconfig: 'tsconfig.json' }),
+    {
+      name: 'pos-test-api',
+      // `executeServerCommand('api-stop' | 'api-start' | 'api-health')` from a test.
+      async executeCommand({ command }) {
+        if (command === 'api-stop') return api.stop();
+        if (command === 'api-start') return api.start();
+        if (command === 'api-health') return (await fetch(`${api.url}/healthz`)).json();
+        return undefined;
+      },
+    },
+  ],
+  testRunnerHtml: (testFramework) => `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>pos tests</title></head><body>
+<script>window.__POS_API__ = ${JSON.stringify(`${api.url}/api`)};</script>
+<script type="module" src="${testFramework}"></script>
+</body></html>`,
+};
