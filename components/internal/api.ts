@@ -1,0 +1,50 @@
+/** What went wrong talking to the API, in a form an element can render and report. */
+export class PosApiError extends Error {
+  override name = 'PosApiError';
+  constructor(
+    message: string,
+    /** The machine code: the API's `code`, or `network_error`, `invalid_response`, `http_error`. */
+    readonly code: string,
+    /** The HTTP status, when a response arrived. */
+    readonly status?: number,
+  ) {
+    super(message);
+  }
+}
+
+/** `base` + `path` with exactly one slash between them; `base` may be relative (`/api`). */
+export function apiUrl(base: string, path: string): string {
+  return `${base.replace(/\/+$/, '')}/${path.replace(/^\/+/, '')}`;
+}
+
+const isErrorBody = (body: unknown): body is { error: string; code?: string } =>
+  !!body && typeof body === 'object' && typeof (body as { error?: unknown }).error === 'string';
+
+/**
+ * Fetches JSON with the session cookie (also across origins) and turns every
+ * failure into a PosApiError with a readable sentence: the API's own `error`
+ * for its JSON errors, a plain message for network failures and non-JSON
+ * bodies. Aborts (a newer request superseded this one) are rethrown as is.
+ */
+export async function requestJson(url: string, init: RequestInit = {}): Promise<unknown> {
+  let response: Response;
+  try {
+    response = await fetch(url, { credentials: 'include', ...init, headers: { accept: 'application/json', ...init.headers } });
+  } catch (error) {
+    if ((error as Error).name === 'AbortError') throw error;
+    throw new PosApiError('Cannot reach the server. Check your connection and try again.', 'network_error');
+  }
+  let body: unknown;
+  try {
+    body = await response.json();
+  } catch (error) {
+    if ((error as Error).name === 'AbortError') throw error;
+    body = undefined;
+  }
+  if (!response.ok) {
+    if (isErrorBody(body)) throw new PosApiError(body.error, body.code ?? 'http_error', response.status);
+    throw new PosApiError(`The server answered ${response.status} ${response.statusText}`.trim() + '.', 'http_error', response.status);
+  }
+  if (body === undefined) throw new PosApiError('The server sent a response that is not valid JSON.', 'invalid_response', response.status);
+  return body;
+}
