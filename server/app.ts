@@ -65,7 +65,6 @@ export function createApp({ db, config, renderDeck, serveDemo = false }: AppOpti
         openStreams: streams.open,
         watchedExports: watcher.watchedKeys,
         pollChecks: watcher.stats.checks,
-        pollQueries: watcher.stats.queries,
       }),
     )
     .route('/api', api)

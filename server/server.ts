@@ -5,7 +5,7 @@ import { createApp, type AppOptions, type ReferenceServer } from './app.js';
 import type { ServerConfig } from './config.js';
 import { openDatabase, type Db } from './db/database.js';
 import { demoFixture } from './db/demo-data.js';
-import { loadFixture } from './db/fixture.js';
+import { loadFixture, type FixtureInput } from './db/fixture.js';
 
 export interface RunningServer extends ReferenceServer {
   db: Db;
@@ -16,13 +16,20 @@ export interface RunningServer extends ReferenceServer {
   close(): Promise<void>;
 }
 
+export interface StartOptions extends Omit<AppOptions, 'db' | 'config'> {
+  /** Seed a new database with this fixture instead of `config.fixture` or the demo data. */
+  fixture?: FixtureInput;
+  /** Called with every SQL statement run (query counting in tests and benchmarks). */
+  onStatement?: (sql: string) => void;
+}
+
 /** Opens the database (seeding a new one), builds the app and listens. */
-export async function startServer(config: ServerConfig, options: Omit<AppOptions, 'db' | 'config'> = {}): Promise<RunningServer> {
-  const { db, isNew } = openDatabase(config.db);
+export async function startServer(config: ServerConfig, { fixture, onStatement, ...options }: StartOptions = {}): Promise<RunningServer> {
+  const { db, isNew } = openDatabase(config.db, { onStatement });
   try {
     if (isNew) {
-      const fixture = config.fixture ? JSON.parse(await readFile(config.fixture, 'utf8')) : demoFixture();
-      await loadFixture(db, fixture);
+      const data = fixture ?? (config.fixture ? JSON.parse(await readFile(config.fixture, 'utf8')) : demoFixture());
+      await loadFixture(db, data);
     }
   } catch (error) {
     db.close();

@@ -16,9 +16,10 @@ export interface OpenedDatabase {
  * date. WAL lets the stream's poll read while an export writes; foreign keys
  * are off by default in SQLite and must be switched on per connection.
  */
-export function openDatabase(path: string): OpenedDatabase {
+export function openDatabase(path: string, { onStatement }: { onStatement?: (sql: string) => void } = {}): OpenedDatabase {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-  const db = new Database(path);
+  // `onStatement` sees every statement SQLite runs: tests and benchmarks count queries with it.
+  const db = new Database(path, onStatement ? { verbose: (sql) => onStatement(String(sql)) } : {});
   db.pragma('journal_mode = WAL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');

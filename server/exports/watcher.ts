@@ -34,8 +34,8 @@ export const exportFileUrl = (jobId: string) => `/api/exports/pptx/files/${jobId
  * the next tick; the timer remains for jobs written by another process.
  */
 export class ExportWatcher {
-  /** Checks run (timer ticks and immediate checks) and the queries they made: always equal. */
-  readonly stats = { checks: 0, queries: 0 };
+  /** Checks run (timer ticks and immediate checks); each runs exactly one query. */
+  readonly stats = { checks: 0 };
   private readonly watches = new Map<string, Watch>();
   private timer: NodeJS.Timeout | undefined;
   private scheduled = false;
@@ -110,7 +110,6 @@ export class ExportWatcher {
   private check(): void {
     if (this.watches.size === 0) return;
     this.stats.checks++;
-    this.stats.queries++;
     const keys = [...this.watches.values()].map((w) => [w.lessonId, w.cacheKey]);
     for (const row of this.query.all(JSON.stringify(keys))) {
       const key = JSON.stringify([row.lesson_id, row.cache_key]);

@@ -35,7 +35,6 @@ export interface Health {
   openStreams: number;
   watchedExports: number;
   pollChecks: number;
-  pollQueries: number;
 }
 
 /** The reference server's /healthz, read from Node (no cookie, no CORS involved). */

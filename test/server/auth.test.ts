@@ -1,0 +1,181 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { EMAIL, ID, PASSWORD } from '../fixtures/server-fixture.js';
+import { cookieFrom, createTestApp } from './support.js';
+
+describe('authentication and scoping', () => {
+  let t: Awaited<ReturnType<typeof createTestApp>>;
+  before(async () => {
+    t = await createTestApp({ corsOrigins: ['http://builder.example'] });
+  });
+  after(() => t.close());
+
+  describe('POST /api/auth/sign-in/email', () => {
+    it('answers the user and active organization and sets an HttpOnly, SameSite=Lax session cookie', async () => {
+      const response = await t.post('/api/auth/sign-in/email', { email: EMAIL.a, password: PASSWORD });
+      assert.equal(response.status, 200);
+      assert.deepEqual(await response.json(), { user: { id: ID.userA, email: EMAIL.a, name: 'A' }, activeOrganizationId: ID.orgA });
+      const cookie = response.headers.get('set-cookie')!;
+      assert.match(cookie, /^session_token=[A-Za-z0-9_-]{43};/);
+      assert.match(cookie, /HttpOnly/);
+      assert.match(cookie, /SameSite=Lax/);
+      assert.match(cookie, /Path=\//);
+      assert.doesNotMatch(cookie, /Secure/, 'plain http: no Secure flag');
+    });
+
+    it('marks the cookie Secure on https', async () => {
+      const response = await t.app.request('https://partneros.example/api/auth/sign-in/email', {
+        method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: EMAIL.a, password: PASSWORD }),
+      });
+      assert.match(response.headers.get('set-cookie')!, /Secure/);
+    });
+
+    it('matches the email case-insensitively', async () => {
+      assert.equal((await t.post('/api/auth/sign-in/email', { email: EMAIL.a.toUpperCase(), password: PASSWORD })).status, 200);
+    });
+
+    it('issues a new token on every sign-in', async () => {
+      assert.notEqual(await t.signIn(EMAIL.a), await t.signIn(EMAIL.a));
+    });
+
+    for (const [what, body] of [
+      ['a wrong password', { email: EMAIL.a, password: 'wrong password' }],
+      ['an unknown email', { email: 'nobody@nowhere.example', password: PASSWORD }],
+    ] as const) {
+      it(`answers 401 invalid_credentials for ${what}`, async () => {
+        const response = await t.post('/api/auth/sign-in/email', body);
+        assert.equal(response.status, 401);
+        assert.deepEqual(await response.json(), { error: 'The email or password is not correct.', code: 'invalid_credentials' });
+      });
+    }
+
+    it('answers 400 invalid_request for a body of the wrong shape, and for malformed JSON', async () => {
+      const wrong = await t.post('/api/auth/sign-in/email', { email: 42 });
+      assert.equal(wrong.status, 400);
+      assert.equal(((await wrong.json()) as { code: string }).code, 'invalid_request');
+      const malformed = await t.post('/api/auth/sign-in/email', '{"email":');
+      assert.equal(malformed.status, 400);
+      assert.equal(((await malformed.json()) as { code: string }).code, 'invalid_request');
+    });
+
+    it('stores only scrypt hashes of passwords, each with its own salt', () => {
+      const hashes = t.db.prepare('SELECT password_hash AS h FROM users').all() as { h: string }[];
+      for (const { h } of hashes) assert.match(h, /^scrypt\$16384\$8\$1\$[\w-]{22}\$[\w-]{43}$/);
+      assert.equal(new Set(hashes.map((x) => x.h.split('$')[4])).size, hashes.length);
+      assert.ok(!hashes.some(({ h }) => h.includes(PASSWORD)));
+    });
+  });
+
+  describe('GET /api/auth/session', () => {
+    it('answers the user, the active organization and the user’s organizations', async () => {
+      const cookie = await t.signIn(EMAIL.both);
+      const response = await t.get('/api/auth/session', cookie);
+      assert.deepEqual(await response.json(), {
+        user: { id: ID.userBoth, email: EMAIL.both, name: 'Both' },
+        activeOrganizationId: ID.orgA,
+        organizations: [{ id: ID.orgA, name: 'Org A' }, { id: ID.orgB, name: 'Org B' }],
+      });
+    });
+  });
+
+  describe('POST /api/auth/organization/set-active', () => {
+    it('switches the data to the chosen organization', async () => {
+      const cookie = await t.signIn(EMAIL.both);
+      const switched = await t.post('/api/auth/organization/set-active', { organizationId: ID.orgB }, cookie);
+      assert.equal(switched.status, 200);
+      const { specializations } = (await (await t.get('/api/workflow-pickers/specializations', cookie)).json()) as { specializations: { id: string }[] };
+      assert.deepEqual(specializations.map((s) => s.id), [ID.specB]);
+      await t.post('/api/auth/organization/set-active', { organizationId: ID.orgA }, cookie);
+    });
+
+    it('answers 403 forbidden for an organization the user is not a member of', async () => {
+      const cookie = await t.signIn(EMAIL.a);
+      const response = await t.post('/api/auth/organization/set-active', { organizationId: ID.orgB }, cookie);
+      assert.equal(response.status, 403);
+      assert.equal(((await response.json()) as { code: string }).code, 'forbidden');
+    });
+  });
+
+  describe('POST /api/auth/sign-out', () => {
+    it('ends the session on the server: the old cookie no longer works', async () => {
+      const cookie = await t.signIn(EMAIL.a);
+      const out = await t.post('/api/auth/sign-out', {}, cookie);
+      assert.equal(out.status, 200);
+      assert.match(out.headers.get('set-cookie')!, /session_token=;/);
+      assert.equal((await t.get('/api/workflow-pickers/trainings', cookie)).status, 401);
+    });
+  });
+
+  describe('every other /api route', () => {
+    const routes = [
+      '/api/workflow-pickers/specializations', '/api/workflow-pickers/trainings', '/api/workflow-pickers/training-tags',
+      '/api/workflow-pickers/trigger-types', '/api/enablement/lessons', `/api/exports/pptx/stream?lessonId=${ID.lessonA}`,
+      `/api/exports/pptx/files/${ID.jobDone}.pptx`, '/api/auth/session',
+    ];
+    for (const route of routes) {
+      it(`${route.split('?')[0]}: 401 unauthorized without a session, with an unknown one and with an expired one`, async () => {
+        const expired = await t.signIn(EMAIL.a);
+        t.db.prepare("UPDATE sessions SET expires_at = '2000-01-01T00:00:00.000Z'").run();
+        for (const cookie of [undefined, 'session_token=not-a-real-token', expired]) {
+          const response = await t.get(route, cookie);
+          assert.equal(response.status, 401);
+          assert.equal(response.headers.get('content-type'), 'application/json');
+          assert.deepEqual(await response.json(), {
+            error: 'Sign in to use the PartnerOS API: the session is missing or has expired.', code: 'unauthorized',
+          });
+        }
+      });
+    }
+
+    for (const route of routes.slice(0, -1)) {
+      it(`${route.split('?')[0]}: 400 no_active_organization for a session without one`, async () => {
+        const cookie = await t.signIn(EMAIL.noOrg);
+        const response = await t.get(route, cookie);
+        assert.equal(response.status, 400);
+        assert.deepEqual(await response.json(), {
+          error: 'Choose an organization first: this session has no active organization.', code: 'no_active_organization',
+        });
+      });
+    }
+
+    it('answers unknown /api routes with a JSON 404', async () => {
+      const response = await t.get('/api/nope', await t.signIn(EMAIL.a));
+      assert.equal(response.status, 404);
+      assert.deepEqual(await response.json(), { error: 'No route GET /api/nope.', code: 'not_found' });
+    });
+  });
+
+  describe('CORS', () => {
+    it('allows a listed origin with credentials, echoing it exactly', async () => {
+      const response = await t.get('/api/workflow-pickers/trainings', undefined, { origin: 'http://builder.example' });
+      assert.equal(response.headers.get('access-control-allow-origin'), 'http://builder.example');
+      assert.equal(response.headers.get('access-control-allow-credentials'), 'true');
+      const preflight = await t.app.request('/api/workflow-pickers/trainings', {
+        method: 'OPTIONS', headers: { origin: 'http://builder.example', 'access-control-request-method': 'GET' },
+      });
+      assert.equal(preflight.status, 204);
+      assert.equal(preflight.headers.get('access-control-allow-origin'), 'http://builder.example');
+    });
+
+    it('gives any other origin no Access-Control headers at all', async () => {
+      const response = await t.get('/api/workflow-pickers/trainings', undefined, { origin: 'http://evil.example' });
+      assert.equal(response.headers.get('access-control-allow-origin'), null);
+      assert.equal(response.headers.get('access-control-allow-credentials'), null);
+    });
+  });
+
+  describe('secure headers', () => {
+    it('are on every response, errors included', async () => {
+      for (const response of [await t.get('/healthz'), await t.get('/api/workflow-pickers/trainings')]) {
+        assert.equal(response.headers.get('x-content-type-options'), 'nosniff');
+        assert.equal(response.headers.get('referrer-policy'), 'no-referrer');
+        assert.equal(response.headers.get('x-frame-options'), 'SAMEORIGIN');
+      }
+    });
+  });
+
+  it('cookieFrom reads the session token (test helper sanity)', () => {
+    const response = new Response(null, { headers: { 'set-cookie': 'session_token=abc; Path=/' } });
+    assert.equal(cookieFrom(response), 'session_token=abc');
+  });
+});

@@ -1,0 +1,170 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { EMAIL, ID } from '../fixtures/server-fixture.js';
+import { eventually, openStream, startTestServer } from './support.js';
+
+type Server = Awaited<ReturnType<typeof startTestServer>>;
+
+// Over real HTTP on 127.0.0.1: the stream is about what crosses the wire.
+describe('GET /api/exports/pptx/stream', () => {
+  let s: Server;
+  let a: string;
+  const health = async () => (await (await fetch(`${s.url}/healthz`)).json()) as { openStreams: number; pollChecks: number; pollQueries: number };
+  const streamUrl = (query: string) => `${s.url}/api/exports/pptx/stream?${query}`;
+  const dispatch = async (lessonId: string, cacheKey?: string) => {
+    const response = await fetch(`${s.url}/api/exports/pptx`, {
+      method: 'POST', headers: { 'content-type': 'application/json', cookie: a }, body: JSON.stringify({ lessonId, cacheKey }),
+    });
+    return ((await response.json()) as { job: { id: string } }).job;
+  };
+
+  before(async () => {
+    s = await startTestServer({ ssePollMs: 60_000, sseHeartbeatMs: 100, sseTimeoutMs: 1500 });
+    a = await s.signIn(EMAIL.a);
+  });
+  after(() => s.close());
+
+  describe('answers bad input as JSON before any stream', () => {
+    for (const [what, query, status, code] of [
+      ['no lessonId', '', 400, 'invalid_request'],
+      ['a lessonId that is not a UUID', 'lessonId=abc', 400, 'invalid_request'],
+      ['a cacheKey over 200 characters', `lessonId=${ID.lessonA}&cacheKey=${'x'.repeat(201)}`, 400, 'invalid_request'],
+      ['another organization’s lesson', `lessonId=${ID.lessonB}`, 404, 'not_found'],
+    ] as const) {
+      it(`${what}: ${status} ${code}`, async () => {
+        const response = await fetch(streamUrl(query), { headers: { cookie: a } });
+        assert.equal(response.status, status);
+        assert.equal(response.headers.get('content-type'), 'application/json');
+        assert.equal(((await response.json()) as { code: string }).code, code);
+      });
+    }
+
+    it('no session: 401; no active organization: 400', async () => {
+      assert.equal((await fetch(streamUrl(`lessonId=${ID.lessonA}`))).status, 401);
+      const none = await s.signIn(EMAIL.noOrg);
+      const response = await fetch(streamUrl(`lessonId=${ID.lessonA}`), { headers: { cookie: none } });
+      assert.equal(response.status, 400);
+      assert.equal(((await response.json()) as { code: string }).code, 'no_active_organization');
+    });
+
+    it('accepts a cacheKey of exactly 200 characters', async () => {
+      const stream = await openStream(streamUrl(`lessonId=${ID.lessonA}&cacheKey=${'x'.repeat(200)}`), a);
+      assert.equal(stream.response.status, 200);
+      stream.close();
+    });
+  });
+
+  it('sends the SSE headers and `: connected` at once', async () => {
+    const stream = await openStream(streamUrl(`lessonId=${ID.lessonA}&cacheKey=never`), a);
+    assert.equal(stream.response.headers.get('content-type'), 'text/event-stream');
+    assert.equal(stream.response.headers.get('cache-control'), 'no-cache');
+    assert.equal(stream.response.headers.get('x-accel-buffering'), 'no');
+    assert.ok((await stream.waitFor(': connected\n\n', 500)).startsWith(': connected\n\n'));
+    stream.close();
+  });
+
+  it('sends `:hb` every heartbeat period', async () => {
+    const stream = await openStream(streamUrl(`lessonId=${ID.lessonA}&cacheKey=heartbeat`), a);
+    const text = await stream.waitFor((t) => t.split(':hb\n\n').length - 1 >= 3, 1000);
+    assert.equal(text.startsWith(': connected\n\n:hb\n\n:hb\n\n:hb\n\n'), true, text);
+    stream.close();
+  });
+
+  it('sends `completed` with url, costCents and model as soon as a job of this process finishes, then ends', async () => {
+    // Poll period is 60 s here: only the in-process notification can explain a prompt event.
+    const stream = await openStream(streamUrl(`lessonId=${ID.lessonA}&cacheKey=live`), a);
+    await stream.waitFor(': connected');
+    const job = await dispatch(ID.lessonA, 'live');
+    const text = await stream.ended;
+    const expected = `event: completed\ndata: ${JSON.stringify({ url: `/api/exports/pptx/files/${job.id}.pptx`, costCents: 5, model: 'pptxgenjs-reference-renderer' })}\n\n`;
+    assert.ok(text.endsWith(expected), text);
+  });
+
+  it('completes at once for an export that had already completed', async () => {
+    const stream = await openStream(streamUrl(`lessonId=${ID.lessonDone}&cacheKey=v1`), a);
+    const text = await stream.ended;
+    assert.ok(text.includes(`event: completed\ndata: {"url":"/api/exports/pptx/files/${ID.jobDone}.pptx","costCents":42,"model":"fixture-model"}`), text);
+  });
+
+  it('sends `error` with the job’s message for a failed export, then ends', async () => {
+    const text = await (await openStream(streamUrl(`lessonId=${ID.lessonFailed}`), a)).ended;
+    assert.ok(text.endsWith('event: error\ndata: {"message":"The renderer ran out of memory."}\n\n'), text);
+  });
+
+  it('with a cacheKey, waits for a job with that key only', async () => {
+    const stream = await openStream(streamUrl(`lessonId=${ID.lessonA2}&cacheKey=mine`), a);
+    await stream.waitFor(': connected');
+    await dispatch(ID.lessonA2, 'theirs');
+    await s.exports.idle();
+    await new Promise((r) => setTimeout(r, 150));
+    assert.ok(!stream.text.includes('event:'), 'a job with another cache key must not complete the stream');
+    const mine = await dispatch(ID.lessonA2, 'mine');
+    assert.ok((await stream.ended).includes(mine.id));
+  });
+
+  it('without a cacheKey, takes only a fresh export: one created after the lesson’s last update', async () => {
+    // lessonDone has completed jobs, all older than... jobDone is fresh (created after updatedAt), jobStale is not.
+    const text = await (await openStream(streamUrl(`lessonId=${ID.lessonDone}`), a)).ended;
+    assert.ok(text.includes(ID.jobDone), text);
+    // Make the lesson newer than every job: nothing fresh remains, so the stream waits.
+    s.db.prepare('UPDATE lessons SET updated_at = ? WHERE id = ?').run(new Date().toISOString(), ID.lessonDone);
+    const waiting = await openStream(streamUrl(`lessonId=${ID.lessonDone}`), a);
+    await waiting.waitFor(':hb');
+    assert.ok(!waiting.text.includes('event:'));
+    const job = await dispatch(ID.lessonDone);
+    assert.ok((await waiting.ended).includes(job.id));
+  });
+
+  it('notices a job completed by another process through the poll', async () => {
+    const polled = await startTestServer({ ssePollMs: 50 });
+    const cookie = await polled.signIn(EMAIL.a);
+    try {
+      const stream = await openStream(`${polled.url}/api/exports/pptx/stream?lessonId=${ID.lessonA2}&cacheKey=elsewhere`, cookie);
+      await stream.waitFor(': connected');
+      // Another process finishes the pending fixture job: a plain UPDATE, no in-process notification.
+      polled.db.prepare("UPDATE export_jobs SET status = 'completed', cost_cents = 9, model = 'other-process' WHERE id = ?").run(ID.jobPendingElsewhere);
+      assert.ok((await stream.ended).includes('"costCents":9,"model":"other-process"'));
+    } finally {
+      await polled.close();
+    }
+  });
+
+  it('times out with an `error` that says so, then ends', async () => {
+    const text = await (await openStream(streamUrl(`lessonId=${ID.lessonA}&cacheKey=timeout`), a)).ended;
+    assert.ok(text.endsWith('event: error\ndata: {"message":"The export timed out: no result after 1.5 s."}\n\n'), text);
+  });
+
+  it('releases a stream the moment its client goes away', async () => {
+    const streams = await Promise.all([1, 2, 3].map((i) => openStream(streamUrl(`lessonId=${ID.lessonA}&cacheKey=gone${i}`), a)));
+    await Promise.all(streams.map((x) => x.waitFor(': connected')));
+    assert.equal((await health()).openStreams, 3);
+    for (const x of streams) x.close();
+    await eventually(async () => (await health()).openStreams === 0, 2000, 'openStreams back to 0');
+    assert.equal(s.watcher.watchedKeys, 0);
+  });
+
+  it('runs one query per tick for all open streams together', async () => {
+    let statements = 0;
+    const polled = await startTestServer({ ssePollMs: 40 }, { onStatement: () => statements++ });
+    const cookie = await polled.signIn(EMAIL.a);
+    try {
+      const lessons = [ID.lessonA, ID.lessonA2, ID.lessonDone];
+      const streams = await Promise.all(
+        Array.from({ length: 30 }, (_, i) => openStream(`${polled.url}/api/exports/pptx/stream?lessonId=${lessons[i % 3]}&cacheKey=tick${i % 7}`, cookie)),
+      );
+      await Promise.all(streams.map((x) => x.waitFor(': connected')));
+      const checksBefore = polled.watcher.stats.checks;
+      const statementsBefore = statements;
+      await new Promise((r) => setTimeout(r, 420));
+      const ticks = polled.watcher.stats.checks - checksBefore;
+      assert.ok(ticks >= 5 && ticks <= 12, `expected about 10 ticks in 420 ms at 40 ms, got ${ticks}`);
+      // Counted by SQLite itself: every statement the whole server ran in the window.
+      assert.equal(statements - statementsBefore, ticks, 'exactly one SQL statement per tick for 30 streams');
+      // 30 streams over 21 distinct (lesson, key) pairs, still one query a tick.
+      assert.equal(polled.watcher.watchedKeys, 21);
+      for (const x of streams) x.close();
+    } finally {
+      await polled.close();
+    }
+  });
+});
