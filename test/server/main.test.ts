@@ -1,0 +1,47 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+
+// `npm run serve` as a user runs it: a child process, its output, real HTTP.
+describe('npm run serve', () => {
+  it('seeds a new database with demo data, prints the credentials and `listening on URL`, and serves the API and the demo', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pos-main-'));
+    const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts', '--port', '0'], {
+      env: { ...process.env, POS_DB: join(dir, 'demo.sqlite') },
+    });
+    let stdout = '';
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        child.stdout.on('data', (chunk) => {
+          stdout += chunk;
+          const match = /^listening on (http:\/\/127\.0\.0\.1:(\d+))$/m.exec(stdout);
+          if (match && match[2] !== '0') resolve(match[1]!);
+        });
+        child.once('exit', (code) => reject(new Error(`exited ${code}: ${stdout}`)));
+      });
+      assert.match(stdout, /sign in with password "partneros-demo"/);
+      assert.match(stdout, /ada@acme\.example/);
+
+      const signIn = await fetch(`${url}/api/auth/sign-in/email`, {
+        method: 'POST', headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: 'sam@partners.example', password: 'partneros-demo' }),
+      });
+      assert.equal(signIn.status, 200);
+      const cookie = signIn.headers.get('set-cookie')!.split(';')[0]!;
+      const { trainings } = (await (await fetch(`${url}/api/workflow-pickers/trainings`, { headers: { cookie } })).json()) as { trainings: unknown[] };
+      assert.ok(trainings.length >= 20);
+      const session = (await (await fetch(`${url}/api/auth/session`, { headers: { cookie } })).json()) as { organizations: unknown[] };
+      assert.equal(session.organizations.length, 2);
+
+      const page = await fetch(`${url}/`);
+      assert.equal(page.status, 200);
+      assert.match(page.headers.get('content-type')!, /text\/html/);
+    } finally {
+      child.kill('SIGTERM');
+      await new Promise((resolve) => child.once('exit', resolve));
+    }
+  });
+});
