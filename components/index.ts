@@ -5,3 +5,4 @@
 export { PosApiError } from './internal/api.js';
 export { TRIGGER_TYPES, TriggerGroup, type TriggerType, type GroupedTriggerType } from './internal/trigger-types.js';
 // Elements (each line registers one):
+export * from './pptx-export-progress/pptx-export-progress.js';

@@ -1,0 +1,459 @@
+import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { property, state } from 'lit/decorators.js';
+import { keyed } from 'lit/directives/keyed.js';
+import { PosApiError, apiUrl, requestJson } from '../internal/api.js';
+import {
+  DEFAULT_HEARTBEAT_MS,
+  DEFAULT_MAX_RECONNECTS,
+  ExportStreamController,
+  type ExportFailure,
+  type ExportResult,
+} from '../internal/export-stream-controller.js';
+import { DEFAULT_STRINGS, type PptxExportProgressStrings } from './pptx-export-progress.strings.js';
+import { styles } from './pptx-export-progress.styles.js';
+
+/** The element's states, reflected as the `state` attribute. */
+export const ExportState = {
+  idle: 'idle',
+  dispatching: 'dispatching',
+  connecting: 'connecting',
+  waiting: 'waiting',
+  reconnecting: 'reconnecting',
+  completed: 'completed',
+  error: 'error',
+} as const;
+export type ExportState = keyof typeof ExportState;
+
+/** `pos-export-completed`'s detail. `url` is absolute (resolved against the API's origin). */
+export interface ExportCompletedDetail {
+  url: string;
+  costCents: number;
+  model: string;
+}
+/** `pos-export-error`'s detail; see the README for the codes. */
+export interface ExportErrorDetail {
+  message: string;
+  code?: string;
+}
+export type ExportCompletedEvent = CustomEvent<ExportCompletedDetail>;
+export type ExportErrorEvent = CustomEvent<ExportErrorDetail>;
+
+export interface PptxExportProgressEventMap {
+  'pos-export-completed': ExportCompletedEvent;
+  'pos-export-error': ExportErrorEvent;
+}
+
+interface ExportJob {
+  status: 'pending' | 'completed' | 'failed';
+  url?: string;
+  costCents?: number;
+  model?: string;
+  error?: string;
+}
+
+const ACTIVE: ReadonlySet<ExportState> = new Set(['dispatching', 'connecting', 'waiting', 'reconnecting']);
+
+/** The server's own rule for deck file names (server/exports/deck.ts), so the suggestion matches its Content-Disposition. */
+export function deckFileName(title: string): string {
+  const base = title
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/[^A-Za-z0-9 ._-]+/g, ' ')
+    .trim()
+    .replace(/\s+/g, '-')
+    .slice(0, 80);
+  return `${base || 'lesson'}.pptx`;
+}
+
+/**
+ * @summary Shows a lesson's PowerPoint export from dispatch to download: progress,
+ * elapsed time and liveness while it runs, then a download link with cost and
+ * model, or the reason it failed and a Retry button.
+ *
+ * @event pos-export-completed - The file is ready. Detail: `{ url, costCents, model }`. Bubbles, composed.
+ * @event pos-export-error - The export failed, timed out or could not be followed. Detail: `{ message, code? }`. Bubbles, composed.
+ *
+ * @csspart header - The row with the state label, the liveness dot and the elapsed time.
+ * @csspart label - The visible state text.
+ * @csspart liveness - The dot that pulses on each server heartbeat.
+ * @csspart elapsed - The elapsed time.
+ * @csspart progress - The indeterminate progress bar (role=progressbar).
+ * @csspart progress-indicator - The moving segment inside the bar.
+ * @csspart title - The completed or error heading.
+ * @csspart message - The error message.
+ * @csspart details - The cost and model list.
+ * @csspart actions - The row of buttons and the download link.
+ * @csspart export - The idle state's button.
+ * @csspart cancel - The Cancel button shown while running.
+ * @csspart download - The download link.
+ * @csspart retry - The Retry button.
+ * @csspart status - The (visually hidden) live region.
+ *
+ * @cssprop --pos-export-bar-height - Height of the progress bar (6px).
+ * @cssprop --pos-export-bar-track - Colour of the bar's track (accent at 18 %).
+ * @cssprop --pos-export-dot-size - Diameter of the liveness dot (0.625rem).
+ */
+export class PosPptxExportProgress extends LitElement {
+  static override styles = styles;
+
+  private readonly stream = new ExportStreamController(this, {
+    onCompleted: (result) => this.complete(result),
+    onError: (failure) => this.fail(failure),
+  });
+
+  /** Base URL of the API, absolute or relative to the page. */
+  @property({ attribute: 'base-url' }) baseUrl = '/api';
+
+  /** The enablement lesson (UUID) whose export this element shows. */
+  @property({ attribute: 'lesson-id' }) lessonId = '';
+
+  /** Optional cache key: only an export with this key completes the stream. */
+  @property({ attribute: 'cache-key' }) cacheKey = '';
+
+  /** The lesson's title, when the host knows it: names the progress bar and the downloaded file. */
+  @property({ attribute: 'lesson-title' }) lessonTitle = '';
+
+  /** Follow (`start()`) as soon as the element is connected with a lesson id. */
+  @property({ type: Boolean }) autostart = false;
+
+  /** The server's heartbeat period in ms; silence for three of them makes the element reconnect. */
+  @property({ type: Number, attribute: 'heartbeat-ms' }) heartbeatMs = DEFAULT_HEARTBEAT_MS;
+
+  /** Reconnection attempts in a row before giving up with an error. */
+  @property({ type: Number, attribute: 'max-reconnects' }) maxReconnects = DEFAULT_MAX_RECONNECTS;
+
+  /** Locale for the cost; defaults to the nearest `lang`, then the browser's. */
+  @property() locale = '';
+
+  /** ISO 4217 currency of `costCents`. */
+  @property() currency = 'USD';
+
+  /** Overrides for any text (merged over the defaults). */
+  @property({ attribute: false }) strings: Partial<PptxExportProgressStrings> = {};
+
+  /** The request that `retry` repeats. */
+  @state() private action: 'dispatch' | 'start' | undefined;
+  @state() private dispatchRequest: AbortController | undefined;
+  @state() private result: ExportResult | undefined;
+  @state() private failure: ExportFailure | undefined;
+  @state() private startedAt = 0;
+  @state() private now = 0;
+  @state() private announcement = '';
+  /** Changes with every announcement, so an identical text (a second start) is announced again. */
+  @state() private announcementId = 0;
+  private ticker: ReturnType<typeof setInterval> | undefined;
+  /** `lessonId|cacheKey` already autostarted, so `cancel()` is not undone by autostart. */
+  private autostarted: string | undefined;
+
+  /** Where the export is (reflected as the `state` attribute). */
+  get state(): ExportState {
+    if (this.dispatchRequest) return 'dispatching';
+    if (this.failure) return 'error';
+    if (this.result) return 'completed';
+    switch (this.stream.status) {
+      case 'connecting':
+        return 'connecting';
+      case 'open':
+        return 'waiting';
+      case 'reconnecting':
+        return 'reconnecting';
+      default:
+        return 'idle';
+    }
+  }
+
+  /** The download URL once completed, absolute (resolved against the API's origin). */
+  get url(): string | undefined {
+    return this.result && this.resolve(this.result.url);
+  }
+
+  private get texts(): PptxExportProgressStrings {
+    return { ...DEFAULT_STRINGS, ...this.strings };
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.stopTicker();
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    this.stream.heartbeatMs = this.heartbeatMs > 0 ? this.heartbeatMs : DEFAULT_HEARTBEAT_MS;
+    this.stream.maxReconnects = Math.max(0, this.maxReconnects);
+    if (this.hasUpdated && (changed.has('lessonId') || changed.has('cacheKey') || changed.has('baseUrl'))) {
+      this.targetChanged();
+    }
+    this.maybeAutostart();
+    if (this.getAttribute('state') !== this.state) this.setAttribute('state', this.state);
+  }
+
+  protected override updated(): void {
+    if (ACTIVE.has(this.state)) this.startTicker();
+    else this.stopTicker();
+  }
+
+  /** The lesson, cache key or base URL changed: follow the new export, or drop the old outcome. */
+  private targetChanged(): void {
+    const state = this.state;
+    if (!this.lessonId) {
+      this.cancel();
+    } else if (state === 'dispatching') {
+      void this.dispatch();
+    } else if (ACTIVE.has(state)) {
+      // Follow the new export; the old stream is closed by follow().
+      this.follow();
+    } else if (state === 'completed' || state === 'error') {
+      this.reset();
+    }
+  }
+
+  private maybeAutostart(): void {
+    const key = `${this.lessonId}|${this.cacheKey}`;
+    if (!this.autostart || !this.lessonId || this.state !== 'idle' || this.autostarted === key) return;
+    this.autostarted = key;
+    this.start();
+  }
+
+  private startTicker(): void {
+    if (this.ticker) return;
+    this.now = Date.now();
+    // Once a second; the elapsed time is not in the live region, so it is never announced.
+    this.ticker = setInterval(() => (this.now = Date.now()), 1000);
+  }
+
+  private stopTicker(): void {
+    clearInterval(this.ticker);
+    this.ticker = undefined;
+  }
+
+  private announce(text: string): void {
+    this.announcement = text;
+    this.announcementId++;
+  }
+
+  /** `url` resolved against the API's origin (the base URL may be another origin than the page). */
+  private resolve(url: string): string {
+    try {
+      return new URL(url, new URL(this.baseUrl || '/api', document.baseURI)).href;
+    } catch {
+      return url;
+    }
+  }
+
+  private fileName(url: string): string {
+    if (this.lessonTitle) return deckFileName(this.lessonTitle);
+    try {
+      const last = new URL(url).pathname.split('/').pop();
+      if (last) return decodeURIComponent(last);
+    } catch {
+      // fall through
+    }
+    return 'lesson.pptx';
+  }
+
+  private formatCost(cents: number): string {
+    const locale = this.locale || this.closest('[lang]')?.getAttribute('lang') || navigator.language;
+    try {
+      return new Intl.NumberFormat(locale, { style: 'currency', currency: this.currency || 'USD' }).format(cents / 100);
+    } catch {
+      // An invalid locale or currency from the host must not break rendering.
+      return new Intl.NumberFormat(undefined, { style: 'currency', currency: 'USD' }).format(cents / 100);
+    }
+  }
+
+  /** Clears the previous run (outcome, request, stream) without announcing anything. */
+  private reset(): void {
+    this.dispatchRequest?.abort();
+    this.dispatchRequest = undefined;
+    this.stream.close();
+    this.result = undefined;
+    this.failure = undefined;
+  }
+
+  /** A new run begins: clear the last one, start the clock, announce it once. */
+  private begin(action: 'dispatch' | 'start'): boolean {
+    this.reset();
+    this.action = action;
+    if (!this.lessonId) {
+      this.fail({ message: this.texts.noLesson, code: 'invalid_request' });
+      return false;
+    }
+    this.startedAt = this.now = Date.now();
+    this.announce(this.texts.started);
+    return true;
+  }
+
+  private streamUrl(): string {
+    const query = new URLSearchParams({ lessonId: this.lessonId });
+    if (this.cacheKey) query.set('cacheKey', this.cacheKey);
+    return `${apiUrl(this.baseUrl || '/api', 'exports/pptx/stream')}?${query}`;
+  }
+
+  private follow(): void {
+    this.result = undefined;
+    this.failure = undefined;
+    this.stream.follow(this.streamUrl());
+  }
+
+  private complete(result: ExportResult): void {
+    this.stream.close();
+    this.result = result;
+    this.failure = undefined;
+    this.announce(this.texts.completed);
+    const detail: ExportCompletedDetail = { url: this.resolve(result.url), costCents: result.costCents, model: result.model };
+    this.dispatchEvent(new CustomEvent('pos-export-completed', { detail, bubbles: true, composed: true }));
+  }
+
+  private fail(failure: ExportFailure): void {
+    const message = failure.code === 'connection_lost' ? this.texts.connectionLost(this.maxReconnects) : failure.message;
+    this.stream.close();
+    this.result = undefined;
+    this.failure = { ...failure, message };
+    this.announce(this.texts.failedAnnouncement(message));
+    const detail: ExportErrorDetail = failure.code ? { message, code: failure.code } : { message };
+    this.dispatchEvent(new CustomEvent('pos-export-error', { detail, bubbles: true, composed: true }));
+  }
+
+  /**
+   * POSTs the export (`/exports/pptx` with the lesson and cache key), then
+   * follows it. A cached export completes at once. Never rejects: failures
+   * become the `error` state and a `pos-export-error` event.
+   */
+  async dispatch(): Promise<void> {
+    if (!this.begin('dispatch')) return;
+    const request = new AbortController();
+    this.dispatchRequest = request;
+    let job: ExportJob | undefined;
+    let failure: ExportFailure | undefined;
+    try {
+      const body = (await requestJson(apiUrl(this.baseUrl || '/api', 'exports/pptx'), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(this.cacheKey ? { lessonId: this.lessonId, cacheKey: this.cacheKey } : { lessonId: this.lessonId }),
+        signal: request.signal,
+      })) as { job?: ExportJob };
+      job = body?.job;
+      if (!job || typeof job.status !== 'string') {
+        failure = { message: 'The server sent a response without an export job.', code: 'invalid_response' };
+      }
+    } catch (error) {
+      if (request.signal.aborted) return; // cancelled, or superseded by a newer run
+      failure =
+        error instanceof PosApiError
+          ? { message: error.message, code: error.code, ...(error.status ? { status: error.status } : {}) }
+          : { message: 'The export could not be started.', code: 'network_error' };
+    }
+    if (this.dispatchRequest !== request) return;
+    this.dispatchRequest = undefined;
+    if (failure) return this.fail(failure);
+    if (job!.status === 'completed' && typeof job!.url === 'string') {
+      this.complete({ url: job!.url, costCents: job!.costCents ?? 0, model: job!.model ?? '' });
+    } else if (job!.status === 'failed') {
+      this.fail({ message: job!.error || 'The export failed.' });
+    } else {
+      this.follow();
+    }
+  }
+
+  /** Follows the lesson's export without dispatching it (the host dispatched it). */
+  start(): void {
+    if (this.begin('start')) this.follow();
+  }
+
+  /** Stops: aborts the request, closes the stream, back to `idle`. Announces nothing. */
+  cancel(): void {
+    this.reset();
+    this.action = undefined;
+  }
+
+  /** Repeats what failed: `dispatch()` after a dispatched run, `start()` after a followed one. */
+  retry(): void {
+    if (this.action === 'start') this.start();
+    else void this.dispatch();
+  }
+
+  private renderRunning(state: ExportState): TemplateResult {
+    const t = this.texts;
+    const label =
+      state === 'dispatching'
+        ? t.dispatching
+        : state === 'connecting'
+          ? t.connecting
+          : state === 'reconnecting'
+            ? t.reconnecting(this.stream.attempt, this.maxReconnects)
+            : t.waiting;
+    const seconds = Math.max(0, Math.floor((this.now - this.startedAt) / 1000));
+    const alive = state === 'waiting' && this.stream.beats > 0;
+    return html`
+      <div part="header">
+        <span
+          part="liveness"
+          role="img"
+          aria-label=${alive ? t.alive : label}
+          ?data-alive=${alive}
+          data-beat=${alive ? String(this.stream.beats % 2) : nothing}
+        ></span>
+        <span part="label">${label}</span>
+        <time part="elapsed" datetime=${`PT${seconds}S`}>${t.elapsed(seconds)}</time>
+      </div>
+      <div part="progress" role="progressbar" aria-label=${t.progressLabel(this.lessonTitle || undefined)}>
+        <div part="progress-indicator"></div>
+      </div>
+      <div part="actions">
+        <button type="button" part="cancel" @click=${() => this.cancel()}>${t.cancel}</button>
+      </div>
+    `;
+  }
+
+  private renderCompleted(result: ExportResult): TemplateResult {
+    const t = this.texts;
+    const url = this.resolve(result.url);
+    const fileName = this.fileName(url);
+    return html`
+      <p part="title">${t.completed}</p>
+      <dl part="details">
+        <dt>${t.cost}</dt>
+        <dd>${this.formatCost(result.costCents)}</dd>
+        <dt>${t.model}</dt>
+        <dd>${result.model}</dd>
+      </dl>
+      <div part="actions">
+        <a part="download" href=${url} download=${fileName}>${t.download(fileName)}</a>
+      </div>
+    `;
+  }
+
+  private renderError(failure: ExportFailure): TemplateResult {
+    const t = this.texts;
+    return html`
+      <p part="title">${t.failed}</p>
+      <p part="message">${failure.message}</p>
+      <div part="actions">
+        <button type="button" part="retry" @click=${() => this.retry()}>${t.retry}</button>
+      </div>
+    `;
+  }
+
+  private renderIdle(): TemplateResult {
+    return html`
+      <div part="actions">
+        <button type="button" part="export" ?disabled=${!this.lessonId} @click=${() => void this.dispatch()}>${this.texts.export}</button>
+      </div>
+    `;
+  }
+
+  protected override render(): TemplateResult {
+    const state = this.state;
+    return html`
+      ${state === 'completed' && this.result
+        ? this.renderCompleted(this.result)
+        : state === 'error' && this.failure
+          ? this.renderError(this.failure)
+          : ACTIVE.has(state)
+            ? this.renderRunning(state)
+            : this.renderIdle()}
+      <div part="status" role="status" class="visually-hidden">
+        ${keyed(this.announcementId, html`<span>${this.announcement}</span>`)}
+      </div>
+    `;
+  }
+}

@@ -1,0 +1,75 @@
+/**
+ * Every text `<pos-pptx-export-progress>` shows or announces. Hosts override
+ * any of them through the `strings` property (a partial object, merged over
+ * these defaults), e.g. to translate the element.
+ */
+export interface PptxExportProgressStrings {
+  /** The idle state's button, which dispatches the export. */
+  export: string;
+  /** Shown while the export request is on its way. */
+  dispatching: string;
+  /** Shown while the stream is being opened. */
+  connecting: string;
+  /** Shown while the server generates the file. */
+  waiting: string;
+  /** Shown while the connection is re-established (`attempt` of `max`). */
+  reconnecting: (attempt: number, max: number) => string;
+  /** The progress bar's accessible name; `title` is the lesson title when known. */
+  progressLabel: (title: string | undefined) => string;
+  /** The elapsed time (never announced). */
+  elapsed: (seconds: number) => string;
+  /** The liveness sign's accessible name while heartbeats arrive. */
+  alive: string;
+  /** Announced once when an export starts. */
+  started: string;
+  /** Announced once, and shown, when the file is ready. */
+  completed: string;
+  /** The download link's text; `fileName` is the file's name. */
+  download: (fileName: string) => string;
+  /** Label of the cost. */
+  cost: string;
+  /** Label of the model. */
+  model: string;
+  /** Heading of the error state (the message follows it). */
+  failed: string;
+  /** Announced once on failure; `message` is the server's sentence or one of the texts below. */
+  failedAnnouncement: (message: string) => string;
+  retry: string;
+  cancel: string;
+  /** The element has no `lesson-id`. */
+  noLesson: string;
+  /** Reconnecting gave up after `max` attempts. */
+  connectionLost: (max: number) => string;
+}
+
+const twoDigits = (n: number) => String(n).padStart(2, '0');
+
+/** `m:ss`, or `h:mm:ss` from an hour on. */
+export function formatElapsed(seconds: number): string {
+  const s = Math.max(0, Math.floor(seconds));
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  return h ? `${h}:${twoDigits(m)}:${twoDigits(s % 60)}` : `${m}:${twoDigits(s % 60)}`;
+}
+
+export const DEFAULT_STRINGS: PptxExportProgressStrings = {
+  export: 'Export to PowerPoint',
+  dispatching: 'Starting the export…',
+  connecting: 'Connecting to the server…',
+  waiting: 'Generating the presentation…',
+  reconnecting: (attempt, max) => `Connection lost. Reconnecting (attempt ${attempt} of ${max})…`,
+  progressLabel: (title) => (title ? `Exporting “${title}” to PowerPoint` : 'Exporting the lesson to PowerPoint'),
+  elapsed: (seconds) => `${formatElapsed(seconds)} elapsed`,
+  alive: 'The server is working on it',
+  started: 'The PowerPoint export has started.',
+  completed: 'Your presentation is ready.',
+  download: (fileName) => `Download ${fileName}`,
+  cost: 'Cost',
+  model: 'Model',
+  failed: 'The export did not finish',
+  failedAnnouncement: (message) => `The export did not finish. ${message}`,
+  retry: 'Retry',
+  cancel: 'Cancel',
+  noLesson: 'No lesson is selected to export.',
+  connectionLost: (max) => `The connection to the server was lost, and ${max} attempts to reconnect failed. Check your connection and retry.`,
+};
