@@ -1,13 +1,15 @@
 import { serveStatic } from '@hono/node-server/serve-static';
 import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
+import { logger } from 'hono/logger';
 import { secureHeaders } from 'hono/secure-headers';
 import { requireOrganization, requireSession } from './auth/middleware.js';
 import { SessionStore } from './auth/sessions.js';
 import type { ServerConfig } from './config.js';
 import type { Db } from './db/database.js';
 import type { AppEnv } from './env.js';
-import { onError, onNotFound } from './errors.js';
+import { ApiError, onError, onNotFound } from './errors.js';
 import { ExportService, type DeckRenderer } from './exports/service.js';
 import { ExportWatcher } from './exports/watcher.js';
 import { authRoutes } from './routes/auth.js';
@@ -47,7 +49,9 @@ export function createApp({ db, config, renderDeck, serveDemo = false }: AppOpti
     .route('/enablement', lessonRoutes(db))
     .route('/exports/pptx', exportRoutes(exports, watcher, streams, config));
 
-  const app = new Hono<AppEnv>()
+  const app = new Hono<AppEnv>();
+  if (config.logRequests) app.use('*', logger());
+  app
     .use(
       '*',
       secureHeaders({
@@ -59,6 +63,15 @@ export function createApp({ db, config, renderDeck, serveDemo = false }: AppOpti
     // CORS only for listed origins: others get no Access-Control-* header at all,
     // and credentials never go with `*` (each allowed origin is echoed exactly).
     .use('/api/*', (c, next) => (allowed.has(c.req.header('origin') ?? '') ? corsForAllowed(c, next) : next()))
+    .use(
+      '/api/*',
+      bodyLimit({
+        maxSize: config.maxBodyBytes,
+        onError: () => {
+          throw new ApiError('payload_too_large', `The request body is larger than ${config.maxBodyBytes} bytes.`);
+        },
+      }),
+    )
     .get('/healthz', (c) =>
       c.json({
         ok: true,

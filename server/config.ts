@@ -17,6 +17,10 @@ export interface ServerConfig {
   exportConcurrency: number;
   /** How long a session lasts after sign-in. */
   sessionTtlMs: number;
+  /** Largest request body accepted, in bytes; larger ones get 413. */
+  maxBodyBytes: number;
+  /** Log one line per request (Hono's logger) to stdout. */
+  logRequests: boolean;
 }
 
 export const DEFAULT_CONFIG: ServerConfig = {
@@ -30,6 +34,8 @@ export const DEFAULT_CONFIG: ServerConfig = {
   sseTimeoutMs: 300_000,
   exportConcurrency: 2,
   sessionTtlMs: 7 * 24 * 60 * 60 * 1000,
+  maxBodyBytes: 64 * 1024,
+  logRequests: false,
 };
 
 /** Thrown for a setting that cannot be used; main() prints the message and exits 1. */
@@ -83,10 +89,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
     ['sseHeartbeatMs', 'POS_SSE_HEARTBEAT_MS', 1],
     ['sseTimeoutMs', 'POS_SSE_TIMEOUT_MS', 1],
     ['exportConcurrency', 'POS_EXPORT_CONCURRENCY', 1],
+    ['maxBodyBytes', 'POS_MAX_BODY_BYTES', 1],
   ];
   for (const [key, name, min] of numbers) {
     const raw = env[name];
     if (raw) (config as unknown as Record<string, number>)[key] = integer(name, raw, min);
   }
+  if (env.POS_LOG_REQUESTS) config.logRequests = env.POS_LOG_REQUESTS !== '0' && env.POS_LOG_REQUESTS !== 'false';
   return config;
 }

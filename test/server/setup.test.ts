@@ -68,8 +68,9 @@ describe('database', () => {
 });
 
 describe('fixture', () => {
-  const broken = (mutate: (f: ReturnType<typeof serverFixture> & Record<string, any>) => void) => {
-    const f = serverFixture() as ReturnType<typeof serverFixture> & Record<string, any>;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests break the fixture on purpose
+  const broken = (mutate: (f: any) => void) => {
+    const f = serverFixture();
     mutate(f);
     return f;
   };
@@ -150,6 +151,16 @@ describe('server errors', () => {
     const response = await t.get('/healthz');
     assert.equal(response.status, 200);
     assert.deepEqual(await response.json(), { ok: true, openStreams: 0, watchedExports: 0, pollChecks: 0 });
+    t.close();
+  });
+});
+
+describe('request bodies', () => {
+  it('over POS_MAX_BODY_BYTES are refused with 413 payload_too_large', async () => {
+    const t = await createTestApp({ maxBodyBytes: 1024 });
+    const response = await t.post('/api/auth/sign-in/email', { email: 'x'.repeat(2000), password: 'y' });
+    assert.equal(response.status, 413);
+    assert.deepEqual(await response.json(), { error: 'The request body is larger than 1024 bytes.', code: 'payload_too_large' });
     t.close();
   });
 });
