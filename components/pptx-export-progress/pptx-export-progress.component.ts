@@ -171,6 +171,12 @@ export class PosPptxExportProgress extends LitElement {
     return { ...DEFAULT_STRINGS, ...this.strings };
   }
 
+  override connectedCallback(): void {
+    super.connectedCallback();
+    // Re-inserted: restart the clock (the stream controller resumes on its own).
+    if (this.hasUpdated) this.requestUpdate();
+  }
+
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.stopTicker();
@@ -183,11 +189,10 @@ export class PosPptxExportProgress extends LitElement {
       this.targetChanged();
     }
     this.maybeAutostart();
-    if (this.getAttribute('state') !== this.state) this.setAttribute('state', this.state);
-  }
-
-  protected override updated(): void {
-    if (ACTIVE.has(this.state)) this.startTicker();
+    const state = this.state;
+    if (this.getAttribute('state') !== state) this.setAttribute('state', state);
+    // Here rather than in updated(): setting `now` before render costs no second update.
+    if (ACTIVE.has(state)) this.startTicker();
     else this.stopTicker();
   }
 
