@@ -1,0 +1,42 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import type { ServerStats } from './server-process.js';
+
+export interface ForkedServer {
+  url: string;
+  child: ChildProcess;
+  stats(): Promise<ServerStats>;
+  stop(): Promise<void>;
+}
+
+/** Forks a TypeScript module (run by tsx) that sends `{ type: 'ready', url }` once it listens. */
+export async function forkServer(module: string, env: Record<string, string> = {}, execArgv: string[] = []): Promise<ForkedServer> {
+  const child = fork(module, [], {
+    execArgv: ['--import', 'tsx', ...execArgv],
+    env: { ...process.env, PORT: '0', POS_DB: ':memory:', ...env },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    child.on('message', (m: { type: string; url?: string }) => m.type === 'ready' && resolve(m.url!));
+    child.once('exit', (code) => reject(new Error(`${module} exited with ${code} before it was ready`)));
+  });
+  return {
+    url,
+    child,
+    stats: () =>
+      new Promise((resolve) => {
+        const onMessage = (m: { type: string; stats?: ServerStats }) => {
+          if (m.type !== 'stats') return;
+          child.off('message', onMessage);
+          resolve(m.stats!);
+        };
+        child.on('message', onMessage);
+        child.send({ type: 'stats' });
+      }),
+    stop: () =>
+      new Promise((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGKILL');
+      }),
+  };
+}

@@ -1,0 +1,34 @@
+/**
+ * The reference server in its own process for benchmarks, seeded with the
+ * bench fixture. Forked with IPC: it sends `{ type: 'ready', url }`, and
+ * answers `{ type: 'stats' }` with memory (after a full GC when run with
+ * --expose-gc), open streams, poll checks and the SQL statements run so far.
+ */
+import { loadConfig } from '../../server/config.js';
+import { startServer } from '../../server/server.js';
+import { benchFixture } from './fixtures.js';
+
+let statements = 0;
+const config = loadConfig();
+const running = await startServer(config, {
+  fixture: benchFixture(Number(process.env.BENCH_TRAININGS ?? 2000)),
+  onStatement: process.env.BENCH_COUNT_STATEMENTS ? () => statements++ : undefined,
+});
+
+export interface ServerStats {
+  heapUsed: number;
+  rss: number;
+  openStreams: number;
+  pollChecks: number;
+  statements: number;
+}
+
+process.on('message', (message: { type: string }) => {
+  if (message.type !== 'stats') return;
+  (globalThis as { gc?: () => void }).gc?.();
+  const { heapUsed, rss } = process.memoryUsage();
+  const stats: ServerStats = { heapUsed, rss, openStreams: running.streams.open, pollChecks: running.watcher.stats.checks, statements };
+  process.send!({ type: 'stats', stats });
+});
+process.send!({ type: 'ready', url: running.url });
+process.once('SIGINT', () => process.exit(0));
