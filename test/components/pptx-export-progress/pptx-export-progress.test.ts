@@ -1,4 +1,5 @@
 import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
+import { emulateMedia } from '@web/test-runner-commands';
 import '../../../components/pptx-export-progress/pptx-export-progress.js';
 import type {
   ExportCompletedEvent,
@@ -95,7 +96,9 @@ describe('<pos-pptx-export-progress>', function () {
       const completed = oneEvent(el, 'pos-export-completed') as Promise<ExportCompletedEvent>;
 
       await el.dispatch();
-      const { detail } = await completed;
+      const event = await completed;
+      const { detail } = event;
+      expect(event.bubbles && event.composed, 'bubbles and composed').to.equal(true);
       await untilState(el, 'completed');
 
       expect(states()).to.deep.equal(['idle', 'dispatching', 'connecting', 'waiting', 'completed']);
@@ -221,9 +224,11 @@ describe('<pos-pptx-export-progress>', function () {
       const announcements = recordAnnouncements(el);
       const failed = oneEvent(el, 'pos-export-error') as Promise<ExportErrorEvent>;
       await el.dispatch();
-      const { detail } = await failed;
+      const event = await failed;
+      const { detail } = event;
       await untilState(el, 'error');
 
+      expect(event.bubbles && event.composed, 'bubbles and composed').to.equal(true);
       expect(detail).to.deep.equal({ message: 'The export failed: the renderer crashed on purpose' });
       expect(part(el, 'message').textContent).to.equal(detail.message);
       expect(announcements()).to.deep.equal(['The PowerPoint export has started.', `The export did not finish. ${detail.message}`]);
@@ -422,6 +427,26 @@ describe('<pos-pptx-export-progress>', function () {
       await failed;
       await untilState(el, 'error');
       await expectAccessible(el);
+    });
+
+    it('has no violations in dark mode (completed and error)', async () => {
+      await emulateMedia({ colorScheme: 'dark' });
+      try {
+        const id = await lessonId('Test lesson 7');
+        const cacheKey = freshKey('dark');
+        const el = await progress({ lesson: id, cacheKey });
+        expect(getComputedStyle(el).backgroundColor).to.equal('rgb(17, 24, 39)'); // the dark surface
+        await el.dispatch();
+        await untilState(el, 'completed');
+        await expectAccessible(el);
+        el.lessonId = crypto.randomUUID();
+        await el.updateComplete;
+        el.start();
+        await untilState(el, 'error');
+        await expectAccessible(el);
+      } finally {
+        await emulateMedia({ colorScheme: 'light' });
+      }
     });
 
     it('has no violations while dispatching and connecting (requests held open)', async () => {
