@@ -4,5 +4,13 @@
  */
 export { PosApiError } from './internal/api.js';
 export { TRIGGER_TYPES, TriggerGroup, type TriggerType, type GroupedTriggerType } from './internal/trigger-types.js';
+export { PosPicker, type PosErrorDetail } from './internal/picker.js';
+export { DEFAULT_STRINGS, type PickerStrings } from './internal/picker-strings.js';
+export { refreshShared as refreshPickerData } from './internal/record-loader.js';
+export type { Specialization, Training } from './internal/records.js';
 // Elements (each line registers one):
+export * from './specialization-picker/specialization-picker.js';
+export * from './training-picker/training-picker.js';
+export * from './tag-picker/tag-picker.js';
+export * from './trigger-select/trigger-select.js';
 export * from './pptx-export-progress/pptx-export-progress.js';

@@ -1,0 +1,42 @@
+/**
+ * Every text a picker shows or announces, overridable for localisation
+ * through the `strings` property (merged over the element's defaults).
+ * `{name}` placeholders are filled in at render time.
+ */
+export interface PickerStrings {
+  /** The input's placeholder while nothing is selected. */
+  placeholder: string;
+  /** Announced and shown while the list loads. */
+  loading: string;
+  /** The list is empty (the server has no records). */
+  empty: string;
+  /** Nothing matches the filter; `{query}` is the filter text. */
+  noMatches: string;
+  /** Heading of the error state; the server's reason follows it. */
+  loadError: string;
+  /** The error state's button. */
+  retry: string;
+  /** The accessible name of a chip's remove button; `{label}` is the chip's text. */
+  removeItem: string;
+  /** The validation message of a `required` picker left empty. */
+  required: string;
+  /** A training's duration; `{minutes}` is the number. */
+  minutes: string;
+}
+
+export const DEFAULT_STRINGS: PickerStrings = {
+  placeholder: 'Search…',
+  loading: 'Loading…',
+  empty: 'Nothing to choose from yet.',
+  noMatches: 'No matches for “{query}”.',
+  loadError: 'The list could not be loaded.',
+  retry: 'Retry',
+  removeItem: 'Remove {label}',
+  required: 'Please choose an option.',
+  minutes: '{minutes} min',
+};
+
+/** `template` with each `{key}` replaced by `values[key]`; unknown keys stay as written. */
+export function formatString(template: string, values: Record<string, string | number>): string {
+  return template.replace(/\{(\w+)\}/g, (match, key: string) => (key in values ? String(values[key]) : match));
+}

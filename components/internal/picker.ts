@@ -1,0 +1,611 @@
+import { Task, initialState } from '@lit/task';
+import { virtualize, virtualizerRef, type VirtualizerHostElement } from '@lit-labs/virtualizer/virtualize.js';
+import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { property, query, state } from 'lit/decorators.js';
+import { classMap } from 'lit/directives/class-map.js';
+import { ifDefined } from 'lit/directives/if-defined.js';
+import { styleMap } from 'lit/directives/style-map.js';
+import { live } from 'lit/directives/live.js';
+import { PosApiError, apiUrl } from './api.js';
+import { ComboboxController } from './combobox-controller.js';
+import { FormControlController } from './form-control.js';
+import { DEFAULT_STRINGS, formatString, type PickerStrings } from './picker-strings.js';
+import { pickerStyles } from './picker.styles.js';
+import { PopupPositioner } from './popup-position.js';
+import { loadRecords, refreshShared } from './record-loader.js';
+import { normalizeQuery } from './text-match.js';
+import { themeTokens } from './theme.js';
+import './virtualizer-setup.js';
+
+/** Where a picker's records come from: `GET {base-url}/{endpoint}`, the list under `key`. */
+export interface RecordSource {
+  endpoint: string;
+  key: string;
+}
+
+/** The detail of the `pos-error` event. */
+export interface PosErrorDetail {
+  /** The HTTP status, when a response arrived. */
+  status?: number;
+  /** `unauthorized`, `no_active_organization`, `network_error`, `invalid_response`, `http_error`, … */
+  code: string;
+  /** A readable sentence. */
+  message: string;
+}
+
+/** Splits the `value` (and `tags`) attribute of a multiple picker: comma-separated, spaces around items ignored. */
+export const parseList = (text: string | null | undefined): string[] =>
+  (text ?? '')
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
+
+/** The tallest a virtualized list grows before it scrolls (the popup may be shorter, then it shrinks). */
+const MAX_LIST_HEIGHT = 320;
+
+const sameList = (a: readonly unknown[], b: readonly unknown[]) => a.length === b.length && a.every((x, i) => x === b[i]);
+
+/**
+ * The searchable, form-associated combobox every picker is. A subclass says
+ * where the records come from and how to read and draw one; this class does
+ * the rest: loading (shared, cached, abortable), filtering, the WAI-ARIA
+ * combobox with a virtualized listbox in a popover, chips, events and forms.
+ *
+ * @fires input - After every user change of the value (not after programmatic sets). Bubbles, composed.
+ * @fires change - After every user change of the value, with `input`. Bubbles, composed.
+ * @fires pos-error - Loading failed: `detail` is `{ status, code, message }`. Bubbles, composed.
+ */
+export abstract class PosPicker<T> extends LitElement {
+  static formAssociated = true;
+  static override shadowRootOptions: ShadowRootInit = { ...LitElement.shadowRootOptions, delegatesFocus: true };
+  static override styles = [themeTokens, pickerStyles];
+
+  // --- What a subclass provides --------------------------------------------
+
+  /** The endpoint to load, or null for a list that ships with the element. */
+  protected abstract readonly source: RecordSource | null;
+  /** The value an option stands for: an id, a tag, a trigger type. */
+  protected abstract recordId(record: T): string;
+  /** The text of a chip and of the input once selected. */
+  protected abstract recordLabel(record: T): string;
+  /** Everything the filter searches (title, description, tags). */
+  protected abstract recordSearchText(record: T): string;
+  /** An option's content; `query` is the filter to highlight. */
+  protected abstract renderRecord(record: T, query: string): TemplateResult;
+  /** The element's own default texts, over the generic ones. */
+  protected readonly ownStrings: Partial<PickerStrings> = {};
+  /** The records when there is no `data` and nothing to load. */
+  protected builtInRecords(): readonly T[] | undefined {
+    return undefined;
+  }
+  /** Extra narrowing (e.g. by tag); return the values it depends on from `filterArgs`. */
+  protected acceptRecord(_record: T): boolean {
+    return true;
+  }
+  protected filterArgs(): readonly unknown[] {
+    return [];
+  }
+  /** The order options are shown in, after filtering (e.g. by group); stable by default. */
+  protected arrange(records: T[]): readonly T[] {
+    return records;
+  }
+  /**
+   * Whether `renderOptionList` virtualizes: the listbox is then its own scroller
+   * with an explicit height (estimated from `optionHeight`, then measured).
+   */
+  protected readonly virtualized: boolean = true;
+  /** A first guess at an option's height in pixels, before the virtualizer measured any. */
+  protected readonly optionHeight: number = 56;
+  /** The options as shown; override to group (the default virtualizes a flat list). */
+  protected renderOptionList(records: readonly T[]): unknown {
+    return virtualize({
+      scroller: true,
+      items: records as T[],
+      keyFunction: (record: T) => this.recordId(record),
+      renderItem: (record: T, index: number) => this.renderOption(record, index),
+    });
+  }
+
+  // --- Controllers ----------------------------------------------------------
+
+  protected readonly internals: ElementInternals = this.attachInternals();
+  private readonly formControl = new FormControlController(this, this.internals);
+  protected readonly combobox = new ComboboxController(this, {
+    optionCount: () => this.shown.length,
+    selectedIndex: () => this.shown.findIndex((r) => this.values.includes(this.recordId(r))),
+    pick: (index) => this.pick(this.shown[index]!),
+    removeLast: () => this.multiple && this.values.length && this.userSet(this.values.slice(0, -1)),
+    closesOnPick: () => !this.multiple,
+  });
+  private readonly positioner = new PopupPositioner();
+
+  private readonly loader = new Task(this, {
+    args: () => [this.baseUrl, this.data, this.source, this.revision] as const,
+    task: ([baseUrl, data, source], { signal }) =>
+      data || !source ? initialState : loadRecords<T>(baseUrl, source.endpoint, source.key, signal),
+    onError: (error) => this.reportError(error),
+  });
+
+  @query('#input') private readonly input!: HTMLInputElement | null;
+  @query('#popup') private readonly popup!: HTMLElement | null;
+  @query('#listbox') private readonly listbox!: (HTMLElement & VirtualizerHostElement) | null;
+
+  // --- Private state --------------------------------------------------------
+
+  /** The selection, in order (single mode: at most one). */
+  @state() private values: string[] = [];
+  /** Set once the value was set by code or the user: the `value` attribute no longer drives it. */
+  private dirty = false;
+  /** Disabled by an ancestor `<fieldset disabled>` (or the attribute), as the browser reports it. */
+  @state() private formDisabled = false;
+  /** Bumped by `refresh()` so the loading task runs again. */
+  @state() private revision = 0;
+  /** The accessible name from an outside `<label for>`, read from `internals.labels`. */
+  @state() private outsideLabel = '';
+  /** The filtered list, memoised on its inputs. */
+  private shown: readonly T[] = [];
+  private shownKey: readonly unknown[] = [];
+  private searchCache = new WeakMap<readonly T[], string[]>();
+  /** Whether the virtualizer has laid the open list out (it can scroll to an index from then on). */
+  private listLaidOut = false;
+  /** The measured average option height, once the virtualizer laid options out. */
+  @state() private measuredOptionHeight = 0;
+  /** The index last handed to the virtualizer to scroll to, until it is rendered. */
+  private pinned = -1;
+
+  // --- Public properties ----------------------------------------------------
+
+  /** The visible label; without it, name the picker with an outside `<label for>` or `aria-label`. */
+  @property() label = '';
+  /** The name under which the value is submitted with a form. */
+  @property({ reflect: true }) name = '';
+  /** The input's placeholder (defaults to `strings.placeholder`). */
+  @property() placeholder = '';
+  /** Select several values (chips); `value` is then a string array. */
+  @property({ type: Boolean, reflect: true }) multiple = false;
+  /** An empty picker is invalid and blocks form submission. */
+  @property({ type: Boolean, reflect: true }) required = false;
+  /** Disables the picker (a disabled `<fieldset>` around it does too). */
+  @property({ type: Boolean, reflect: true }) disabled = false;
+  /** The API base URL; requests include credentials so the session cookie travels. */
+  @property({ attribute: 'base-url' }) baseUrl = '/api';
+  /** Records handed in by the host: no request is made while set. */
+  @property({ attribute: false }) data: T[] | undefined = undefined;
+  /** Texts overriding the defaults, for localisation. */
+  @property({ attribute: false }) strings: Partial<PickerStrings> = {};
+  /**
+   * The initial value, from the `value` attribute (what `form.reset()` restores).
+   * Multiple mode: comma-separated (`value="a, b"`).
+   */
+  @property({ attribute: 'value' }) defaultValue = '';
+  /** Whether the list popup is open (reflected for styling). */
+  @property({ type: Boolean, reflect: true }) open = false;
+
+  @property({ attribute: 'aria-label' }) private hostAriaLabel: string | null = null;
+
+  // --- Getters ----------------------------------------------------------------
+
+  /** The selection: a string (`''` for none), or a string array in `multiple` mode. */
+  get value(): string | string[] {
+    return this.multiple ? [...this.values] : (this.values[0] ?? '');
+  }
+  set value(value: string | string[] | null | undefined) {
+    this.dirty = true;
+    this.setValues(Array.isArray(value) ? value.map(String) : value ? [String(value)] : []);
+  }
+
+  /** The full records of the selection, in selection order (those loaded so far). */
+  get selectedItems(): T[] {
+    const records = this.records ?? [];
+    const byId = new Map(records.map((r) => [this.recordId(r), r] as const));
+    return this.values.flatMap((id) => (byId.has(id) ? [byId.get(id)!] : []));
+  }
+
+  /** The records the picker offers (before filtering), or undefined while loading. */
+  get records(): readonly T[] | undefined {
+    return this.data ?? this.builtInRecords() ?? this.loader.value;
+  }
+
+  /** `pending`, `complete`, `error` or `initial`: the loading state. */
+  get loadState(): 'initial' | 'pending' | 'complete' | 'error' {
+    if (this.data || !this.source) return 'complete';
+    return (['initial', 'pending', 'complete', 'error'] as const)[this.loader.status];
+  }
+
+  get form(): HTMLFormElement | null {
+    return this.internals.form;
+  }
+  get validity(): ValidityState {
+    return this.internals.validity;
+  }
+  get validationMessage(): string {
+    return this.internals.validationMessage;
+  }
+  get willValidate(): boolean {
+    return this.internals.willValidate;
+  }
+  /** The form values (one per selected value), for the form controller. */
+  get formValues(): readonly string[] {
+    return this.values;
+  }
+  get requiredMessage(): string {
+    return this.text.required;
+  }
+  get validationAnchor(): HTMLElement | null {
+    return this.input;
+  }
+
+  protected get text(): PickerStrings {
+    return { ...DEFAULT_STRINGS, ...this.ownStrings, ...this.strings };
+  }
+
+  private get isDisabled(): boolean {
+    return this.disabled || this.formDisabled;
+  }
+
+  // --- Lifecycle ----------------------------------------------------------------
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.positioner.detach();
+    this.combobox.reset();
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if ((changed.has('defaultValue') || changed.has('multiple')) && !this.dirty) this.values = this.parseDefault();
+    if (changed.has('multiple') && !this.multiple && this.values.length > 1) this.values = this.values.slice(0, 1);
+    this.updateShown();
+    this.open = this.combobox.open && !this.isDisabled;
+    if (this.isDisabled && this.combobox.open) this.combobox.reset();
+    if (!this.label) this.outsideLabel = this.readOutsideLabel();
+  }
+
+  protected override updated(changed: PropertyValues<this>): void {
+    if (changed.has('open')) {
+      if (!this.open) {
+        this.listLaidOut = false;
+        this.pinned = -1;
+      }
+      this.syncPopup();
+    }
+    if (this.open && this.combobox.activeIndex >= 0) this.revealActive();
+  }
+
+  // --- Form callbacks (ElementInternals) -----------------------------------------
+
+  formResetCallback(): void {
+    this.dirty = false;
+    this.values = this.parseDefault();
+    this.combobox.reset();
+  }
+
+  formDisabledCallback(disabled: boolean): void {
+    this.formDisabled = disabled;
+  }
+
+  formStateRestoreCallback(state: unknown): void {
+    const values = FormControlController.decodeState(state);
+    if (values) {
+      this.dirty = true;
+      this.setValues(values);
+    }
+  }
+
+  // --- Public methods ---------------------------------------------------------------
+
+  /** Reloads the records from the server (other pickers keep theirs until they reload). */
+  refresh(): void {
+    if (this.source) refreshShared(apiUrl(this.baseUrl, this.source.endpoint));
+    this.revision++;
+  }
+
+  checkValidity(): boolean {
+    return this.internals.checkValidity();
+  }
+  reportValidity(): boolean {
+    return this.internals.reportValidity();
+  }
+  /** A custom validation message; `''` makes the picker valid again. */
+  setCustomValidity(message: string): void {
+    this.formControl.setCustomValidity(message);
+  }
+
+  override focus(options?: FocusOptions): void {
+    this.input?.focus(options);
+  }
+  override blur(): void {
+    this.input?.blur();
+  }
+
+  // --- Internals ------------------------------------------------------------------
+
+  private parseDefault(): string[] {
+    const text = this.defaultValue.trim();
+    if (this.multiple) return parseList(text);
+    return text ? [text] : [];
+  }
+
+  private setValues(values: string[]): void {
+    const next = this.multiple ? [...new Set(values)] : values.slice(0, 1);
+    if (!sameList(next, this.values)) this.values = next;
+  }
+
+  /** A change made by the user: update and fire `input` + `change` like a native select. */
+  private userSet(values: string[]): void {
+    const before = this.values;
+    this.dirty = true;
+    this.setValues(values);
+    if (sameList(before, this.values)) return;
+    this.dispatchEvent(new Event('input', { bubbles: true, composed: true }));
+    this.dispatchEvent(new Event('change', { bubbles: true, composed: true }));
+  }
+
+  private pick(record: T): void {
+    const id = this.recordId(record);
+    if (!this.multiple) this.userSet([id]);
+    else this.userSet(this.values.includes(id) ? this.values.filter((v) => v !== id) : [...this.values, id]);
+  }
+
+  private updateShown(): void {
+    const records = this.records ?? [];
+    const query = normalizeQuery(this.combobox.query ?? '');
+    const key = [records, query, ...this.filterArgs()];
+    if (sameList(key, this.shownKey)) return;
+    this.shownKey = key;
+    let search = this.searchCache.get(records);
+    if (!search) {
+      search = records.map((r) => this.recordSearchText(r).toLocaleLowerCase());
+      this.searchCache.set(records, search);
+    }
+    this.shown = this.arrange(records.filter((r, i) => (!query || search[i]!.includes(query)) && this.acceptRecord(r)));
+    this.combobox.listChanged();
+  }
+
+  private reportError(error: unknown): void {
+    if ((error as Error)?.name === 'AbortError') return;
+    const e = error instanceof PosApiError ? error : new PosApiError(String((error as Error)?.message ?? error), 'unknown_error');
+    const detail: PosErrorDetail = { status: e.status, code: e.code, message: e.message };
+    this.dispatchEvent(new CustomEvent<PosErrorDetail>('pos-error', { detail, bubbles: true, composed: true }));
+  }
+
+  private readOutsideLabel(): string {
+    const labels = this.internals.labels as NodeListOf<HTMLLabelElement> | undefined;
+    return Array.from(labels ?? [], (l) => l.textContent?.trim() ?? '').filter(Boolean).join(' ');
+  }
+
+  private syncPopup(): void {
+    const popup = this.popup;
+    const anchor = this.renderRoot.querySelector<HTMLElement>('[part~="combobox"]');
+    if (!popup || !anchor) return;
+    if (this.open && this.isConnected) {
+      if (!popup.matches(':popover-open')) popup.showPopover();
+      this.positioner.attach(anchor, popup);
+    } else {
+      this.positioner.detach();
+      if (popup.matches(':popover-open')) popup.hidePopover();
+    }
+  }
+
+  /**
+   * Scrolls the active option into view, so the virtualizer renders it and
+   * `aria-activedescendant` resolves. Before the virtualizer's first layout
+   * (just opened) it cannot scroll yet: `rangeChanged` calls this again.
+   */
+  private revealActive(): void {
+    const index = this.combobox.activeIndex;
+    const option = this.renderRoot.querySelector<HTMLElement>(`#${this.optionId(index)}`);
+    if (option) {
+      option.scrollIntoView({ block: 'nearest' });
+      this.pinned = -1;
+    } else if (this.listLaidOut && this.pinned !== index) {
+      // Once per index: the virtualizer pins it, renders it, and the next update finds it.
+      this.pinned = index;
+      try {
+        this.listbox?.[virtualizerRef]?.element(index)?.scrollIntoView({ block: 'nearest' });
+      } catch {
+        // The virtualizer is between layouts; the next range change reveals the option.
+        this.pinned = -1;
+      }
+    }
+  }
+
+  private onRangeChanged(): void {
+    // After this frame: the virtualizer announces the range before its options
+    // are rendered, and resizing the listbox inside its ResizeObserver callback
+    // would be a ResizeObserver loop.
+    requestAnimationFrame(() => {
+      if (!this.open) return;
+      this.measureOptions();
+      if (this.listLaidOut) return;
+      this.listLaidOut = true;
+      if (this.combobox.activeIndex >= 0) this.revealActive();
+    });
+  }
+
+  private measureOptions(): void {
+    const options = this.renderRoot.querySelectorAll<HTMLElement>('[role="option"]');
+    if (!options.length) return;
+    let total = 0;
+    options.forEach((o) => (total += o.offsetHeight));
+    const average = Math.round(total / options.length);
+    if (Math.abs(average - this.measuredOptionHeight) > 2) this.measuredOptionHeight = average;
+  }
+
+  /** A virtualized listbox needs a definite height: as tall as its options, up to the popup's limit. */
+  private listboxStyle(): Record<string, string> {
+    if (!this.virtualized) return {};
+    const rows = this.open ? this.shown.length : 0;
+    const height = rows * (this.measuredOptionHeight || this.optionHeight);
+    return { minHeight: '0', height: `${Math.min(height, MAX_LIST_HEIGHT)}px` };
+  }
+
+  protected optionId(index: number): string {
+    return `option-${index}`;
+  }
+
+  // --- Event handlers -----------------------------------------------------------
+
+  private onInput(event: InputEvent): void {
+    // The inner input's `input` is composed: keep filter typing from looking like a value change.
+    event.stopPropagation();
+    this.combobox.handleInput((event.target as HTMLInputElement).value);
+  }
+
+  private onKeydown(event: KeyboardEvent): void {
+    if (this.isDisabled) return;
+    this.combobox.handleKeydown(event);
+  }
+
+  private onFieldClick(event: MouseEvent): void {
+    if (this.isDisabled) return;
+    if ((event.target as HTMLElement).closest('[part~="chip__remove"]')) return;
+    this.input?.focus();
+    this.combobox.toggle();
+  }
+
+  private onFocusOut(event: FocusEvent): void {
+    const next = event.relatedTarget as Node | null;
+    if (next && (this.renderRoot.contains(next) || this.contains(next))) return;
+    this.combobox.reset();
+  }
+
+  private onOptionClick(index: number): void {
+    this.input?.focus();
+    this.combobox.pick(index);
+  }
+
+  private removeValue(id: string): void {
+    this.input?.focus();
+    this.userSet(this.values.filter((v) => v !== id));
+  }
+
+  // --- Rendering ----------------------------------------------------------------
+
+  protected override render(): TemplateResult {
+    const name = this.label || this.outsideLabel || this.hostAriaLabel || undefined;
+    return html`
+      <div part="form-control" class="form-control" @focusout=${this.onFocusOut}>
+        ${this.label ? html`<label part="label" for="input">${this.label}</label>` : nothing}
+        <div
+          part="combobox"
+          class=${classMap({ field: true, open: this.open, disabled: this.isDisabled })}
+          @click=${this.onFieldClick}
+        >
+          ${this.multiple ? this.renderChips() : nothing}${this.renderInput(name)}
+          <svg part="expand-icon" class="expand-icon" viewBox="0 0 20 20" aria-hidden="true">
+            <path d="M5.5 7.5 10 12l4.5-4.5" fill="none" stroke="currentColor" stroke-width="1.75" stroke-linecap="round" stroke-linejoin="round" />
+          </svg>
+        </div>
+        ${this.renderError()}
+        <div id="popup" part="popup" class="popup" popover="manual" @mousedown=${(e: Event) => e.preventDefault()}>
+          ${this.renderStatus()}
+          <div
+            id="listbox"
+            part="listbox"
+            role="listbox"
+            class="listbox"
+            aria-label=${ifDefined(name)}
+            aria-multiselectable=${this.multiple ? 'true' : nothing}
+            style=${styleMap(this.listboxStyle())}
+            @rangeChanged=${this.onRangeChanged}
+          >
+            ${this.open && this.shown.length ? this.renderOptionList(this.shown) : nothing}
+          </div>
+        </div>
+      </div>
+    `;
+  }
+
+  private renderInput(name: string | undefined): TemplateResult {
+    const { open, activeIndex, query } = this.combobox;
+    const selectedLabel = this.multiple ? '' : (this.selectedItems[0] ? this.recordLabel(this.selectedItems[0]) : (this.values[0] ?? ''));
+    const busy = this.loadState === 'pending';
+    return html`<input
+      id="input"
+      part="input"
+      class="input"
+      role="combobox"
+      type="text"
+      autocomplete="off"
+      autocapitalize="off"
+      spellcheck="false"
+      aria-autocomplete="list"
+      aria-haspopup="listbox"
+      aria-controls="listbox"
+      aria-expanded=${open ? 'true' : 'false'}
+      aria-activedescendant=${ifDefined(open && activeIndex >= 0 ? this.optionId(activeIndex) : undefined)}
+      aria-label=${ifDefined(this.label ? undefined : name)}
+      aria-required=${this.required ? 'true' : 'false'}
+      aria-invalid=${this.loadState === 'error' ? 'true' : nothing}
+      aria-describedby=${this.loadState === 'error' ? 'error' : nothing}
+      aria-busy=${busy ? 'true' : nothing}
+      placeholder=${this.multiple && this.values.length ? '' : this.placeholder || this.text.placeholder}
+      .value=${live(query ?? selectedLabel)}
+      ?disabled=${this.isDisabled}
+      @input=${this.onInput}
+      @keydown=${this.onKeydown}
+    />`;
+  }
+
+  private renderChips(): TemplateResult {
+    const byId = new Map((this.records ?? []).map((r) => [this.recordId(r), r] as const));
+    return html`${this.values.map((id) => {
+      const record = byId.get(id);
+      const label = record ? this.recordLabel(record) : id;
+      return html`<span part="chip" class="chip"
+        ><span class="chip-label">${label}</span
+        ><button
+          part="chip__remove"
+          class="chip-remove"
+          type="button"
+          tabindex="-1"
+          aria-label=${formatString(this.text.removeItem, { label })}
+          ?disabled=${this.isDisabled}
+          @mousedown=${(e: Event) => e.preventDefault()}
+          @click=${() => this.removeValue(id)}
+        >
+          <svg viewBox="0 0 16 16" aria-hidden="true"><path d="M4.5 4.5l7 7m0-7l-7 7" stroke="currentColor" stroke-width="1.5" stroke-linecap="round" /></svg></button
+      ></span>`;
+    })}`;
+  }
+
+  /** One option: the check mark, then the subclass's content. */
+  protected renderOption(record: T, index: number): TemplateResult {
+    const selected = this.values.includes(this.recordId(record));
+    const active = index === this.combobox.activeIndex;
+    return html`<div
+      id=${this.optionId(index)}
+      role="option"
+      part="option${active ? ' option--active' : ''}${selected ? ' option--selected' : ''}"
+      class=${classMap({ option: true, active, selected })}
+      aria-selected=${selected ? 'true' : 'false'}
+      @click=${() => this.onOptionClick(index)}
+      @mousemove=${() => active || this.combobox.moveTo(index)}
+    >
+      <svg class="check" viewBox="0 0 16 16" aria-hidden="true"><path d="M3.5 8.5l3 3 6-7" fill="none" stroke="currentColor" stroke-width="1.75" stroke-linecap="round" stroke-linejoin="round" /></svg>
+      <div class="option-content">${this.renderRecord(record, this.combobox.query ?? '')}</div>
+    </div>`;
+  }
+
+  private renderStatus(): TemplateResult | typeof nothing {
+    const state = this.loadState;
+    if (state === 'pending' || state === 'initial')
+      return html`<div part="skeleton" class="skeleton" role="status" aria-label=${this.text.loading}>
+        ${[0, 1, 2].map(() => html`<div class="skeleton-row"><span></span><span></span></div>`)}
+      </div>`;
+    if (state === 'error') return nothing;
+    if (!this.records?.length) return html`<div part="empty" class="message" role="status">${this.text.empty}</div>`;
+    if (!this.shown.length)
+      return html`<div part="empty" class="message" role="status">${formatString(this.text.noMatches, { query: this.combobox.query ?? '' })}</div>`;
+    return nothing;
+  }
+
+  private renderError(): TemplateResult | typeof nothing {
+    if (this.loadState !== 'error') return nothing;
+    const error = this.loader.error as Error | undefined;
+    return html`<div id="error" part="error" class="error" role="alert">
+      <span class="error-text"><strong>${this.text.loadError}</strong> ${error?.message ?? ''}</span>
+      <button part="retry" class="retry" type="button" @click=${() => this.refresh()}>${this.text.retry}</button>
+    </div>`;
+  }
+}
