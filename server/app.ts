@@ -6,6 +6,7 @@ import { logger } from 'hono/logger';
 import { secureHeaders } from 'hono/secure-headers';
 import { requireOrganization, requireSession } from './auth/middleware.js';
 import { SessionStore } from './auth/sessions.js';
+import { SignInLimiter } from './auth/sign-in-limiter.js';
 import type { ServerConfig } from './config.js';
 import type { Db } from './db/database.js';
 import type { AppEnv } from './env.js';
@@ -43,7 +44,7 @@ export function createApp({ db, config, renderDeck, serveDemo = false }: AppOpti
   });
 
   const api = new Hono<AppEnv>()
-    .route('/auth', authRoutes(db, sessions))
+    .route('/auth', authRoutes(db, sessions, new SignInLimiter(config.signInMaxFailures)))
     .use('*', requireSession(sessions), requireOrganization)
     .route('/workflow-pickers', pickerRoutes(db))
     .route('/enablement', lessonRoutes(db))

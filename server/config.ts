@@ -21,6 +21,8 @@ export interface ServerConfig {
   maxBodyBytes: number;
   /** Log one line per request (Hono's logger) to stdout. */
   logRequests: boolean;
+  /** Failed sign-ins allowed per account in 15 minutes (5× that per client address) before 429. */
+  signInMaxFailures: number;
 }
 
 export const DEFAULT_CONFIG: ServerConfig = {
@@ -36,6 +38,7 @@ export const DEFAULT_CONFIG: ServerConfig = {
   sessionTtlMs: 7 * 24 * 60 * 60 * 1000,
   maxBodyBytes: 64 * 1024,
   logRequests: false,
+  signInMaxFailures: 10,
 };
 
 /** Thrown for a setting that cannot be used; main() prints the message and exits 1. */
@@ -90,6 +93,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
     ['sseTimeoutMs', 'POS_SSE_TIMEOUT_MS', 1],
     ['exportConcurrency', 'POS_EXPORT_CONCURRENCY', 1],
     ['maxBodyBytes', 'POS_MAX_BODY_BYTES', 1],
+    ['signInMaxFailures', 'POS_SIGNIN_MAX_FAILURES', 1],
   ];
   for (const [key, name, min] of numbers) {
     const raw = env[name];

@@ -11,7 +11,9 @@ export const ErrorCode = {
   forbidden: 403,
   not_found: 404,
   payload_too_large: 413,
+  too_many_requests: 429,
   internal_error: 500,
+  storage_unavailable: 503,
 } as const;
 export type ErrorCode = keyof typeof ErrorCode;
 
@@ -44,8 +46,15 @@ export function errorJson(c: Context, status: number, body: ErrorBody): Response
  * anything unexpected is logged and answered with a fixed sentence, so no stack
  * trace or SQL ever reaches a body.
  */
+// SQLite's answers when the database cannot be written (read-only file, full disk, I/O error).
+const STORAGE_ERROR = /^SQLITE_(READONLY|FULL|IOERR|CANTOPEN|CORRUPT|NOTADB)/;
+
 export const onError: ErrorHandler = (err, c) => {
   if (err instanceof ApiError) return errorJson(c, err.status, { error: err.message, code: err.code });
+  if (STORAGE_ERROR.test((err as { code?: string }).code ?? '')) {
+    console.error(`${c.req.method} ${c.req.path}: storage error:`, err.message);
+    return errorJson(c, 503, { error: 'The server cannot use its database right now (read-only or full disk). Try again later.', code: 'storage_unavailable' });
+  }
   if (err instanceof HTTPException && err.status < 500) {
     // Hono's own 4xx (malformed JSON, body limit…): keep the status, give it our shape.
     return errorJson(c, err.status, { error: err.message || 'The request is not valid.', code: codeForStatus(err.status) });

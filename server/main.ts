@@ -13,6 +13,7 @@ async function main() {
   } else if (running.seeded) {
     console.log(`seeded ${config.db} from ${config.fixture}`);
   }
+  if (running.resumed) console.log(`resuming ${running.resumed} export(s) interrupted by the last stop`);
   console.log(`listening on ${running.url}`);
 
   const shutdown = (signal: string) => {

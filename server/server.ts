@@ -13,7 +13,15 @@ export interface RunningServer extends ReferenceServer {
   url: string;
   /** Whether the database was created (and seeded) by this start. */
   seeded: boolean;
-  close(): Promise<void>;
+  /** Exports a killed earlier run had accepted and this start generates again. */
+  resumed: number;
+  /**
+   * Graceful shutdown: stop accepting connections, end open streams with an
+   * `error` event coded `server_restarting` (clients reconnect), let running
+   * exports finish for up to `graceMs` (what is left resumes at the next start),
+   * then close every connection and the database.
+   */
+  close(graceMs?: number): Promise<void>;
 }
 
 export interface StartOptions extends Omit<AppOptions, 'db' | 'config'> {
@@ -36,6 +44,7 @@ export async function startServer(config: ServerConfig, { fixture, onStatement, 
     throw error;
   }
   const reference = createApp({ db, config, ...options });
+  const resumed = reference.exports.resumeInterrupted();
   const server = await new Promise<ServerType>((resolve, reject) => {
     const s = serve({ fetch: reference.app.fetch, port: config.port, hostname: config.host }, () => resolve(s));
     s.once('error', reject);
@@ -49,14 +58,17 @@ export async function startServer(config: ServerConfig, { fixture, onStatement, 
     server,
     url: `http://${host}:${port}`,
     seeded: isNew,
-    async close() {
-      reference.watcher.stop();
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        // Open streams would hold close() forever: end every connection now.
-        (server as import('node:http').Server).closeAllConnections?.();
-      });
-      await reference.exports.idle();
+    resumed,
+    async close(graceMs = 10_000) {
+      const http = server as import('node:http').Server;
+      const closed = new Promise<void>((resolve) => http.close(() => resolve()));
+      http.closeIdleConnections();
+      reference.watcher.closeAll({ status: 'restarting' });
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([reference.exports.idle(), new Promise((resolve) => (timer = setTimeout(resolve, graceMs)))]);
+      clearTimeout(timer);
+      http.closeAllConnections();
+      await closed;
       db.close();
     },
   };

@@ -90,6 +90,13 @@ export const MIGRATIONS: readonly string[] = [
     bytes     BLOB NOT NULL
   ) STRICT, WITHOUT ROWID;
   `,
+  /* 2: which pending jobs this server generates (and resumes after a crash) */ `
+  -- 1: dispatched to this reference server, which generates it and, if it was
+  -- killed mid-way, generates it again at its next start. 0: another process's
+  -- work (a fixture's pending job), which this server only follows.
+  ALTER TABLE export_jobs ADD COLUMN runs_here INTEGER NOT NULL DEFAULT 0 CHECK (runs_here IN (0, 1));
+  CREATE INDEX export_jobs_interrupted ON export_jobs (status, runs_here);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -74,7 +74,11 @@ export class ExportService {
          ORDER BY j.created_at DESC, j.rowid DESC LIMIT 1`,
       ),
       insert: db.prepare(
-        `INSERT INTO export_jobs (id, organization_id, lesson_id, cache_key, status, created_at) VALUES (?, ?, ?, ?, 'pending', ?)`,
+        `INSERT INTO export_jobs (id, organization_id, lesson_id, cache_key, status, created_at, runs_here) VALUES (?, ?, ?, ?, 'pending', ?, 1)`,
+      ),
+      interrupted: db.prepare<[], { id: string; title: string; sections: string }>(
+        `SELECT j.id, l.title, l.sections FROM export_jobs j JOIN lessons l ON l.id = j.lesson_id
+         WHERE j.status = 'pending' AND j.runs_here = 1 ORDER BY j.created_at`,
       ),
       job: db.prepare<[string], JobRow>(`SELECT ${JOB_COLUMNS} FROM export_jobs j WHERE j.id = ?`),
       complete: db.prepare(
@@ -107,10 +111,24 @@ export class ExportService {
 
     const id = randomUUID();
     this.sql.insert.run(id, organizationId, lessonId, cacheKey, new Date().toISOString());
-    const content: LessonContent = { title: lesson.title, sections: JSON.parse(lesson.sections) };
-    const work = this.limit(() => this.generate(id, content)).finally(() => this.running.delete(work));
-    this.running.add(work);
+    this.enqueue(id, { title: lesson.title, sections: JSON.parse(lesson.sections) });
     return { job: toExportJob(this.sql.job.get(id)!), cached: false };
+  }
+
+  /**
+   * Generates again the jobs a previous run of this server accepted but did not
+   * finish (it was killed): they stay `pending` and complete as if nothing had
+   * happened, so clients following them see them complete. Returns how many.
+   */
+  resumeInterrupted(): number {
+    const jobs = this.sql.interrupted.all();
+    for (const job of jobs) this.enqueue(job.id, { title: job.title, sections: JSON.parse(job.sections) });
+    return jobs.length;
+  }
+
+  private enqueue(id: string, lesson: LessonContent): void {
+    const work = this.limit(() => this.generate(id, lesson)).finally(() => this.running.delete(work));
+    this.running.add(work);
   }
 
   /** The deck of a completed job of the organisation, or undefined. */
@@ -124,14 +142,22 @@ export class ExportService {
     while (this.running.size) await Promise.allSettled([...this.running]);
   }
 
+  /** Whether any export is being generated or waits for its turn. */
+  get busy(): boolean {
+    return this.running.size > 0;
+  }
+
   private async generate(id: string, lesson: LessonContent): Promise<void> {
     try {
       const deck = await this.render(lesson);
+      // Shut down mid-render (past the grace period): the job stays pending and resumes at the next start.
+      if (!this.db.open) return;
       this.db.transaction(() => {
         this.sql.insertFile.run(id, deckFileName(lesson.title), deck.bytes);
         this.sql.complete.run(deck.costCents, deck.model, new Date().toISOString(), id);
       })();
     } catch (error) {
+      if (!this.db.open) return;
       const message = error instanceof Error && error.message ? error.message : 'The export failed.';
       this.sql.fail.run(`The export failed: ${message}`, new Date().toISOString(), id);
     }

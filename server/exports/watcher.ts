@@ -3,7 +3,9 @@ import type { Db } from '../db/database.js';
 /** How a followed export ended, as the stream reports it. */
 export type ExportOutcome =
   | { status: 'completed'; url: string; costCents: number; model: string }
-  | { status: 'failed'; message: string };
+  | { status: 'failed'; message: string }
+  /** The server is shutting down: the client should reconnect (to the next instance). */
+  | { status: 'restarting' };
 
 type Listener = (outcome: ExportOutcome) => void;
 
@@ -105,6 +107,14 @@ export class ExportWatcher {
   stop(): void {
     clearInterval(this.timer);
     this.timer = undefined;
+  }
+
+  /** Ends every subscription with `outcome` (at shutdown) and stops polling. */
+  closeAll(outcome: ExportOutcome): void {
+    const watches = [...this.watches.values()];
+    this.watches.clear();
+    this.stop();
+    for (const watch of watches) for (const listener of watch.listeners) listener(outcome);
   }
 
   private check(): void {

@@ -1,9 +1,11 @@
-import { Hono } from 'hono';
+import { getConnInfo } from '@hono/node-server/conninfo';
+import { Hono, type Context } from 'hono';
 import { deleteCookie, setCookie } from 'hono/cookie';
 import { z } from 'zod';
 import { requireSession, SESSION_COOKIE } from '../auth/middleware.js';
 import { verifyPassword } from '../auth/passwords.js';
 import type { SessionStore } from '../auth/sessions.js';
+import type { SignInLimiter } from '../auth/sign-in-limiter.js';
 import type { Db } from '../db/database.js';
 import type { AppEnv } from '../env.js';
 import { ApiError } from '../errors.js';
@@ -16,8 +18,17 @@ const DUMMY_HASH = 'scrypt$16384$8$1$kMj3sD0Pc7hKnkKKQ5Jzbg$5qrfRS_AvFB5rjbXcaoR
 const isHttps = (url: string, forwardedProto: string | undefined) =>
   new URL(url).protocol === 'https:' || forwardedProto?.split(',')[0]?.trim() === 'https';
 
+/** The client's address; `unknown` where there is no socket (in-process requests). */
+function clientAddress(c: Context): string {
+  try {
+    return getConnInfo(c).remote.address ?? 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
+
 /** `/api/auth`: sign-in, sign-out, the session, the active organisation. */
-export function authRoutes(db: Db, sessions: SessionStore) {
+export function authRoutes(db: Db, sessions: SessionStore, limiter: SignInLimiter) {
   const sql = {
     user: db.prepare<[string], { id: string; email: string; name: string; password_hash: string; active_organization_id: string | null }>(
       'SELECT id, email, name, password_hash, active_organization_id FROM users WHERE email = ?',
@@ -36,9 +47,19 @@ export function authRoutes(db: Db, sessions: SessionStore) {
       validate('json', z.object({ email: z.string().max(320), password: z.string().max(200) })),
       async (c) => {
         const { email, password } = c.req.valid('json');
+        const address = clientAddress(c);
+        const wait = await limiter.retryAfter(email.trim(), address);
+        if (wait > 0) {
+          c.header('Retry-After', String(wait));
+          throw new ApiError('too_many_requests', `Too many failed sign-ins. Try again in ${Math.ceil(wait / 60)} min.`);
+        }
         const user = sql.user.get(email.trim());
         const valid = await verifyPassword(password, user?.password_hash ?? DUMMY_HASH);
-        if (!user || !valid) throw new ApiError('invalid_credentials', 'The email or password is not correct.');
+        if (!user || !valid) {
+          await limiter.failed(email.trim(), address);
+          throw new ApiError('invalid_credentials', 'The email or password is not correct.');
+        }
+        await limiter.succeeded(email.trim());
 
         const activeOrganizationId =
           user.active_organization_id && sql.isMember.get(user.id, user.active_organization_id) ? user.active_organization_id : null;

@@ -74,6 +74,10 @@ export function exportRoutes(
             if (outcome === 'timeout') {
               const message = `The export timed out: no result after ${formatDuration(config.sseTimeoutMs)}.`;
               await stream.writeSSE({ event: 'error', data: JSON.stringify({ message }) });
+            } else if (outcome.status === 'restarting') {
+              // Not the export's end: the code tells clients to reconnect, to the next instance.
+              const message = 'The server is restarting; the export goes on. Reconnect in a moment.';
+              await stream.writeSSE({ event: 'error', data: JSON.stringify({ message, code: 'server_restarting' }) });
             } else if (outcome.status === 'completed') {
               const { url, costCents, model } = outcome;
               await stream.writeSSE({ event: 'completed', data: JSON.stringify({ url, costCents, model }) });
