@@ -53,8 +53,8 @@ export interface ExportFailure {
   /**
    * The API's `code` for its JSON errors (`not_found`, `unauthorized`…),
    * `connection_lost` when reconnecting gave up, `network_error`,
-   * `invalid_response`; absent for a server-sent `event: error` (the export
-   * failed or timed out: the server sends only a message).
+   * `invalid_response`; for a server-sent `event: error`, the `code` of its
+   * data if it has one (the export failed or timed out: only a message).
    */
   code?: string;
   /** The HTTP status, when the failure is a response. */
@@ -66,6 +66,13 @@ export const DEFAULT_MAX_RECONNECTS = 5;
 /** The first reconnection waits this long; each next one twice as long, up to `MAX_RECONNECT_DELAY_MS`. */
 export const RECONNECT_BASE_DELAY_MS = 500;
 export const MAX_RECONNECT_DELAY_MS = 8000;
+/**
+ * Codes of a server-sent `event: error` that do not end the export, so the
+ * stream is followed again (with the usual backoff and bound) instead of ending
+ * in `error`: `server_restarting` is sent to open streams on a graceful
+ * shutdown, and the export goes on in the next instance.
+ */
+export const RECONNECT_CODES: ReadonlySet<string> = new Set(['server_restarting']);
 /** The API contract's heartbeat period (`:hb` every 15 seconds). */
 export const DEFAULT_HEARTBEAT_MS = 15_000;
 /** Silence for this many heartbeat periods counts as a dead connection. */
@@ -94,7 +101,8 @@ const isResult = (v: unknown): v is ExportResult =>
  *
  * The browser's own connection errors (the request failed, the body broke
  * off, the stream ended without an outcome, a 5xx) are told apart from the
- * server's `event: error` (which has data and is final): the former switch to
+ * server's `event: error` (which has data and is final, unless its code is in
+ * `RECONNECT_CODES`, e.g. `server_restarting`): the former switch to
  * `reconnecting` and try again with an exponential backoff, at most
  * `maxReconnects` times in a row, then end in `error` (`connection_lost`).
  * A JSON 4xx answer (the stream's pre-checks) is final and keeps the server's
@@ -287,7 +295,6 @@ export class ExportStreamController implements ReactiveController {
 
   private onEvent(event: SseEvent): void {
     if (event.type !== 'completed' && event.type !== 'error') return;
-    this.alive();
     let data: unknown;
     try {
       data = JSON.parse(event.data);
@@ -298,8 +305,12 @@ export class ExportStreamController implements ReactiveController {
       if (isResult(data)) this.complete(data);
       else this.fail({ message: 'The server sent a completion without a file.', code: 'invalid_response' });
     } else {
-      const message = (data as { message?: unknown } | undefined)?.message;
-      this.fail({ message: typeof message === 'string' && message ? message : event.data || 'The export failed.' });
+      const { message, code } = (data ?? {}) as { message?: unknown; code?: unknown };
+      const failure: ExportFailure = { message: typeof message === 'string' && message ? message : event.data || 'The export failed.' };
+      if (typeof code === 'string' && code) failure.code = code;
+      // Not the export's end (e.g. a graceful restart): follow it again, like a dropped connection.
+      if (failure.code && RECONNECT_CODES.has(failure.code)) this.dropped(failure);
+      else this.fail(failure);
     }
   }
 

@@ -273,20 +273,52 @@ describe('<pos-pptx-export-progress>', function () {
       try {
         await el.dispatch();
         await untilState(el, 'waiting');
-        await stopApi(); // like a crash: the slow job in its memory is lost
+        await stopApi(); // like a crash, 1.5 s before the slow export would finish
         await untilState(el, 'reconnecting');
         expect(part(el, 'label').textContent).to.match(/Reconnecting \(attempt \d of 5\)/);
         await expectAccessible(el);
       } finally {
         await startApi();
       }
-      // The lost job stays pending: dispatch it again, as a host would.
-      const { job } = await dispatchExport(id, cacheKey);
+      // The restarted server resumes the interrupted job; nobody dispatches again.
       const { detail } = await completed;
-      expect(detail.url).to.include(job.id);
+      expect(detail.url).to.match(/\/api\/exports\/pptx\/files\/[0-9a-f-]{36}\.pptx$/);
       expect(states()).to.include.members(['waiting', 'reconnecting', 'completed']);
+      expect(states().filter((s) => s === 'dispatching')).to.have.length(1);
       // Reconnecting is not chatter: one announcement for the start, one for the end.
       expect(announcements()).to.deep.equal(['The PowerPoint export has started.', 'Your presentation is ready.']);
+    });
+
+    it('follows again after a server-sent error coded server_restarting (a graceful restart), unlike a plain error', async () => {
+      // A graceful shutdown cannot be triggered from here (stopApi kills), so the
+      // first stream response is the one the server sends then, byte for byte.
+      const id = await lessonId('Test lesson 8');
+      const cacheKey = freshKey('restarting');
+      await dispatchExport(id, cacheKey);
+      const el = await progress({ lesson: id, cacheKey });
+      const states = recordStates(el);
+      const realFetch = window.fetch;
+      let stubbed = 0;
+      window.fetch = (input, init) => {
+        if (String(input).includes('/exports/pptx/stream') && stubbed++ === 0) {
+          const body =
+            ': connected\n\nevent: error\ndata: {"message":"The server is restarting; the export goes on. Reconnect in a moment.","code":"server_restarting"}\n\n';
+          return Promise.resolve(new Response(body, { headers: { 'content-type': 'text/event-stream' } }));
+        }
+        return realFetch(input, init);
+      };
+      try {
+        const completed = oneEvent(el, 'pos-export-completed');
+        const errors: unknown[] = [];
+        el.addEventListener('pos-export-error', (e) => errors.push(e.detail));
+        el.start();
+        await completed;
+        expect(stubbed).to.be.greaterThan(1);
+        expect(states()).to.deep.equal(['idle', 'connecting', 'waiting', 'reconnecting', 'waiting', 'completed']);
+        expect(errors).to.deep.equal([]);
+      } finally {
+        window.fetch = realFetch;
+      }
     });
 
     it('reconnects when nothing arrives for three heartbeat periods, and gives up after max-reconnects', async () => {
