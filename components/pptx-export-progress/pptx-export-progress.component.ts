@@ -131,8 +131,10 @@ export class PosPptxExportProgress extends LitElement {
   /** Overrides for any text (merged over the defaults). */
   @property({ attribute: false }) strings: Partial<PptxExportProgressStrings> = {};
 
-  /** The request that `retry` repeats. */
+  /** How the current run began. */
   @state() private action: 'dispatch' | 'start' | undefined;
+  /** What `retry()` repeats: the step that failed (set on failure). */
+  private retryAction: 'dispatch' | 'start' = 'dispatch';
   @state() private dispatchRequest: AbortController | undefined;
   @state() private result: ExportResult | undefined;
   @state() private failure: ExportFailure | undefined;
@@ -309,6 +311,10 @@ export class PosPptxExportProgress extends LitElement {
   }
 
   private fail(failure: ExportFailure): void {
+    // Repeat what failed: a followed run is followed again; after a dispatch, the
+    // dispatch, unless only the following failed (the connection was lost: the
+    // job exists, so following it again must not dispatch a duplicate).
+    this.retryAction = this.action === 'start' || failure.code === 'connection_lost' ? 'start' : 'dispatch';
     const message = failure.code === 'connection_lost' ? this.texts.connectionLost(this.maxReconnects) : failure.message;
     this.stream.close();
     this.result = undefined;
@@ -370,10 +376,19 @@ export class PosPptxExportProgress extends LitElement {
     this.action = undefined;
   }
 
-  /** Repeats what failed: `dispatch()` after a dispatched run, `start()` after a followed one. */
+  /**
+   * Repeats what failed (the Retry button): `start()` after a followed run or a
+   * lost connection, `dispatch()` after a failed dispatch or a failed export.
+   */
   retry(): void {
-    if (this.action === 'start') this.start();
-    else void this.dispatch();
+    if (this.retryAction === 'start') {
+      // Still a dispatched run for the next retry's purposes, if it was one.
+      const action = this.action;
+      this.start();
+      if (action) this.action = action;
+    } else {
+      void this.dispatch();
+    }
   }
 
   private renderRunning(state: ExportState): TemplateResult {

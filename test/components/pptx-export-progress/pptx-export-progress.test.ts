@@ -336,6 +336,22 @@ describe('<pos-pptx-export-progress>', function () {
       await untilOpenStreams(0);
     });
 
+    it('Retry after a lost connection follows the dispatched export again instead of dispatching a duplicate', async () => {
+      const id = await lessonId(`${LESSON_BEHAVIOUR.hang}Hanging lesson`);
+      const el = await progress({ lesson: id, cacheKey: freshKey('lost'), heartbeatMs: 50, maxReconnects: 1 });
+      const lost = oneEvent(el, 'pos-export-error') as Promise<ExportErrorEvent>;
+      await el.dispatch();
+      expect((await lost).detail.code).to.equal('connection_lost');
+      await untilState(el, 'error');
+
+      const states = recordStates(el);
+      const again = oneEvent(el, 'pos-export-error');
+      part(el, 'retry').click();
+      await again;
+      expect(states()).to.include('connecting').and.not.include('dispatching');
+      await untilOpenStreams(0);
+    });
+
     it('gives up with a clear error when the server cannot be reached at all', async () => {
       // A port nothing listens on: every attempt fails at once.
       const el = await progress({ lesson: crypto.randomUUID(), maxReconnects: 1 });
