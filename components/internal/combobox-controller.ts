@@ -29,6 +29,8 @@ export class ComboboxController implements ReactiveController {
   activeIndex = -1;
   /** What the user typed to filter; `null` while they have not typed (the input shows the selection). */
   query: string | null = null;
+  /** Set by typing: once the host has filtered, the first match becomes active. */
+  private pendingFirst = false;
 
   constructor(
     private readonly host: ReactiveControllerHost,
@@ -83,10 +85,16 @@ export class ComboboxController implements ReactiveController {
     this.pendingFirst = true;
   }
 
-  /** Called by the host once the filtered list is known, after `handleInput`. */
-  listChanged(): void {
+  /**
+   * Called by the host once the filtered list is known (after `handleInput`);
+   * `keep` is where the option that was active sits in the new list, if known.
+   */
+  listChanged(keep = -1): void {
     const count = this.delegate.optionCount();
-    if (this.pendingFirst) {
+    if (keep >= 0) {
+      this.pendingFirst = false;
+      this.activeIndex = keep;
+    } else if (this.pendingFirst) {
       this.pendingFirst = false;
       this.activeIndex = count && this.query ? 0 : -1;
     } else if (this.activeIndex >= count) {
@@ -94,14 +102,14 @@ export class ComboboxController implements ReactiveController {
     }
   }
 
-  private pendingFirst = false;
-
   pick(index: number): void {
     if (index < 0 || index >= this.delegate.optionCount()) return;
     this.delegate.pick(index);
     if (this.delegate.closesOnPick()) this.reset();
     else {
+      // Multiple mode stays open; a filter has done its job, so the whole list comes back.
       this.activeIndex = index;
+      this.query = null;
       this.host.requestUpdate();
     }
   }

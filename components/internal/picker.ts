@@ -101,8 +101,9 @@ export abstract class PosPicker<T> extends LitElement {
     return virtualize({
       scroller: true,
       items: records as T[],
-      keyFunction: (record: T) => this.recordId(record),
-      renderItem: (record: T, index: number) => this.renderOption(record, index),
+      // A range announced for a longer list can reach past a just-narrowed one for a frame: skip those slots.
+      keyFunction: (record: T, index: number) => (record === undefined ? `\u0000${index}` : this.recordId(record)),
+      renderItem: (record: T, index: number) => (record === undefined ? html`` : this.renderOption(record, index)),
     });
   }
 
@@ -281,6 +282,9 @@ export abstract class PosPicker<T> extends LitElement {
 
   formDisabledCallback(disabled: boolean): void {
     this.formDisabled = disabled;
+    // Called while Lit reflects `disabled` (after this update's template was
+    // made), so the change would be lost: render again once this update is done.
+    void this.updateComplete.then(() => this.requestUpdate());
   }
 
   formStateRestoreCallback(state: unknown): void {
@@ -352,13 +356,14 @@ export abstract class PosPicker<T> extends LitElement {
     const key = [records, query, ...this.filterArgs()];
     if (sameList(key, this.shownKey)) return;
     this.shownKey = key;
+    const active = this.shown[this.combobox.activeIndex];
     let search = this.searchCache.get(records);
     if (!search) {
       search = records.map((r) => this.recordSearchText(r).toLocaleLowerCase());
       this.searchCache.set(records, search);
     }
     this.shown = this.arrange(records.filter((r, i) => (!query || search[i]!.includes(query)) && this.acceptRecord(r)));
-    this.combobox.listChanged();
+    this.combobox.listChanged(active === undefined || this.combobox.query ? -1 : this.shown.indexOf(active));
   }
 
   private reportError(error: unknown): void {
