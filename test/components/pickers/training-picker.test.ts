@@ -1,0 +1,117 @@
+import { expect, fixture, html, waitUntil } from '@open-wc/testing';
+import '../../../components/training-picker/training-picker.js';
+import type { Training } from '../../../components/internal/records.js';
+import type { PosTrainingPicker } from '../../../components/training-picker/training-picker.js';
+import { API, apiGet, signIn } from '../../support/api.js';
+import { activeOption, clearCache, inputOf, isOpen, loaded, openWithKeyboard, optionTitles, optionsOf, popupOf, press } from './helpers.js';
+import { runPickerSuite } from './picker-suite.js';
+
+const trainings = async () => (await apiGet<{ trainings: Training[] }>('/workflow-pickers/trainings')).trainings;
+const training = (i: number, extra: Partial<Training> = {}): Training => ({
+  id: `t${i}`, title: `Training ${String(i).padStart(5, '0')}`, description: `Generated module number ${i}.`,
+  tags: [i % 2 ? 'odd' : 'even'], specializationId: null, durationMinutes: 10 + (i % 50), ...extra,
+});
+
+runPickerSuite({
+  tag: 'pos-training-picker',
+  endpoint: '/workflow-pickers/trainings',
+  emptyText: /No published trainings yet/,
+  async expected() {
+    const list = await trainings();
+    return { values: list.map((t) => t.id), titles: list.map((t) => t.title) };
+  },
+  data: { records: [training(2), training(1)], values: ['t2', 't1'], titles: ['Training 00002', 'Training 00001'] },
+});
+
+describe('<pos-training-picker>', () => {
+  let all: Training[];
+  before(async () => {
+    clearCache();
+    await signIn();
+    all = await trainings();
+  });
+  beforeEach(() => clearCache());
+
+  it('shows title, duration and tag chips in each option', async () => {
+    const el = await fixture<PosTrainingPicker>(html`<pos-training-picker base-url=${API} label="Training"></pos-training-picker>`);
+    await loaded(el);
+    await openWithKeyboard(el);
+    const first = optionsOf(el)[0]!;
+    expect(first.querySelector('.title')!.textContent).to.equal(all[0]!.title);
+    expect(first.querySelector('.duration')!.textContent).to.equal(`${all[0]!.durationMinutes} min`);
+    expect([...first.querySelectorAll('[part~="option-tag"]')].map((t) => t.textContent)).to.deep.equal(all[0]!.tags);
+  });
+
+  it('narrows to trainings carrying any of `tags`, and to one `specialization-id`', async () => {
+    const el = await fixture<PosTrainingPicker>(html`<pos-training-picker base-url=${API} label="Training" tags="ai, healthcare"></pos-training-picker>`);
+    await loaded(el);
+    expect(el.tags).to.deep.equal(['ai', 'healthcare']);
+    await openWithKeyboard(el);
+    const withTags = all.filter((t) => t.tags.includes('ai') || t.tags.includes('healthcare')).map((t) => t.title);
+    expect(optionTitles(el)).to.deep.equal(withTags);
+    const spec = all.find((t) => t.specializationId)!.specializationId!;
+    el.tags = [];
+    el.specializationId = spec;
+    await el.updateComplete;
+    await waitUntil(() => optionTitles(el).length === all.filter((t) => t.specializationId === spec).length);
+    expect(optionTitles(el)).to.deep.equal(all.filter((t) => t.specializationId === spec).map((t) => t.title));
+  });
+
+  it('shows a hostile title as text and runs nothing', async () => {
+    const el = await fixture<PosTrainingPicker>(html`<pos-training-picker base-url=${API} label="Training" multiple></pos-training-picker>`);
+    await loaded(el);
+    await openWithKeyboard(el);
+    const hostile = optionsOf(el).find((o) => o.textContent!.includes('<img'))!;
+    expect(hostile.querySelector('.title')!.textContent).to.equal('<img src=x onerror="window.__xss=1">');
+    expect(hostile.querySelector('.description')!.textContent).to.equal('<script>window.__xss=2</script>');
+    expect(el.shadowRoot!.querySelector('img, script, b')).to.equal(null);
+    hostile.click();
+    await el.updateComplete;
+    expect(el.shadowRoot!.querySelector('[part~="chip"]')!.textContent).to.contain('<img src=x');
+    expect(el.shadowRoot!.querySelector('img')).to.equal(null);
+    expect((window as unknown as { __xss?: number }).__xss).to.equal(undefined);
+  });
+
+  it('keeps at most ~100 option nodes for 10,000 records, and the active option rendered', async () => {
+    const data = Array.from({ length: 10_000 }, (_, i) => training(i));
+    const el = await fixture<PosTrainingPicker>(html`<pos-training-picker label="Training" .data=${data}></pos-training-picker>`);
+    await openWithKeyboard(el);
+    expect(optionsOf(el).length).to.be.within(1, 100);
+    await press(el, 'End');
+    await waitUntil(() => activeOption(el)?.textContent?.includes('Training 09999'), 'the last option is rendered and active');
+    expect(optionsOf(el).length).to.be.within(1, 100);
+    await press(el, 'PageUp');
+    await waitUntil(() => activeOption(el)?.textContent?.includes('Training 09989'), 'PageUp moves ten up');
+    await press(el, 'Enter');
+    expect(el.value).to.equal('t9989');
+    inputOf(el).focus();
+    await press(el, 'ArrowDown');
+    await waitUntil(() => activeOption(el)?.getAttribute('aria-selected') === 'true', 'reopening shows the selection');
+    await press(el, 'Escape');
+  });
+
+  it('shows its popup in the top layer, not clipped by an overflow: hidden ancestor', async () => {
+    const box = await fixture<HTMLDivElement>(html`<div style="overflow: hidden; height: 3.5rem; width: 22rem; position: relative">
+      <pos-training-picker base-url=${API} label="Training"></pos-training-picker>
+    </div>`);
+    const el = box.querySelector<PosTrainingPicker>('pos-training-picker')!;
+    await loaded(el);
+    await openWithKeyboard(el);
+    await waitUntil(() => popupOf(el).getBoundingClientRect().top > inputOf(el).getBoundingClientRect().top, 'the popup is placed');
+    expect(isOpen(el)).to.equal(true);
+    const popup = popupOf(el).getBoundingClientRect();
+    const boxRect = box.getBoundingClientRect();
+    expect(popup.bottom).to.be.greaterThan(boxRect.bottom + 50);
+    // What is painted below the clipping box is the popup.
+    const x = popup.left + popup.width / 2;
+    const y = Math.min(popup.bottom - 10, boxRect.bottom + 40);
+    expect(popupOf(el).contains(el.shadowRoot!.elementFromPoint(x, y))).to.equal(true);
+  });
+
+  it('tolerates a bare array from the server', async () => {
+    const { unwrapRecords } = await import('../../../components/internal/record-loader.js');
+    expect(unwrapRecords([{ id: 'a' }], 'trainings')).to.deep.equal([{ id: 'a' }]);
+    expect(unwrapRecords({ trainings: [{ id: 'b' }] }, 'trainings')).to.deep.equal([{ id: 'b' }]);
+    expect(() => unwrapRecords({ nope: 1 }, 'trainings')).to.throw(/no "trainings" list/);
+  });
+});
