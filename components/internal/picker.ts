@@ -1,4 +1,5 @@
 import { Task, initialState } from '@lit/task';
+import { flow } from '@lit-labs/virtualizer/layouts/flow.js';
 import { virtualize, virtualizerRef, type VirtualizerHostElement } from '@lit-labs/virtualizer/virtualize.js';
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
@@ -100,6 +101,8 @@ export abstract class PosPicker<T> extends LitElement {
   protected renderOptionList(records: readonly T[]): unknown {
     return virtualize({
       scroller: true,
+      // Given, not defaulted: the default layout is imported lazily, which would split the bundle.
+      layout: flow(),
       items: records as T[],
       // A range announced for a longer list can reach past a just-narrowed one for a frame: skip those slots.
       keyFunction: (record: T, index: number) => (record === undefined ? `\u0000${index}` : this.recordId(record)),
