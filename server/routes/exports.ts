@@ -1,10 +1,10 @@
 import { Hono } from 'hono';
-import { streamSSE } from 'hono/streaming';
 import { z } from 'zod';
 import type { ServerConfig } from '../config.js';
 import type { AppEnv } from '../env.js';
 import { ApiError } from '../errors.js';
 import type { ExportService } from '../exports/service.js';
+import { respondWithEventStream, sseEvent, type EventChannel } from '../exports/event-stream.js';
 import type { ExportOutcome, ExportWatcher } from '../exports/watcher.js';
 import { uuidSchema, validate } from '../validation.js';
 
@@ -14,6 +14,18 @@ const optionalCacheKey = cacheKeySchema.optional().transform((k) => k || null);
 
 const formatDuration = (ms: number) =>
   ms >= 60_000 && ms % 60_000 === 0 ? `${ms / 60_000} min` : ms >= 1000 ? `${Math.round(ms / 100) / 10} s` : `${ms} ms`;
+
+function outcomeEvent(outcome: ExportOutcome): string {
+  switch (outcome.status) {
+    case 'completed':
+      return sseEvent('completed', { url: outcome.url, costCents: outcome.costCents, model: outcome.model });
+    case 'failed':
+      return sseEvent('error', { message: outcome.message });
+    case 'restarting':
+      // Not the export's end: the code tells clients to reconnect, to the next instance.
+      return sseEvent('error', { message: 'The server is restarting; the export goes on. Reconnect in a moment.', code: 'server_restarting' });
+  }
+}
 
 /** Counts the streams that are open right now (reported by /healthz). */
 export class StreamCounter {
@@ -28,6 +40,35 @@ export function exportRoutes(
   config: Pick<ServerConfig, 'sseHeartbeatMs' | 'sseTimeoutMs'>,
 ) {
   const lessonNotFound = () => new ApiError('not_found', 'No such lesson in the active organization.');
+
+  /**
+   * One open stream: `: connected` at once, `:hb` every heartbeat period, then
+   * the export's outcome or the timeout, then the end. Everything it holds (two
+   * timers, its place in the shared poll) is released the moment it finishes
+   * or the client goes away, whichever comes first.
+   */
+  function follow(channel: EventChannel, lessonId: string, cacheKey: string | null) {
+    counter.open++;
+    let finished = false;
+    let unsubscribe = () => {};
+    const finish = (last?: string) => {
+      if (finished) return;
+      finished = true;
+      clearInterval(heartbeat);
+      clearTimeout(timeout);
+      unsubscribe();
+      counter.open--;
+      channel.end(last);
+    };
+    channel.write(': connected\n\n');
+    const heartbeat = setInterval(() => channel.write(':hb\n\n'), config.sseHeartbeatMs);
+    const timeout = setTimeout(
+      () => finish(sseEvent('error', { message: `The export timed out: no result after ${formatDuration(config.sseTimeoutMs)}.` })),
+      config.sseTimeoutMs,
+    );
+    channel.onClose(() => finish());
+    unsubscribe = watcher.subscribe(lessonId, cacheKey, (outcome) => finish(outcomeEvent(outcome)));
+  }
 
   return new Hono<AppEnv>()
     .post('/', validate('json', z.object({ lessonId: uuidSchema, cacheKey: cacheKeySchema.nullish() })), (c) => {
@@ -50,51 +91,6 @@ export function exportRoutes(
       const id = lessonId.toLowerCase();
       if (!exports.lesson(c.get('organizationId'), id)) throw lessonNotFound();
 
-      c.header('X-Accel-Buffering', 'no');
-      return streamSSE(
-        c,
-        async (stream) => {
-          counter.open++;
-          let heartbeat: NodeJS.Timeout | undefined;
-          let timeout: NodeJS.Timeout | undefined;
-          let unsubscribe = () => {};
-          try {
-            await stream.write(': connected\n\n');
-            // Settles exactly once: on the outcome, the timeout, or the client going away.
-            const outcome = await new Promise<ExportOutcome | 'timeout' | 'aborted'>((resolve) => {
-              stream.onAbort(() => resolve('aborted'));
-              unsubscribe = watcher.subscribe(id, cacheKey, resolve);
-              heartbeat = setInterval(() => void stream.write(':hb\n\n').catch(() => {}), config.sseHeartbeatMs);
-              timeout = setTimeout(() => resolve('timeout'), config.sseTimeoutMs);
-            });
-            clearInterval(heartbeat);
-            clearTimeout(timeout);
-            unsubscribe();
-            if (outcome === 'aborted') return;
-            if (outcome === 'timeout') {
-              const message = `The export timed out: no result after ${formatDuration(config.sseTimeoutMs)}.`;
-              await stream.writeSSE({ event: 'error', data: JSON.stringify({ message }) });
-            } else if (outcome.status === 'restarting') {
-              // Not the export's end: the code tells clients to reconnect, to the next instance.
-              const message = 'The server is restarting; the export goes on. Reconnect in a moment.';
-              await stream.writeSSE({ event: 'error', data: JSON.stringify({ message, code: 'server_restarting' }) });
-            } else if (outcome.status === 'completed') {
-              const { url, costCents, model } = outcome;
-              await stream.writeSSE({ event: 'completed', data: JSON.stringify({ url, costCents, model }) });
-            } else {
-              await stream.writeSSE({ event: 'error', data: JSON.stringify({ message: outcome.message }) });
-            }
-          } finally {
-            clearInterval(heartbeat);
-            clearTimeout(timeout);
-            unsubscribe();
-            counter.open--;
-          }
-        },
-        async (error, stream) => {
-          console.error('export stream failed:', error);
-          await stream.writeSSE({ event: 'error', data: JSON.stringify({ message: 'The server could not follow this export.' }) });
-        },
-      );
+      return respondWithEventStream(c, (channel) => follow(channel, id, cacheKey));
     });
 }

@@ -63,6 +63,19 @@ describe('GET /api/exports/pptx/stream', () => {
     stream.close();
   });
 
+  it('carries the CORS headers for an allowed origin, so a cross-origin element can read it', async () => {
+    const cors = await startTestServer({ corsOrigins: ['http://builder.example'] });
+    try {
+      const cookie = await cors.signIn(EMAIL.a);
+      const response = await fetch(`${cors.url}/api/exports/pptx/stream?lessonId=${ID.lessonA}&cacheKey=cors`, { headers: { cookie, origin: 'http://builder.example' } });
+      assert.equal(response.headers.get('access-control-allow-origin'), 'http://builder.example');
+      assert.equal(response.headers.get('access-control-allow-credentials'), 'true');
+      await response.body!.cancel();
+    } finally {
+      await cors.close();
+    }
+  });
+
   it('sends `:hb` every heartbeat period', async () => {
     const stream = await openStream(streamUrl(`lessonId=${ID.lessonA}&cacheKey=heartbeat`), a);
     const text = await stream.waitFor((t) => t.split(':hb\n\n').length - 1 >= 3, 1000);
