@@ -1,4 +1,4 @@
-import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import type { ReactiveControllerHost } from 'lit';
 
 /** What the combobox needs to know about, and do to, the list it drives. */
 export interface ComboboxDelegate {
@@ -20,9 +20,10 @@ const PAGE = 10;
  * The WAI-ARIA combobox behaviour, once for every picker: open state, the
  * active option (what `aria-activedescendant` names) and the filter text, and
  * the keyboard. Focus never leaves the input; the active option moves instead.
- * The host renders from `open`, `activeIndex` and `query`.
+ * The host renders from `open`, `activeIndex` and `query`; every change
+ * requests a host update (no lifecycle hooks are needed, so it is not registered).
  */
-export class ComboboxController implements ReactiveController {
+export class ComboboxController {
   /** Whether the listbox popup is shown. */
   open = false;
   /** The active option among the shown ones, -1 for none. */
@@ -35,11 +36,7 @@ export class ComboboxController implements ReactiveController {
   constructor(
     private readonly host: ReactiveControllerHost,
     private readonly delegate: ComboboxDelegate,
-  ) {
-    host.addController(this);
-  }
-
-  hostConnected(): void {}
+  ) {}
 
   /** Opens the popup; the active option starts on the selection (or the first option). */
   show(active: 'selected' | 'first' | 'last' | 'keep' = 'keep'): void {
