@@ -9,6 +9,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CHROMIUM_ARGS, chromiumPath } from './scripts/chromium-path.mjs';
+import { startMisbehavingServer } from './test/support/misbehaving-server.mjs';
 
 const freePort = () =>
   new Promise((resolve, reject) => {
@@ -52,19 +53,22 @@ const api = {
       child.once('exit', (code) => reject(new Error(`test API server exited (${code}) before listening:\n${out}`)));
     });
   },
-  stop() {
+  /** SIGKILL (a crash) by default; SIGTERM is a graceful shutdown (streams told `server_restarting`). */
+  stop(signal = 'SIGKILL') {
     const child = this.child;
     this.child = undefined;
     if (!child || child.exitCode !== null) return Promise.resolve(true);
     return new Promise((resolve) => {
       child.once('exit', () => resolve(true));
-      child.kill('SIGKILL');
+      child.kill(signal);
     });
   },
 };
 
 await api.start();
+const misbehaving = await startMisbehavingServer(HOST, `http://${HOST}:${pagePort}`);
 const cleanup = () => {
+  void misbehaving.close();
   api.child?.kill('SIGKILL');
   rmSync(dataDir, { recursive: true, force: true });
 };
@@ -76,6 +80,7 @@ export default {
   port: pagePort,
   nodeResolve: true,
   concurrency: 1,
+  testsFinishTimeout: 300_000,
   testFramework: { config: { timeout: 15000 } },
   browsers: [chromeLauncher({ launchOptions: { executablePath: chromiumPath(), args: CHROMIUM_ARGS } })],
   plugins: [
@@ -85,6 +90,8 @@ export default {
       // `executeServerCommand('api-stop' | 'api-start' | 'api-health')` from a test.
       async executeCommand({ command }) {
         if (command === 'api-stop') return api.stop();
+        if (command === 'api-stop-graceful') return api.stop('SIGTERM');
+        if (command === 'misbehaving-hits') return misbehaving.hits();
         if (command === 'api-start') return api.start();
         if (command === 'api-health') return (await fetch(`${api.url}/healthz`)).json();
         return undefined;
@@ -93,7 +100,7 @@ export default {
   ],
   testRunnerHtml: (testFramework) => `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>pos tests</title></head><body>
-<script>window.__POS_API__ = ${JSON.stringify(`${api.url}/api`)};</script>
+<script>window.__POS_API__ = ${JSON.stringify(`${api.url}/api`)}; window.__POS_MISBEHAVING__ = ${JSON.stringify(misbehaving.url)};</script>
 <script type="module" src="${testFramework}"></script>
 </body></html>`,
 };

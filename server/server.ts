@@ -1,4 +1,4 @@
-import { serve, type ServerType } from '@hono/node-server';
+import { serve, type Http2Bindings, type HttpBindings, type ServerType } from '@hono/node-server';
 import { readFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { createApp, type AppOptions, type ReferenceServer } from './app.js';
@@ -6,6 +6,22 @@ import type { ServerConfig } from './config.js';
 import { openDatabase, type Db } from './db/database.js';
 import { demoFixture } from './db/demo-data.js';
 import { loadFixture, type FixtureInput } from './db/fixture.js';
+
+// Captured before serve() swaps in node-server's lighter Response: node-server
+// (2.1.9) honours `x-hono-already-sent` only on a standard Response.
+const StandardResponse = globalThis.Response;
+
+/**
+ * The app as @hono/node-server calls it. A route that wrote to Node's response
+ * itself (the export stream) has sent its head already; whatever the middleware
+ * chain made of its answer afterwards, node-server must not write another.
+ */
+function nodeFetch(app: ReferenceServer['app']) {
+  return async (request: Request, env: HttpBindings | Http2Bindings) => {
+    const response = await app.fetch(request, env);
+    return env.outgoing.headersSent ? new StandardResponse(null, { headers: { 'x-hono-already-sent': 'true' } }) : response;
+  };
+}
 
 export interface RunningServer extends ReferenceServer {
   db: Db;
@@ -46,7 +62,7 @@ export async function startServer(config: ServerConfig, { fixture, onStatement, 
   const reference = createApp({ db, config, ...options });
   const resumed = reference.exports.resumeInterrupted();
   const server = await new Promise<ServerType>((resolve, reject) => {
-    const s = serve({ fetch: reference.app.fetch, port: config.port, hostname: config.host }, () => resolve(s));
+    const s = serve({ fetch: nodeFetch(reference.app), port: config.port, hostname: config.host }, () => resolve(s));
     s.once('error', reject);
   });
   const { port } = server.address() as AddressInfo;

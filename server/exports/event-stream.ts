@@ -1,12 +1,11 @@
 import type { HttpBindings } from '@hono/node-server';
 import type { Context } from 'hono';
-import { streamSSE } from 'hono/streaming';
 
 /** What a stream handler needs of the connection, whatever carries it. */
 export interface EventChannel {
   /** Sends SSE text as is: comments (`: …\n\n`) or whole events (see `sseEvent`). */
   write(text: string): void;
-  /** Ends the response, after `last` if given (one write: the fan-out to thousands of streams is cheaper). */
+  /** Ends the response, after `last` if given. */
   end(last?: string): void;
   /** Called once if the client goes away before `end()`. */
   onClose(listener: () => void): void;
@@ -15,56 +14,58 @@ export interface EventChannel {
 /** One SSE event with JSON data, as it goes on the wire. */
 export const sseEvent = (event: string, data: unknown) => `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
 
-// The answer that tells @hono/node-server the response was written already.
-// node-server (2.1.9) honours that header only on a standard Response, not on
-// the lighter one it installs globally when it starts listening: this module
-// is loaded before then, so `StandardResponse` is the standard one.
-const StandardResponse = globalThis.Response;
-
 const SSE_HEADERS = {
-  'content-type': 'text/event-stream',
-  'cache-control': 'no-cache',
-  'x-accel-buffering': 'no',
-  'x-content-type-options': 'nosniff',
-  connection: 'keep-alive',
+  'Content-Type': 'text/event-stream',
+  'Cache-Control': 'no-cache',
+  'X-Accel-Buffering': 'no',
 } as const;
+
+const encoder = new TextEncoder();
 
 /**
  * Answers with an event stream and hands `run` the channel to write to.
  *
- * On @hono/node-server the stream is written straight to Node's ServerResponse.
- * Hono's streamSSE puts a WHATWG TransformStream and a reader loop between the
- * two, which measured 18 KB of heap per open stream more than the response
- * itself and a 1 s fan-out to 5,000 streams (BENCHMARKS.md, bench:sse): too
- * much for a stream that mostly waits. Headers already set by middleware that
- * runs before the handler (CORS) are kept. Elsewhere (in-process `app.request`,
- * other runtimes) it falls back to streamSSE, with the same wire format.
+ * On @hono/node-server it writes straight to Node's ServerResponse (headers
+ * that middleware set before the handler, CORS among them, are kept; the
+ * adapter in server.ts then tells node-server the response is sent). A stream
+ * that mostly waits should cost little more than its socket: Hono's streamSSE
+ * measured 27.7 KB of heap per open stream and a 1.1 s fan-out to 5,000
+ * streams, a bare ReadableStream body 15.9 KB and 0.42 s, this 7.7 KB and
+ * 0.25 s (bench:sse). Elsewhere (in-process `app.request`, other runtimes) the
+ * body is a ReadableStream fed through its controller.
  */
 export function respondWithEventStream(c: Context, run: (channel: EventChannel) => void): Response {
   const outgoing = (c.env as Partial<HttpBindings> | undefined)?.outgoing;
   if (outgoing && 'writeHead' in outgoing) {
-    outgoing.writeHead(200, { ...Object.fromEntries(c.res.headers), ...SSE_HEADERS });
+    outgoing.writeHead(200, { ...Object.fromEntries(c.res.headers), ...SSE_HEADERS, 'X-Content-Type-Options': 'nosniff' });
     outgoing.flushHeaders();
-    // Replace, not merge: Hono would rebuild our answer over the response that
-    // middleware prepared (its headers were just written) as node-server's
-    // lighter Response, on which the already-sent header is ignored.
-    const sent = new StandardResponse(null, { headers: { 'x-hono-already-sent': 'true' } });
-    c.res = undefined as unknown as Response;
-    c.res = sent;
     run({
       write: (text) => void outgoing.write(text),
       end: (last) => void (last ? outgoing.end(last) : outgoing.end()),
-      onClose: (listener) => outgoing.once('close', listener),
+      onClose: (listener) => void outgoing.once('close', listener),
     });
-    return sent;
+    return c.body(null);
   }
 
-  for (const [name, value] of Object.entries(SSE_HEADERS)) c.header(name, value);
-  return streamSSE(c, (stream) => {
-    // streamSSE ends the response when this promise settles.
-    return new Promise<void>((resolve) => {
-      const write = (text: string) => stream.write(text).catch(() => undefined);
-      run({ write: (text) => void write(text), end: (last) => void (last ? write(last).then(() => resolve()) : resolve()), onClose: (listener) => stream.onAbort(listener) });
-    });
+  let onClose: (() => void) | undefined;
+  let controller!: ReadableStreamDefaultController<Uint8Array>;
+  let open = true;
+  const body = new ReadableStream<Uint8Array>({
+    start: (c) => void (controller = c),
+    cancel: () => {
+      open = false;
+      onClose?.();
+    },
   });
+  run({
+    write: (text) => open && controller.enqueue(encoder.encode(text)),
+    end: (last) => {
+      if (!open) return;
+      if (last) controller.enqueue(encoder.encode(last));
+      open = false;
+      controller.close();
+    },
+    onClose: (listener) => void (onClose = listener),
+  });
+  return c.body(body, 200, SSE_HEADERS);
 }

@@ -42,6 +42,15 @@ export const apiHealth = () => executeServerCommand<Health, undefined>('api-heal
 /** Kills the reference server (like a crash) / starts it again on the same port and database. */
 export const stopApi = () => executeServerCommand('api-stop');
 export const startApi = () => executeServerCommand('api-start');
+/** Stops the reference server gracefully (SIGTERM): open streams get `server_restarting`. */
+export const stopApiGracefully = () => executeServerCommand('api-stop-graceful');
+
+/**
+ * A server that misbehaves on purpose (test/support/misbehaving-server.mjs):
+ * the base URL of an API whose every answer shows `behaviour`.
+ */
+export const misbehavingApi = (behaviour: 'hang' | 'html-500' | 'malformed-json' | 'never-ends' | 'garbage-stream' | 'html-stream') =>
+  `${(window as unknown as { __POS_MISBEHAVING__: string }).__POS_MISBEHAVING__}/${behaviour}/api`;
 
 /** The id of a lesson of the signed-in user's organisation, by its title. */
 export async function lessonId(title: string): Promise<string> {

@@ -28,5 +28,5 @@ if (!config.fixture) {
 }
 const running = await startServer(config, { renderDeck: render });
 console.log(`listening on ${running.url}`);
-// Stopped with SIGKILL by the tests on purpose (a crash), or SIGTERM at the end.
-process.once('SIGTERM', () => process.exit(0));
+// SIGKILL from a test is a crash; SIGTERM a graceful shutdown, as in production.
+process.once('SIGTERM', () => void running.close(2000).then(() => process.exit(0)));
