@@ -14,6 +14,7 @@ import { ApiError, onError, onNotFound } from './errors.js';
 import { ExportService, type DeckRenderer } from './exports/service.js';
 import { ExportWatcher } from './exports/watcher.js';
 import { authRoutes } from './routes/auth.js';
+import { demoRoutes } from './routes/demo.js';
 import { exportRoutes, StreamCounter } from './routes/exports.js';
 import { lessonRoutes } from './routes/lessons.js';
 import { pickerRoutes } from './routes/pickers.js';
@@ -49,6 +50,7 @@ export function createApp({ db, config, renderDeck, serveDemo = false }: AppOpti
     .route('/workflow-pickers', pickerRoutes(db))
     .route('/enablement', lessonRoutes(db))
     .route('/exports/pptx', exportRoutes(exports, watcher, streams, config));
+  if (config.demoControls) api.route('/demo', demoRoutes(exports));
 
   const app = new Hono<AppEnv>();
   if (config.logRequests) app.use('*', logger());

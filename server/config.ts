@@ -23,6 +23,8 @@ export interface ServerConfig {
   logRequests: boolean;
   /** Failed sign-ins allowed per account in 15 minutes (5× that per client address) before 429. */
   signInMaxFailures: number;
+  /** Offer `POST /api/demo/next-export` (make the next export fail or never finish): for the demo only. */
+  demoControls: boolean;
 }
 
 export const DEFAULT_CONFIG: ServerConfig = {
@@ -39,6 +41,7 @@ export const DEFAULT_CONFIG: ServerConfig = {
   maxBodyBytes: 64 * 1024,
   logRequests: false,
   signInMaxFailures: 10,
+  demoControls: false,
 };
 
 /** Thrown for a setting that cannot be used; main() prints the message and exits 1. */
@@ -65,6 +68,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
       db: { type: 'string' },
       fixture: { type: 'string' },
       'cors-origins': { type: 'string' },
+      'sse-timeout-ms': { type: 'string' },
+      'demo-controls': { type: 'boolean' },
     },
     strict: true,
   });
@@ -99,6 +104,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
     const raw = env[name];
     if (raw) (config as unknown as Record<string, number>)[key] = integer(name, raw, min);
   }
+  if (values['sse-timeout-ms'] !== undefined) config.sseTimeoutMs = integer('--sse-timeout-ms', values['sse-timeout-ms'], 1);
+  config.demoControls = values['demo-controls'] ?? (env.POS_DEMO_CONTROLS === '1' || env.POS_DEMO_CONTROLS === 'true');
   if (env.POS_LOG_REQUESTS) config.logRequests = env.POS_LOG_REQUESTS !== '0' && env.POS_LOG_REQUESTS !== 'false';
   return config;
 }

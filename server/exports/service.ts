@@ -34,6 +34,9 @@ interface JobRow {
 
 export type DeckRenderer = (lesson: LessonContent) => Promise<RenderedDeck>;
 
+/** What the demo's control asks of an organisation's next export. */
+export type DemoBehaviour = 'fail' | 'hang';
+
 export function toExportJob(row: JobRow): ExportJob {
   const job: ExportJob = { id: row.id, lessonId: row.lesson_id, cacheKey: row.cache_key, status: row.status, createdAt: row.created_at };
   if (row.completed_at) job.completedAt = row.completed_at;
@@ -54,6 +57,8 @@ export function toExportJob(row: JobRow): ExportJob {
 export class ExportService {
   private readonly limit;
   private readonly running = new Set<Promise<void>>();
+  /** Demo controls: the next export of an organisation fails or never finishes. */
+  private readonly nextBehaviour = new Map<string, DemoBehaviour>();
   private readonly sql;
 
   constructor(
@@ -74,7 +79,7 @@ export class ExportService {
          ORDER BY j.created_at DESC, j.rowid DESC LIMIT 1`,
       ),
       insert: db.prepare(
-        `INSERT INTO export_jobs (id, organization_id, lesson_id, cache_key, status, created_at, runs_here) VALUES (?, ?, ?, ?, 'pending', ?, 1)`,
+        `INSERT INTO export_jobs (id, organization_id, lesson_id, cache_key, status, created_at, runs_here) VALUES (?, ?, ?, ?, 'pending', ?, ?)`,
       ),
       interrupted: db.prepare<[], { id: string; title: string; sections: string }>(
         `SELECT j.id, l.title, l.sections FROM export_jobs j JOIN lessons l ON l.id = j.lesson_id
@@ -110,8 +115,12 @@ export class ExportService {
     if (hit) return { job: toExportJob(hit), cached: true };
 
     const id = randomUUID();
-    this.sql.insert.run(id, organizationId, lessonId, cacheKey, new Date().toISOString());
-    this.enqueue(id, { title: lesson.title, sections: JSON.parse(lesson.sections) });
+    const behaviour = this.nextBehaviour.get(organizationId);
+    this.nextBehaviour.delete(organizationId);
+    // A job meant to hang is left to no one (runs_here = 0): it stays pending, so its stream times out.
+    this.sql.insert.run(id, organizationId, lessonId, cacheKey, new Date().toISOString(), behaviour === 'hang' ? 0 : 1);
+    if (behaviour === 'fail') this.enqueue(id, { title: lesson.title, sections: [] }, () => Promise.reject(new Error('the demo asked this export to fail')));
+    else if (behaviour !== 'hang') this.enqueue(id, { title: lesson.title, sections: JSON.parse(lesson.sections) });
     return { job: toExportJob(this.sql.job.get(id)!), cached: false };
   }
 
@@ -126,8 +135,13 @@ export class ExportService {
     return jobs.length;
   }
 
-  private enqueue(id: string, lesson: LessonContent): void {
-    const work = this.limit(() => this.generate(id, lesson)).finally(() => this.running.delete(work));
+  /** Demo controls: make the organisation's next dispatched export fail, or never finish. */
+  setNextBehaviour(organizationId: string, behaviour: DemoBehaviour): void {
+    this.nextBehaviour.set(organizationId, behaviour);
+  }
+
+  private enqueue(id: string, lesson: LessonContent, render = this.render): void {
+    const work = this.limit(() => this.generate(id, lesson, render)).finally(() => this.running.delete(work));
     this.running.add(work);
   }
 
@@ -147,9 +161,9 @@ export class ExportService {
     return this.running.size > 0;
   }
 
-  private async generate(id: string, lesson: LessonContent): Promise<void> {
+  private async generate(id: string, lesson: LessonContent, render: DeckRenderer): Promise<void> {
     try {
-      const deck = await this.render(lesson);
+      const deck = await render(lesson);
       // Shut down mid-render (past the grace period): the job stays pending and resumes at the next start.
       if (!this.db.open) return;
       this.db.transaction(() => {

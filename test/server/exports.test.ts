@@ -142,3 +142,32 @@ describe('PPTX exports', () => {
     });
   });
 });
+
+describe('demo controls (--demo-controls)', () => {
+  it('make the organization’s next export fail, or never finish, once', async () => {
+    const t = await createTestApp({ demoControls: true });
+    const cookie = await t.signIn(EMAIL.a);
+    const dispatch = async (cacheKey: string) =>
+      ((await (await t.post('/api/exports/pptx', { lessonId: ID.lessonA, cacheKey }, cookie)).json()) as { job: { id: string } }).job.id;
+    const status = (id: string) => t.db.prepare('SELECT status, error FROM export_jobs WHERE id = ?').get(id);
+
+    assert.equal((await t.post('/api/demo/next-export', { behaviour: 'fail' }, cookie)).status, 200);
+    const failed = await dispatch('demo-fail');
+    const normal = await dispatch('demo-normal');
+    assert.equal((await t.post('/api/demo/next-export', { behaviour: 'hang' }, cookie)).status, 200);
+    const hanging = await dispatch('demo-hang');
+    await t.exports.idle();
+    assert.deepEqual(status(failed), { status: 'failed', error: 'The export failed: the demo asked this export to fail' });
+    assert.deepEqual(status(normal), { status: 'completed', error: null });
+    assert.deepEqual(status(hanging), { status: 'pending', error: null });
+    assert.equal((await t.post('/api/demo/next-export', { behaviour: 'explode' }, cookie)).status, 400);
+    t.close();
+  });
+
+  it('do not exist without the flag', async () => {
+    const t = await createTestApp();
+    const cookie = await t.signIn(EMAIL.a);
+    assert.equal((await t.post('/api/demo/next-export', { behaviour: 'fail' }, cookie)).status, 404);
+    t.close();
+  });
+});
