@@ -1,6 +1,6 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { PosApiError } from './api.js';
-import { SseParser, type SseEvent } from './export-stream-parser.js';
+import { createParser, type EventSourceMessage } from 'eventsource-parser';
 
 /*
  * Why `fetch` and not `EventSource`
@@ -13,8 +13,8 @@ import { SseParser, type SseEvent } from './export-stream-parser.js';
  * honest. `EventSource` also reduces the stream's JSON 4xx pre-check answers
  * to a bare `error` Event, and reconnects on its own in ways we cannot bound.
  *
- * So the stream is read with `fetch` and parsed by `SseParser` (a small,
- * spec-following parser in export-stream-parser.ts; no package needed).
+ * So the stream is read with `fetch` and parsed by eventsource-parser (a
+ * small, well-kept, spec-following parser that reports comments too).
  * `credentials: 'include'` is what `withCredentials: true` is for
  * `EventSource`: the session cookie goes along cross-origin when the server
  * allows the origin with credentials. The only request header sent is
@@ -254,7 +254,7 @@ export class ExportStreamController implements ReactiveController {
     }
 
     this.setStatus('open');
-    const parser = new SseParser({
+    const parser = createParser({
       // `: connected` only proves the request got through; a heartbeat proves the stream lives.
       onComment: (text) => this.alive(text !== 'connected'),
       onRetry: (ms) => (this.baseDelayMs = Math.max(ms, 50)),
@@ -267,7 +267,7 @@ export class ExportStreamController implements ReactiveController {
         if (stale()) return;
         if (done) break;
         this.feedWatchdog(request);
-        parser.push(value);
+        parser.feed(value);
         if (!this.active) return; // an outcome arrived and closed the stream
       }
     } catch {
@@ -276,7 +276,6 @@ export class ExportStreamController implements ReactiveController {
       // Releases the body if we stopped reading early (an outcome, a newer request).
       reader.cancel().catch(() => {});
     }
-    parser.end();
     // The stream broke off or ended without `completed`/`error`: the server went away.
     if (!stale()) this.dropped();
   }
@@ -293,20 +292,20 @@ export class ExportStreamController implements ReactiveController {
     this.host.requestUpdate();
   }
 
-  private onEvent(event: SseEvent): void {
-    if (event.type !== 'completed' && event.type !== 'error') return;
+  private onEvent({ event: type = 'message', data: text }: EventSourceMessage): void {
+    if (type !== 'completed' && type !== 'error') return;
     let data: unknown;
     try {
-      data = JSON.parse(event.data);
+      data = JSON.parse(text);
     } catch {
       data = undefined;
     }
-    if (event.type === 'completed') {
+    if (type === 'completed') {
       if (isResult(data)) this.complete(data);
       else this.fail({ message: 'The server sent a completion without a file.', code: 'invalid_response' });
     } else {
       const { message, code } = (data ?? {}) as { message?: unknown; code?: unknown };
-      const failure: ExportFailure = { message: typeof message === 'string' && message ? message : event.data || 'The export failed.' };
+      const failure: ExportFailure = { message: typeof message === 'string' && message ? message : text || 'The export failed.' };
       if (typeof code === 'string' && code) failure.code = code;
       // Not the export's end (e.g. a graceful restart): follow it again, like a dropped connection.
       if (failure.code && RECONNECT_CODES.has(failure.code)) this.dropped(failure);
