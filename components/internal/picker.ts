@@ -150,6 +150,8 @@ export abstract class PosPicker<T> extends LitElement {
   private shown: readonly T[] = [];
   private shownKey: readonly unknown[] = [];
   private searchCache = new WeakMap<readonly T[], string[]>();
+  /** Records by id, per records array: renders look selections up without a scan of 10,000 records. */
+  private indexCache = new WeakMap<readonly T[], Map<string, T>>();
   /** Whether the virtualizer has laid the open list out (it can scroll to an index from then on). */
   private listLaidOut = false;
   /** The measured average option height, once the virtualizer laid options out. */
@@ -200,8 +202,7 @@ export abstract class PosPicker<T> extends LitElement {
 
   /** The full records of the selection, in selection order (those loaded so far). */
   get selectedItems(): T[] {
-    const records = this.records ?? [];
-    const byId = new Map(records.map((r) => [this.recordId(r), r] as const));
+    const byId = this.recordIndex();
     return this.values.flatMap((id) => (byId.has(id) ? [byId.get(id)!] : []));
   }
 
@@ -351,6 +352,16 @@ export abstract class PosPicker<T> extends LitElement {
     const id = this.recordId(record);
     if (!this.multiple) this.userSet([id]);
     else this.userSet(this.values.includes(id) ? this.values.filter((v) => v !== id) : [...this.values, id]);
+  }
+
+  private recordIndex(): Map<string, T> {
+    const records = this.records ?? [];
+    let index = this.indexCache.get(records);
+    if (!index) {
+      index = new Map(records.map((r) => [this.recordId(r), r] as const));
+      this.indexCache.set(records, index);
+    }
+    return index;
   }
 
   private updateShown(): void {
@@ -526,7 +537,8 @@ export abstract class PosPicker<T> extends LitElement {
 
   private renderInput(name: string | undefined): TemplateResult {
     const { open, activeIndex, query } = this.combobox;
-    const selectedLabel = this.multiple ? '' : (this.selectedItems[0] ? this.recordLabel(this.selectedItems[0]) : (this.values[0] ?? ''));
+    const selected = this.multiple ? undefined : this.selectedItems[0];
+    const selectedLabel = this.multiple ? '' : selected ? this.recordLabel(selected) : (this.values[0] ?? '');
     const busy = this.loadState === 'pending';
     return html`<input
       id="input"
@@ -556,7 +568,7 @@ export abstract class PosPicker<T> extends LitElement {
   }
 
   private renderChips(): TemplateResult {
-    const byId = new Map((this.records ?? []).map((r) => [this.recordId(r), r] as const));
+    const byId = this.recordIndex();
     return html`${this.values.map((id) => {
       const record = byId.get(id);
       const label = record ? this.recordLabel(record) : id;
