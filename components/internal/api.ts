@@ -20,25 +20,36 @@ export function apiUrl(base: string, path: string): string {
 const isErrorBody = (body: unknown): body is { error: string; code?: string } =>
   !!body && typeof body === 'object' && typeof (body as { error?: unknown }).error === 'string';
 
+/** How long a request may take, headers and body, before it fails with `timeout`. */
+export const DEFAULT_TIMEOUT_MS = 15_000;
+
 /**
  * Fetches JSON with the session cookie (also across origins) and turns every
  * failure into a PosApiError with a readable sentence: the API's own `error`
- * for its JSON errors, a plain message for network failures and non-JSON
- * bodies. Aborts (a newer request superseded this one) are rethrown as is.
+ * for its JSON errors, a plain message for network failures, non-JSON bodies
+ * and answers that never end (`timeoutMs`). Aborts by the caller (a newer
+ * request superseded this one) are rethrown as is.
  */
-export async function requestJson(url: string, init: RequestInit = {}): Promise<unknown> {
+export async function requestJson(url: string, init: RequestInit = {}, timeoutMs = DEFAULT_TIMEOUT_MS): Promise<unknown> {
+  const timeout = AbortSignal.timeout(timeoutMs);
+  const signal = init.signal ? AbortSignal.any([init.signal, timeout]) : timeout;
+  const failed = (error: unknown) => {
+    if (timeout.aborted) return new PosApiError('The server did not answer in time. Try again.', 'timeout');
+    if ((error as Error).name === 'AbortError') return error;
+    return undefined;
+  };
   let response: Response;
   try {
-    response = await fetch(url, { credentials: 'include', ...init, headers: { accept: 'application/json', ...init.headers } });
+    response = await fetch(url, { credentials: 'include', ...init, signal, headers: { accept: 'application/json', ...init.headers } });
   } catch (error) {
-    if ((error as Error).name === 'AbortError') throw error;
-    throw new PosApiError('Cannot reach the server. Check your connection and try again.', 'network_error');
+    throw failed(error) ?? new PosApiError('Cannot reach the server. Check your connection and try again.', 'network_error');
   }
   let body: unknown;
   try {
     body = await response.json();
   } catch (error) {
-    if ((error as Error).name === 'AbortError') throw error;
+    const thrown = failed(error);
+    if (thrown) throw thrown;
     body = undefined;
   }
   if (!response.ok) {

@@ -164,6 +164,8 @@ export const pickerStyles = css`
   .option-content {
     flex: 1;
     min-inline-size: 0;
+    /* A title of one unbroken 500-character word must wrap, not widen the list. */
+    overflow-wrap: anywhere;
   }
   .title {
     display: block;

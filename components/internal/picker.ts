@@ -7,7 +7,7 @@ import { classMap } from 'lit/directives/class-map.js';
 import { ifDefined } from 'lit/directives/if-defined.js';
 import { styleMap } from 'lit/directives/style-map.js';
 import { live } from 'lit/directives/live.js';
-import { PosApiError, apiUrl } from './api.js';
+import { DEFAULT_TIMEOUT_MS, PosApiError, apiUrl } from './api.js';
 import { ComboboxController } from './combobox-controller.js';
 import { FormControlController } from './form-control.js';
 import { DEFAULT_STRINGS, formatString, type PickerStrings } from './picker-strings.js';
@@ -126,7 +126,7 @@ export abstract class PosPicker<T> extends LitElement {
   private readonly loader = new Task(this, {
     args: () => [this.baseUrl, this.data, this.source, this.revision] as const,
     task: ([baseUrl, data, source], { signal }) =>
-      data || !source ? initialState : loadRecords<T>(baseUrl, source.endpoint, source.key, signal),
+      data || !source ? initialState : loadRecords<T>(baseUrl, source.endpoint, source.key, signal, this.timeout),
     onError: (error) => this.reportError(error),
   });
 
@@ -175,6 +175,8 @@ export abstract class PosPicker<T> extends LitElement {
   @property({ type: Boolean, reflect: true }) disabled = false;
   /** The API base URL; requests include credentials so the session cookie travels. */
   @property({ attribute: 'base-url' }) baseUrl = '/api';
+  /** How long loading may take (ms) before it fails with a Retry; shared requests keep the first picker's. */
+  @property({ type: Number }) timeout = DEFAULT_TIMEOUT_MS;
   /** Records handed in by the host: no request is made while set. */
   @property({ attribute: false }) data: T[] | undefined = undefined;
   /** Texts overriding the defaults, for localisation. */

@@ -1,4 +1,4 @@
-import { PosApiError, apiUrl, requestJson } from './api.js';
+import { DEFAULT_TIMEOUT_MS, PosApiError, apiUrl, requestJson } from './api.js';
 
 /**
  * One request per URL for every picker on the page: concurrent callers share
@@ -21,9 +21,9 @@ const entries = new Map<string, Entry>();
 /** The cache key: the absolute URL, so `/api` and `http://host/api` share. */
 const keyOf = (url: string) => new URL(url, document.baseURI).href;
 
-function start(key: string): Entry {
+function start(key: string, timeoutMs: number): Entry {
   const controller = new AbortController();
-  const entry: Entry = { controller, waiting: 0, settled: false, promise: requestJson(key, { signal: controller.signal }) };
+  const entry: Entry = { controller, waiting: 0, settled: false, promise: requestJson(key, { signal: controller.signal }, timeoutMs) };
   entry.promise.then(
     () => (entry.settled = true),
     () => {
@@ -38,11 +38,14 @@ function start(key: string): Entry {
 const abortError = (signal: AbortSignal) =>
   signal.reason instanceof Error ? signal.reason : new DOMException('The request was superseded.', 'AbortError');
 
-/** The parsed JSON body at `url`, shared with every other caller of the same URL. */
-export function loadShared(url: string, signal?: AbortSignal): Promise<unknown> {
+/**
+ * The parsed JSON body at `url`, shared with every other caller of the same URL.
+ * `timeoutMs` applies to a request this call starts (a shared one keeps its own).
+ */
+export function loadShared(url: string, signal?: AbortSignal, timeoutMs = DEFAULT_TIMEOUT_MS): Promise<unknown> {
   const key = keyOf(url);
   if (signal?.aborted) return Promise.reject(abortError(signal));
-  const entry = entries.get(key) ?? start(key);
+  const entry = entries.get(key) ?? start(key, timeoutMs);
   entry.waiting++;
   return new Promise((resolve, reject) => {
     let done = false;
@@ -80,8 +83,8 @@ export function refreshShared(url?: string): void {
  * The records of a picker endpoint: `{ [key]: [...] }` as the API answers, or
  * a bare array, which some proxies and older servers send.
  */
-export async function loadRecords<T>(baseUrl: string, endpoint: string, key: string, signal?: AbortSignal): Promise<T[]> {
-  const body = await loadShared(apiUrl(baseUrl, endpoint), signal);
+export async function loadRecords<T>(baseUrl: string, endpoint: string, key: string, signal?: AbortSignal, timeoutMs?: number): Promise<T[]> {
+  const body = await loadShared(apiUrl(baseUrl, endpoint), signal, timeoutMs);
   return unwrapRecords<T>(body, key);
 }
 

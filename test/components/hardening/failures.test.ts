@@ -1,0 +1,130 @@
+/**
+ * Every failure a server or network can produce ends in the element's clear
+ * error state with a Retry button and an error event, and nothing is thrown
+ * into the host page. Against real servers: the reference server (stopped,
+ * signed out, no organisation) and one that misbehaves on purpose
+ * (test/support/misbehaving-server.mjs).
+ */
+import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
+import '../../../components/pptx-export-progress/pptx-export-progress.js';
+import '../../../components/training-picker/training-picker.js';
+import type { PosPicker } from '../../../components/internal/picker.js';
+import type { PosPptxExportProgress } from '../../../components/pptx-export-progress/pptx-export-progress.component.js';
+import { API, TEST_USERS, misbehavingApi, signIn, signOut } from '../../support/api.js';
+import { clearCache } from '../pickers/helpers.js';
+
+/** Collects what reaches the page as uncaught: it must stay empty. */
+function watchUncaught() {
+  const uncaught: string[] = [];
+  const onError = (e: ErrorEvent) => uncaught.push(`error: ${e.message}`);
+  const onRejection = (e: PromiseRejectionEvent) => uncaught.push(`unhandled rejection: ${String(e.reason)}`);
+  window.addEventListener('error', onError);
+  window.addEventListener('unhandledrejection', onRejection);
+  return {
+    uncaught,
+    stop: () => {
+      window.removeEventListener('error', onError);
+      window.removeEventListener('unhandledrejection', onRejection);
+    },
+  };
+}
+
+// A port nothing listens on: the connection is refused.
+const REFUSED = 'http://127.0.0.1:9/api';
+
+describe('failures end in a clear error with Retry, never in the host page', () => {
+  let watch: ReturnType<typeof watchUncaught>;
+  beforeEach(() => {
+    clearCache();
+    watch = watchUncaught();
+  });
+  afterEach(async () => {
+    // Let late rejections surface before judging.
+    await new Promise((r) => setTimeout(r, 50));
+    watch.stop();
+    expect(watch.uncaught).to.deep.equal([]);
+  });
+
+  describe('<pos-training-picker>', () => {
+    const cases: [string, () => Promise<string>, { code: string; status?: number; message: RegExp }][] = [
+      ['connection refused', async () => REFUSED, { code: 'network_error', message: /Cannot reach the server/ }],
+      ['401 (signed out)', async () => (await signOut(), API), { code: 'unauthorized', status: 401, message: /Sign in/ }],
+      ['400 no_active_organization', async () => (await signIn(TEST_USERS.noOrganization), API), { code: 'no_active_organization', status: 400, message: /Choose an organization/ }],
+      ['500 with an HTML body', async () => misbehavingApi('html-500'), { code: 'http_error', status: 500, message: /500/ }],
+      ['malformed JSON', async () => misbehavingApi('malformed-json'), { code: 'invalid_response', status: 200, message: /not valid JSON/ }],
+      ['a response that never ends', async () => misbehavingApi('never-ends'), { code: 'timeout', message: /did not answer in time/ }],
+    ];
+    for (const [what, base, expected] of cases) {
+      it(what, async () => {
+        const baseUrl = await base();
+        const el = await fixture<PosPicker<unknown>>(html`<pos-training-picker label="Trainings" .timeout=${800} base-url=${baseUrl}></pos-training-picker>`);
+        const { detail } = await oneEvent(el, 'pos-error');
+        expect(detail.code).to.equal(expected.code);
+        expect(detail.status).to.equal(expected.status);
+        expect(detail.message).to.match(expected.message);
+        await el.updateComplete;
+        const alert = el.shadowRoot!.querySelector('[role="alert"]');
+        expect(alert?.textContent).to.match(expected.message);
+        const retry = [...el.shadowRoot!.querySelectorAll('button')].find((b) => /retry/i.test(b.textContent ?? ''));
+        expect(retry, 'a Retry button').to.exist;
+        // Retry really asks again: another pos-error for the same failure.
+        const again = oneEvent(el, 'pos-error');
+        retry!.click();
+        expect((await again).detail.code).to.equal(expected.code);
+      });
+    }
+    after(() => signIn());
+  });
+
+  describe('<pos-pptx-export-progress>', () => {
+    const lesson = '00000000-0000-4000-8000-000000000001';
+    const cases: [string, string, 'dispatch' | 'start', RegExp][] = [
+      ['connection refused (dispatch)', REFUSED, 'dispatch', /Cannot reach the server/],
+      ['500 with an HTML body (dispatch)', misbehavingApi('html-500'), 'dispatch', /500/],
+      ['malformed JSON (dispatch)', misbehavingApi('malformed-json'), 'dispatch', /not valid JSON/],
+      ['an HTML page instead of a stream', misbehavingApi('html-stream'), 'start', /did not answer with an event stream/],
+      ['a stream of garbage lines', misbehavingApi('garbage-stream'), 'start', /completion without a file/],
+      ['a stream that never answers', misbehavingApi('hang'), 'start', /./],
+    ];
+    for (const [what, baseUrl, action, message] of cases) {
+      it(what, async () => {
+        const el = await fixture<PosPptxExportProgress>(
+          html`<pos-pptx-export-progress base-url=${baseUrl} lesson-id=${lesson} heartbeat-ms="100" max-reconnects="1"></pos-pptx-export-progress>`,
+        );
+        const failed = oneEvent(el, 'pos-export-error');
+        if (action === 'dispatch') void el.dispatch();
+        else el.start();
+        const { detail } = await failed;
+        expect(detail.message).to.match(message);
+        await waitUntil(() => el.state === 'error');
+        const retry = el.shadowRoot!.querySelector<HTMLButtonElement>('[part~="retry"]');
+        expect(retry, 'a Retry button').to.exist;
+        expect(el.shadowRoot!.textContent).to.match(message);
+      });
+    }
+  });
+
+  describe('hostile and unusual record text', () => {
+    it('long, right-to-left, emoji and HTML titles render as text, inertly', async () => {
+      const records = [
+        { id: 'long', title: 'A'.repeat(500), description: 'x', tags: [], specializationId: null, durationMinutes: 5 },
+        { id: 'rtl', title: 'تدريب الشركاء على المبيعات', description: 'עברית', tags: ['مبيعات'], specializationId: null, durationMinutes: 5 },
+        { id: 'emoji', title: '🚀 Launch 👩🏽‍💻 training', description: '🎉', tags: ['🔥'], specializationId: null, durationMinutes: 5 },
+        { id: 'html', title: '<script>window.__pwned=1</script><b>bold</b>', description: '<img src=x onerror="window.__pwned=2">', tags: ['<i>t</i>'], specializationId: null, durationMinutes: 5 },
+      ];
+      const el = await fixture<PosPicker<unknown>>(html`<pos-training-picker label="Trainings" .data=${records}></pos-training-picker>`);
+      el.shadowRoot!.querySelector<HTMLInputElement>('#input')!.focus();
+      el.shadowRoot!.querySelector<HTMLInputElement>('#input')!.dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowDown', bubbles: true, composed: true }));
+      await waitUntil(() => el.shadowRoot!.querySelectorAll('[role="option"]').length === 4);
+      const text = el.shadowRoot!.textContent!;
+      expect(text).to.include('تدريب الشركاء على المبيعات');
+      expect(text).to.include('🚀 Launch 👩🏽‍💻 training');
+      expect(text).to.include('<script>window.__pwned=1</script><b>bold</b>');
+      expect(el.shadowRoot!.querySelector('script, b, img, i')).to.equal(null);
+      expect((window as unknown as { __pwned?: number }).__pwned).to.equal(undefined);
+      // The long title is clipped by layout, not overflowing the popup.
+      const option = el.shadowRoot!.querySelector<HTMLElement>('[role="option"]')!;
+      expect(option.scrollWidth).to.be.at.most(option.closest<HTMLElement>('[part~="popup"]')!.clientWidth + 1);
+    });
+  });
+});
