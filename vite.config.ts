@@ -1,7 +1,10 @@
 import { defineConfig } from 'vite';
 
-// `npm run build`: dist/pos-widgets.js, one self-contained ES module (Lit
-// bundled in, production build) that registers every element.
+// `npm run build`, first step: dist/pos-widgets.js, one self-contained ES
+// module (Lit and every other dependency bundled in, production build) that
+// registers every element: the script-tag artefact. The per-element modules
+// for bundlers come from vite.elements.config.ts (a second build: one file
+// with everything inlined and modules sharing chunks cannot be one output).
 export default defineConfig({
   build: {
     target: 'es2022',
@@ -12,6 +15,11 @@ export default defineConfig({
       entry: { 'pos-widgets': 'components/index.ts' },
       formats: ['es'],
       fileName: (_format, name) => `${name}.js`,
+    },
+    rolldownOptions: {
+      // Library mode keeps an ES module's whitespace (for bundlers that read
+      // it again); this file goes straight to browsers, so minify it fully.
+      output: { minify: true },
     },
   },
 });

@@ -89,6 +89,20 @@ export function deckFileName(title: string): string {
  * @csspart retry - The Retry button.
  * @csspart status - The (visually hidden) live region.
  *
+ * @cssprop --pos-accent - The progress bar, the dot, the buttons (light `#4f46e5`).
+ * @cssprop --pos-on-accent - Text on the accent colour (`#ffffff`).
+ * @cssprop --pos-surface - The background (`#ffffff`).
+ * @cssprop --pos-surface-raised - Raised surfaces (`#ffffff`).
+ * @cssprop --pos-surface-hover - Hovered buttons (`#f3f4f6`).
+ * @cssprop --pos-text - Text (`#111827`).
+ * @cssprop --pos-text-muted - Elapsed time and details (`#4b5563`).
+ * @cssprop --pos-border - The border (`#9ca3af`).
+ * @cssprop --pos-danger - The error state (`#b91c1c`).
+ * @cssprop --pos-success - The completed state (`#047857`).
+ * @cssprop --pos-radius - Corner radius (`8px`).
+ * @cssprop --pos-font-family - Font (`system-ui, …`).
+ * @cssprop --pos-font-size - Font size (`0.9375rem`).
+ * @cssprop --pos-focus-ring - Focus ring, a box-shadow (3px accent at 40 %).
  * @cssprop --pos-export-bar-height - Height of the progress bar (6px).
  * @cssprop --pos-export-bar-track - Colour of the bar's track (accent at 18 %).
  * @cssprop --pos-export-dot-size - Diameter of the liveness dot (0.625rem).

@@ -1,0 +1,37 @@
+import { defineConfig } from 'vite';
+
+/** The registering module of each element: `dist/elements/<name>.js`. */
+export const ELEMENTS = ['specialization-picker', 'training-picker', 'tag-picker', 'trigger-select', 'pptx-export-progress'] as const;
+
+/**
+ * Dependencies left as bare imports for the consumer's bundler to resolve and
+ * share (one Lit for the whole app). @lit-labs/virtualizer is bundled instead:
+ * components/internal/virtualizer-setup.ts swaps its module-wide ResizeObserver,
+ * which must not leak into an app's own virtualizer.
+ */
+const EXTERNAL = /^(lit|lit-html|lit-element|@lit\/(reactive-element|task|react)|@floating-ui\/dom|eventsource-parser|react)(\/|$)/;
+
+// `npm run build`, second step: the modules for builders that import only what
+// they use. `dist/index.js` (every element), `dist/elements/<name>.js` (one
+// each), `dist/react.js` (the @lit/react wrappers), sharing `dist/chunks/`.
+export default defineConfig({
+  build: {
+    target: 'es2022',
+    outDir: 'dist',
+    emptyOutDir: false, // the first step's bundle stays
+    sourcemap: true,
+    lib: {
+      entry: {
+        index: 'components/index.ts',
+        react: 'components/react.ts',
+        ...Object.fromEntries(ELEMENTS.map((name) => [`elements/${name}`, `components/${name}/${name}.ts`])),
+      },
+      formats: ['es'],
+      fileName: (_format, name) => `${name}.js`,
+    },
+    rolldownOptions: {
+      external: (id) => EXTERNAL.test(id),
+      output: { chunkFileNames: 'chunks/[name]-[hash].js', minify: true },
+    },
+  },
+});
