@@ -4,6 +4,8 @@ import type { ServerStats } from './server-process.js';
 export interface ForkedServer {
   url: string;
   child: ChildProcess;
+  /** What the server wrote to stderr so far (it is echoed too): errors it logged. */
+  stderr(): string;
   stats(): Promise<ServerStats>;
   stop(): Promise<void>;
 }
@@ -13,7 +15,12 @@ export async function forkServer(module: string, env: Record<string, string> = {
   const child = fork(module, [], {
     execArgv: ['--import', 'tsx', ...execArgv],
     env: { ...process.env, PORT: '0', POS_DB: ':memory:', ...env },
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
+  });
+  let stderr = '';
+  child.stderr!.on('data', (chunk) => {
+    stderr += chunk;
+    process.stderr.write(chunk);
   });
   const url = await new Promise<string>((resolve, reject) => {
     child.on('message', (m: { type: string; url?: string }) => m.type === 'ready' && resolve(m.url!));
@@ -22,6 +29,7 @@ export async function forkServer(module: string, env: Record<string, string> = {
   return {
     url,
     child,
+    stderr: () => stderr,
     stats: () =>
       new Promise((resolve) => {
         const onMessage = (m: { type: string; stats?: ServerStats }) => {

@@ -21,13 +21,16 @@ export interface ServerStats {
   openStreams: number;
   pollChecks: number;
   statements: number;
+  /** Timers alive in the server process (Node's active resources of type Timeout). */
+  timers: number;
 }
 
 process.on('message', (message: { type: string }) => {
   if (message.type !== 'stats') return;
   (globalThis as { gc?: () => void }).gc?.();
   const { heapUsed, rss } = process.memoryUsage();
-  const stats: ServerStats = { heapUsed, rss, openStreams: running.streams.open, pollChecks: running.watcher.stats.checks, statements };
+  const timers = process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+  const stats: ServerStats = { heapUsed, rss, openStreams: running.streams.open, pollChecks: running.watcher.stats.checks, statements, timers };
   process.send!({ type: 'stats', stats });
 });
 process.send!({ type: 'ready', url: running.url });
