@@ -1,0 +1,142 @@
+/**
+ * `npm run size` (= `npm run bench:size`), after `npm run build`: raw, gzip
+ * and brotli bytes of dist/pos-widgets.js and of each element's module, where
+ * the bundle's bytes come from, and the budget: exits 1 when the bundle is
+ * over 25 KB brotli. The table also goes into BENCHMARKS.md (bench:size).
+ * Not a timed test: byte counts are the same on every machine.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
+import { ELEMENTS } from '../vite.elements.config.js';
+import { machine, publish, table, type Row } from './support/report.js';
+
+/** The budget for all five elements with Lit, brotli (1 KB = 1000 bytes, the stricter reading). */
+const BUDGET_BROTLI = 25_000;
+const BUNDLE = 'dist/pos-widgets.js';
+
+interface Sizes {
+  raw: number;
+  gzip: number;
+  brotli: number;
+}
+const sizes = (bytes: Buffer): Sizes => ({
+  raw: bytes.length,
+  gzip: gzipSync(bytes, { level: 9 }).length,
+  brotli: brotliCompressSync(bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_MODE]: constants.BROTLI_MODE_TEXT } }).length,
+});
+const kb = (n: number) => `${(n / 1000).toFixed(2)} KB`;
+
+/** The files a module loads statically, itself first (relative imports only: bare ones are the app's Lit etc.). */
+function closure(file: string, seen = new Set<string>()): Set<string> {
+  if (seen.has(file)) return seen;
+  seen.add(file);
+  const code = readFileSync(file, 'utf8');
+  for (const [, spec] of code.matchAll(/(?:import|export)\s*(?:[\w*{}\s,$]*?from\s*)?["'`](\.{1,2}\/[^"'`]+)["'`]/g)) {
+    closure(join(dirname(file), spec!), seen);
+  }
+  return seen;
+}
+
+/**
+ * Bytes of the minified bundle per source package, from its source map: each
+ * generated segment is attributed to its source file up to the next segment.
+ * Brotli per package is estimated by compressing that package's bytes alone.
+ */
+function attribution(file: string): Row[] {
+  const map = JSON.parse(readFileSync(`${file}.map`, 'utf8')) as { sources: string[]; mappings: string };
+  const lines = readFileSync(file, 'utf8').split('\n');
+  const pieces = new Map<string, string[]>();
+  const group = (source: string) => {
+    const path = source.replace(/^(\.\.\/)+/, '');
+    const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(path)?.[1];
+    return pkg ?? (path.startsWith('components/') ? 'components/ (ours)' : path || '(bundler runtime)');
+  };
+  const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+  let source = 0;
+  let current = '(bundler runtime)'; // a line's text before its first segment belongs to the segment before
+  map.mappings.split(';').forEach((lineMappings, lineIndex) => {
+    const line = lines[lineIndex] ?? '';
+    let column = 0;
+    const segments: { column: number; source: number | undefined }[] = [];
+    for (const segment of lineMappings.split(',')) {
+      if (!segment) continue;
+      const values: number[] = [];
+      let value = 0;
+      let shift = 0;
+      for (const char of segment) {
+        const digit = B64.indexOf(char);
+        value += (digit & 31) << shift;
+        if (digit & 32) shift += 5;
+        else {
+          values.push(value & 1 ? -(value >> 1) : value >> 1);
+          value = 0;
+          shift = 0;
+        }
+      }
+      column += values[0]!;
+      if (values.length > 1) source += values[1]!;
+      segments.push({ column, source: values.length > 1 ? source : undefined });
+    }
+    const add = (name: string, text: string) => pieces.set(name, [...(pieces.get(name) ?? []), text]);
+    add(current, `${line.slice(0, segments[0]?.column ?? line.length)}\n`);
+    segments.forEach((s, i) => {
+      current = s.source === undefined ? '(bundler runtime)' : group(map.sources[s.source]!);
+      add(current, line.slice(s.column, segments[i + 1]?.column ?? line.length));
+    });
+  });
+  return [...pieces]
+    .map(([name, texts]) => ({ name, ...sizes(Buffer.from(texts.join(''))) }))
+    .sort((a, b) => b.raw - a.raw)
+    .map((s) => ({ source: s.name, raw: kb(s.raw), 'brotli alone (estimate)': kb(s.brotli) }));
+}
+
+if (!existsSync(BUNDLE) || !existsSync('dist/elements')) {
+  console.error(`${BUNDLE} or dist/elements/ is missing: run \`npm run build\` first.`);
+  process.exit(2);
+}
+
+const bundle = sizes(readFileSync(BUNDLE));
+const within = bundle.brotli <= BUDGET_BROTLI;
+
+// Per element: its own module (the entry and the chunks no other element loads), then everything it loads.
+const closures = new Map(ELEMENTS.map((name) => [name, closure(`dist/elements/${name}.js`)]));
+const elementRows: Row[] = ELEMENTS.map((name) => {
+  const files = [...closures.get(name)!];
+  const own = files.filter((f) => ELEMENTS.every((other) => other === name || !closures.get(other)!.has(f)));
+  const ownSizes = sizes(Buffer.concat(own.map((f) => readFileSync(f))));
+  const all = sizes(Buffer.concat(files.map((f) => readFileSync(f))));
+  return {
+    module: `dist/elements/${name}.js`,
+    'own raw': kb(ownSizes.raw),
+    'own gzip': kb(ownSizes.gzip),
+    'own brotli': kb(ownSizes.brotli),
+    'with shared chunks, brotli': `${kb(all.brotli)} (${files.length} files)`,
+  };
+});
+
+publish(
+  'bench:size',
+  `## bench:size — what the kit weighs
+
+${machine()}. After \`npm run build\`; gzip level 9, brotli quality 11. Budget: ${kb(BUDGET_BROTLI)} brotli for \`${BUNDLE}\`.
+
+| file | raw | gzip | brotli | budget | met |
+| --- | --- | --- | --- | --- | --- |
+| \`${BUNDLE}\` (all five elements, Lit and every dependency) | ${kb(bundle.raw)} | ${kb(bundle.gzip)} | ${kb(bundle.brotli)} | ≤ ${kb(BUDGET_BROTLI)} | ${within ? 'yes' : 'NO'} |
+
+Each element's module for bundlers (Lit, @lit/task, @floating-ui/dom and eventsource-parser left as imports for the
+app's bundler; "own" is the entry plus the chunks no other element loads, "with shared chunks" adds the picker base etc.):
+
+${table(elementRows)}
+
+Where the bundle's bytes come from (its source map; brotli of each part compressed alone, so they do not add up):
+
+${table(attribution(BUNDLE))}`,
+);
+
+if (!within) {
+  console.error(`over budget: ${BUNDLE} is ${kb(bundle.brotli)} brotli, the budget is ${kb(BUDGET_BROTLI)}`);
+  process.exit(1);
+}
+console.log(`within budget: ${kb(bundle.brotli)} of ${kb(BUDGET_BROTLI)} brotli`);
