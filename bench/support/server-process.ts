@@ -13,6 +13,8 @@ const config = loadConfig();
 const running = await startServer(config, {
   fixture: benchFixture(Number(process.env.BENCH_TRAININGS ?? 2000)),
   onStatement: process.env.BENCH_COUNT_STATEMENTS ? () => statements++ : undefined,
+  // bench:widgets loads the built bundle from /dist/ on the API's own origin.
+  serveDemo: process.env.BENCH_SERVE_DIST === '1',
 });
 
 export interface ServerStats {

@@ -1,0 +1,162 @@
+/**
+ * bench:widgets — <pos-training-picker> with 100, 1,000 and 10,000 trainings,
+ * handed in through `data` and loaded from the reference server, in headless
+ * Chromium (the built dist/pos-widgets.js: run `npm run build` first).
+ *
+ * For each: time to first render (element added → options ready to open; with
+ * the server that includes the request), to open (ArrowDown → options in the
+ * DOM and laid out), and per filter keystroke over 20 keys (keydown → the
+ * filtered list rendered and laid out: the main-thread work a frame must fit;
+ * "to paint" adds the wait for the next frame to be painted), and the most
+ * option nodes seen in the DOM. Targets at 10,000: open ≤ 50 ms, keystroke p95
+ * ≤ 16 ms, option nodes ≤ 100 at any size.
+ */
+import { chromium, type Page } from 'playwright-core';
+import { existsSync } from 'node:fs';
+import { CHROMIUM_ARGS, chromiumPath } from '../scripts/chromium-path.mjs';
+import { BENCH_PASSWORD, BENCH_USER } from './support/fixtures.js';
+import { forkServer } from './support/processes.js';
+import { machine, median, publish, quantile, SMOKE, table, type Row } from './support/report.js';
+
+if (!existsSync('dist/pos-widgets.js')) {
+  console.error('dist/pos-widgets.js is missing: run `npm run build` first.');
+  process.exit(1);
+}
+const SIZES = SMOKE ? [100, 1000] : [100, 1000, 10_000];
+const KEYS = [...'module 12', 'Backspace', 'Backspace', 'Backspace', ...'3 e', 'Backspace', 'Backspace', 'Backspace', 'Backspace', 'Backspace', 'Backspace'];
+
+interface Measured {
+  firstRender: number;
+  open: number;
+  work: number[];
+  paint: number[];
+  maxOptions: number;
+}
+
+/** Runs in the page: installs the picker and the probes. */
+async function setUp(page: Page, mode: 'data' | 'server', size: number): Promise<number> {
+  return page.evaluate(
+    async ({ mode, size }) => {
+      const w = window as any;
+      document.body.innerHTML = '';
+      const el = document.createElement('pos-training-picker') as any;
+      el.label = 'Trainings';
+      if (mode === 'data') {
+        el.data = Array.from({ length: size }, (_, i) => ({
+          id: `t${i}`, title: `${['Intro to', 'Advanced', 'Selling', 'Deploying', 'Securing'][i % 5]} module ${i}`,
+          description: `A training module about topic ${i % 97}, with exercises and a short quiz at the end.`,
+          tags: [['security', 'sales', 'cloud', 'data'][i % 4], `topic-${i % 40}`], specializationId: null, durationMinutes: 15 + (i % 8) * 15,
+        }));
+      }
+      // A fresh request every time: the picker shares and caches its data for the page.
+      (await import('/dist/pos-widgets.js' as string)).refreshPickerData();
+      const started = performance.now();
+      document.body.append(el);
+      while (!el.records || el.records.length < size) await new Promise((r) => setTimeout(r, 1));
+      await el.updateComplete;
+      const firstRender = performance.now() - started;
+      const shadow = el.shadowRoot as ShadowRoot;
+      w.__el = el;
+      w.__maxOptions = 0;
+      w.__options = () => {
+        const n = shadow.querySelectorAll('[role="option"]').length;
+        w.__maxOptions = Math.max(w.__maxOptions, n);
+        return n;
+      };
+      new MutationObserver(() => w.__options()).observe(shadow, { childList: true, subtree: true });
+      w.__keydownAt = 0;
+      el.addEventListener('keydown', () => (w.__keydownAt = performance.now()), { capture: true });
+      /** keydown → the element updated, the list rendered (`expect` options, or any) and laid out. */
+      w.__work = async (expectOptions: boolean) => {
+        await el.updateComplete;
+        while (expectOptions && w.__options() === 0) await new Promise((r) => requestAnimationFrame(r));
+        void shadow.querySelector('[role="listbox"]')?.getBoundingClientRect();
+        return performance.now() - w.__keydownAt;
+      };
+      /** …then the next frame painted. */
+      w.__painted = () =>
+        new Promise((resolve) =>
+          requestAnimationFrame(() => {
+            const channel = new MessageChannel();
+            channel.port1.onmessage = () => resolve(performance.now() - w.__keydownAt);
+            channel.port2.postMessage(0);
+          }),
+        );
+      el.focus();
+      return firstRender;
+    },
+    { mode, size },
+  );
+}
+
+async function measure(page: Page, mode: 'data' | 'server', size: number): Promise<Measured> {
+  const firstRender = await setUp(page, mode, size);
+  await page.keyboard.press('ArrowDown');
+  const open = await page.evaluate(() => (window as any).__work(true));
+  await page.evaluate(() => (window as any).__painted());
+  const work: number[] = [];
+  const paint: number[] = [];
+  for (const key of KEYS) {
+    await page.keyboard.press(key === ' ' ? 'Space' : key);
+    work.push(await page.evaluate(() => (window as any).__work(false)));
+    paint.push(await page.evaluate(() => (window as any).__painted()));
+  }
+  await page.keyboard.press('End');
+  await page.evaluate(() => (window as any).__work(true));
+  const maxOptions = await page.evaluate(() => (window as any).__maxOptions);
+  return { firstRender, open, work, paint, maxOptions };
+}
+
+const server = await forkServer('bench/support/server-process.ts', { BENCH_TRAININGS: String(Math.max(...SIZES)), BENCH_SERVE_DIST: '1' });
+const browser = await chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM_ARGS });
+const rows: Row[] = [];
+try {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  // A blank page on the API's origin (served by Playwright), loading the bundle the server serves.
+  await page.route(`${server.url}/bench.html`, (route) =>
+    route.fulfill({ contentType: 'text/html', body: '<!doctype html><html lang="en"><head><title>bench</title><script type="module" src="/dist/pos-widgets.js"></script></head><body></body></html>' }),
+  );
+  await page.goto(`${server.url}/bench.html`);
+  await page.waitForFunction(() => customElements.get('pos-training-picker'));
+  await page.evaluate(
+    async ({ email, password }) => {
+      const r = await fetch('/api/auth/sign-in/email', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) });
+      if (!r.ok) throw new Error(`sign-in ${r.status}`);
+    },
+    { email: BENCH_USER, password: BENCH_PASSWORD },
+  );
+  for (const size of SIZES) {
+    for (const mode of ['data', 'server'] as const) {
+      // The server holds the largest organisation; smaller sizes come through `data` only.
+      if (mode === 'server' && size !== Math.max(...SIZES)) continue;
+      // Warm-up run (JIT), then the measured one.
+      await measure(page, mode, size);
+      const m = await measure(page, mode, size);
+      const at10k = size === 10_000;
+      rows.push({
+        trainings: size.toLocaleString('en'), via: mode,
+        'first render ms': m.firstRender.toFixed(1),
+        'open ms': `${m.open.toFixed(1)}${at10k ? (m.open <= 50 ? ' ✓' : ' ✗') : ''}`,
+        'keystroke work median / p95 ms': `${median(m.work).toFixed(1)} / ${quantile(m.work, 0.95).toFixed(1)}${at10k ? (quantile(m.work, 0.95) <= 16 ? ' ✓' : ' ✗') : ''}`,
+        'keystroke to paint median / p95 ms': `${median(m.paint).toFixed(1)} / ${quantile(m.paint, 0.95).toFixed(1)}`,
+        'max option nodes': `${m.maxOptions}${m.maxOptions <= 100 ? ' ✓' : ' ✗'}`,
+      });
+      console.log(rows.at(-1));
+    }
+  }
+} finally {
+  await browser.close();
+  await server.stop();
+}
+
+publish(
+  'bench:widgets',
+  `## bench:widgets — <pos-training-picker> in Chromium
+
+${machine()}. Headless Chromium, production bundle, 1280×900 viewport; "server" loads the trainings from the
+reference server (same origin). Each row is the second of two runs (the first warms the JIT). Keystroke
+"work" is keydown → filtered list rendered and laid out (what must fit in a 16 ms frame); "to paint" adds the
+wait for the next painted frame. Targets at 10,000: open ≤ 50 ms, keystroke p95 ≤ 16 ms, ≤ 100 option nodes.
+
+${table(rows)}`,
+);
