@@ -31,6 +31,9 @@ export default defineConfig({
     },
     rolldownOptions: {
       external: (id) => EXTERNAL.test(id),
+      // An element's define() call stays in its own entry file (dist/elements/<name>.js, listed in
+      // sideEffects) instead of moving into a shared chunk a consumer's bundler may drop as pure.
+      preserveEntrySignatures: 'allow-extension',
       output: { chunkFileNames: 'chunks/[name]-[hash].js', minify: true },
     },
   },

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CHROMIUM_ARGS, chromiumPath } from './scripts/chromium-path.mjs';
 import { startMisbehavingServer } from './test/support/misbehaving-server.mjs';
+import { distributionBundles } from './test/distribution/bundles.mjs';
 
 const freePort = () =>
   new Promise((resolve, reject) => {
@@ -75,7 +76,7 @@ const cleanup = () => {
 process.once('exit', cleanup);
 
 export default {
-  files: ['test/components/**/*.test.ts'],
+  files: ['test/components/**/*.test.ts', 'test/distribution/**/*.test.ts'],
   hostname: HOST,
   port: pagePort,
   nodeResolve: true,
@@ -85,6 +86,7 @@ export default {
   browsers: [chromeLauncher({ launchOptions: { executablePath: chromiumPath(), args: CHROMIUM_ARGS } })],
   plugins: [
     esbuildPlugin({ ts: true, target: 'es2022', tsconfig: 'tsconfig.json' }),
+    distributionBundles(),
     {
       name: 'pos-test-api',
       // `executeServerCommand('api-stop' | 'api-start' | 'api-health')` from a test.

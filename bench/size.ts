@@ -6,7 +6,7 @@
  * Not a timed test: byte counts are the same on every machine.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { dirname, join } from 'node:path';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { ELEMENTS } from '../vite.elements.config.js';
 import { machine, publish, table, type Row } from './support/report.js';
