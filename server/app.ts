@@ -10,6 +10,7 @@ import { SignInLimiter } from './auth/sign-in-limiter.js';
 import type { ServerConfig } from './config.js';
 import type { Db } from './db/database.js';
 import type { AppEnv } from './env.js';
+import { demoPageSecurity } from './demo-page.js';
 import { ApiError, onError, onNotFound } from './errors.js';
 import { ExportService, type DeckRenderer } from './exports/service.js';
 import { ExportWatcher } from './exports/watcher.js';
@@ -91,6 +92,7 @@ export function createApp({ db, config, renderDeck, serveDemo = false }: AppOpti
 
   if (serveDemo) {
     app.use('/dist/*', serveStatic({ root: './' }));
+    app.on('GET', ['/', '/index.html'], demoPageSecurity());
     app.use('/*', serveStatic({ root: './demo' }));
   }
   app.notFound(onNotFound).onError(onError);

@@ -5,7 +5,6 @@ import { LitElement, html, nothing, type PropertyValues, type TemplateResult } f
 import { property, query, state } from 'lit/decorators.js';
 import { classMap } from 'lit/directives/class-map.js';
 import { ifDefined } from 'lit/directives/if-defined.js';
-import { styleMap } from 'lit/directives/style-map.js';
 import { live } from 'lit/directives/live.js';
 import { DEFAULT_TIMEOUT_MS, PosApiError, apiUrl } from './api.js';
 import { ComboboxController } from './combobox-controller.js';
@@ -275,7 +274,21 @@ export abstract class PosPicker<T> extends LitElement {
       }
       this.syncPopup();
     }
+    this.sizeListbox();
     if (this.open && this.combobox.activeIndex >= 0) this.revealActive();
+  }
+
+  /**
+   * Sizes the virtualized listbox through the CSSOM, not a style attribute
+   * (Lit's styleMap writes one on first render), so host pages with a strict
+   * Content-Security-Policy (`style-src 'self'`) need no 'unsafe-inline'.
+   */
+  private sizeListbox(): void {
+    const listbox = this.listbox;
+    if (!listbox) return;
+    const { minHeight = '', height = '' } = this.listboxStyle();
+    listbox.style.minHeight = minHeight;
+    listbox.style.height = height;
   }
 
   // --- Form callbacks (ElementInternals) -----------------------------------------
@@ -453,7 +466,7 @@ export abstract class PosPicker<T> extends LitElement {
   }
 
   /** A virtualized listbox needs a definite height: as tall as its options, up to the popup's limit. */
-  private listboxStyle(): Record<string, string> {
+  private listboxStyle(): { minHeight?: string; height?: string } {
     if (!this.virtualized) return {};
     const rows = this.open ? this.shown.length : 0;
     const height = rows * (this.measuredOptionHeight || this.optionHeight);
@@ -527,7 +540,6 @@ export abstract class PosPicker<T> extends LitElement {
             class="listbox"
             aria-label=${ifDefined(name)}
             aria-multiselectable=${this.multiple ? 'true' : nothing}
-            style=${styleMap(this.listboxStyle())}
             @rangeChanged=${this.onRangeChanged}
           >
             ${this.open && this.shown.length ? this.renderOptionList(this.shown) : nothing}

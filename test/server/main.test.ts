@@ -39,6 +39,13 @@ describe('npm run serve', () => {
       const page = await fetch(`${url}/`);
       assert.equal(page.status, 200);
       assert.match(page.headers.get('content-type')!, /text\/html/);
+      // The demo page's CSP allows only what it uses: its own origin, and its one inline script by hash.
+      const csp = page.headers.get('content-security-policy')!;
+      assert.match(csp, /default-src 'self'/);
+      assert.match(csp, /script-src 'self' 'sha256-[A-Za-z0-9+/=]{44}'(;|$)/);
+      assert.match(csp, /style-src 'self'(;|$)/);
+      assert.match(csp, /frame-ancestors 'none'/);
+      assert.equal(page.headers.get('x-content-type-options'), 'nosniff');
     } finally {
       child.kill('SIGTERM');
       await new Promise((resolve) => child.once('exit', resolve));
