@@ -9,7 +9,9 @@ export default defineConfig({
   build: {
     target: 'es2022',
     outDir: 'dist',
-    emptyOutDir: true,
+    // `npm run build` empties dist/ once first (build:clean); a bundle-only `vite build`
+    // (the e2e tests rebuild it when components/ changed) leaves the other artefacts alone.
+    emptyOutDir: false,
     sourcemap: true,
     lib: {
       entry: { 'pos-widgets': 'components/index.ts' },
