@@ -185,8 +185,9 @@ async function signIn(email, password, button) {
     error.textContent = 'Enter an email and a password.';
     return;
   }
+  // Busy, not disabled: a disabled button would drop the keyboard focus.
+  if (button.getAttribute('aria-busy') === 'true') return;
   button.setAttribute('aria-busy', 'true');
-  button.disabled = true;
   try {
     await api('/auth/sign-in/email', { method: 'POST', body: { email, password } });
     state.session = await api('/auth/session');
@@ -197,7 +198,6 @@ async function signIn(email, password, button) {
     error.textContent = e.message;
   } finally {
     button.removeAttribute('aria-busy');
-    button.disabled = false;
   }
 }
 
@@ -493,7 +493,7 @@ function setUpExport() {
 async function loadLessons() {
   const select = w.lesson;
   select.disabled = true;
-  w.dispatch.disabled = true;
+  renderExportState();
   select.replaceChildren(el('option', {}, 'Loading lessons…'));
   try {
     const { lessons } = await api('/enablement/lessons');
@@ -524,7 +524,7 @@ function selectLesson(id) {
 
 async function dispatchExport() {
   const progress = w.progress;
-  if (!progress.lessonId) return;
+  if (w.dispatch.getAttribute('aria-disabled') === 'true' || !progress.lessonId) return;
   // A fresh cache key asks the server for a new deck; none reuses the lesson's fresh deck if there is one.
   // An armed failure always needs a real run (a cache hit would not reach the export queue).
   const reuse = w.reuse.checked && !state.armed;
@@ -565,7 +565,9 @@ function renderExportState() {
   const current = w.progress.getAttribute('state') ?? 'idle';
   w.stage.dataset.state = current;
   w.statePill.textContent = current;
-  w.dispatch.disabled = !w.progress.lessonId || ACTIVE_STATES.has(current) || w.lesson.disabled;
+  // aria-disabled rather than disabled: the button keeps the keyboard focus while the export runs.
+  const unavailable = !w.progress.lessonId || ACTIVE_STATES.has(current) || w.lesson.disabled;
+  w.dispatch.setAttribute('aria-disabled', String(unavailable));
 }
 
 // ------------------------------------------------------------------ embed snippets
