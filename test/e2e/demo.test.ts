@@ -149,6 +149,7 @@ describe('the stakeholder demo', { timeout: 120_000 }, () => {
     await tabTo(page, (f) => f.outer === '#trainings');
     await pickByTyping(page, '#trainings', 'lift');
     await pickByTyping(page, '#trainings', 'fundamentals');
+    await page.screenshot({ path: join(RESULTS, 'demo-picker-open-desktop-light.png') });
     await page.keyboard.press('Escape');
     await page.keyboard.press('Tab');
 
