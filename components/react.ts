@@ -73,6 +73,7 @@ export const PosPptxExportProgress = createComponent({
     onPosExportCompleted: 'pos-export-completed' as EventName<CustomEvent<ExportCompletedDetail>>,
     /** The run ended in `error`: `detail` is `{ message, code? }`. */
     onPosExportError: 'pos-export-error' as EventName<CustomEvent<ExportErrorDetail>>,
+    onPosExportStateChange: 'pos-export-state-change' as EventName<CustomEvent<{ state: string }>>,
   },
   displayName: 'PosPptxExportProgress',
 });

@@ -72,6 +72,7 @@ export function deckFileName(title: string): string {
  *
  * @event pos-export-completed - The file is ready. Detail: `{ url, costCents, model }`. Bubbles, composed.
  * @event pos-export-error - The export failed, timed out or could not be followed. Detail: `{ message, code? }`. Bubbles, composed.
+ * @event pos-export-state-change - `state` changed. Detail: `{ state }`. Bubbles, composed.
  *
  * @csspart header - The row with the state label, the liveness dot and the elapsed time.
  * @csspart label - The visible state text.
@@ -160,6 +161,8 @@ export class PosPptxExportProgress extends LitElement {
   private ticker: ReturnType<typeof setInterval> | undefined;
   /** `lessonId|cacheKey` already autostarted, so `cancel()` is not undone by autostart. */
   private autostarted: string | undefined;
+  /** The lesson, cache key and base URL of the current run (see `target()`). */
+  private runTarget = '';
 
   /** Where the export is (reflected as the `state` attribute). */
   get state(): ExportState {
@@ -201,12 +204,16 @@ export class PosPptxExportProgress extends LitElement {
   protected override willUpdate(changed: PropertyValues<this>): void {
     this.stream.heartbeatMs = this.heartbeatMs > 0 ? this.heartbeatMs : DEFAULT_HEARTBEAT_MS;
     this.stream.maxReconnects = Math.max(0, this.maxReconnects);
-    if (this.hasUpdated && (changed.has('lessonId') || changed.has('cacheKey') || changed.has('baseUrl'))) {
-      this.targetChanged();
-    }
+    // Only a change away from what the current run is about: setting `cache-key` and
+    // calling dispatch() in the same task must not dispatch a second time.
+    const targetMoved = changed.has('lessonId') || changed.has('cacheKey') || changed.has('baseUrl');
+    if (this.hasUpdated && targetMoved && this.target() !== this.runTarget) this.targetChanged();
     this.maybeAutostart();
     const state = this.state;
-    if (this.getAttribute('state') !== state) this.setAttribute('state', state);
+    if (this.getAttribute('state') !== state) {
+      this.setAttribute('state', state);
+      this.dispatchEvent(new CustomEvent<{ state: ExportState }>('pos-export-state-change', { detail: { state }, bubbles: true, composed: true }));
+    }
     // Here rather than in updated(): setting `now` before render costs no second update.
     if (ACTIVE.has(state)) this.startTicker();
     else this.stopTicker();
@@ -290,10 +297,16 @@ export class PosPptxExportProgress extends LitElement {
     this.failure = undefined;
   }
 
+  /** What a run is about: a change of any part is a new export to follow. */
+  private target(): string {
+    return JSON.stringify([this.baseUrl, this.lessonId, this.cacheKey]);
+  }
+
   /** A new run begins: clear the last one, start the clock, announce it once. */
   private begin(action: 'dispatch' | 'start'): boolean {
     this.reset();
     this.action = action;
+    this.runTarget = this.target();
     if (!this.lessonId) {
       this.fail({ message: this.texts.noLesson, code: 'invalid_request' });
       return false;
@@ -310,6 +323,7 @@ export class PosPptxExportProgress extends LitElement {
   }
 
   private follow(): void {
+    this.runTarget = this.target();
     this.result = undefined;
     this.failure = undefined;
     this.stream.follow(this.streamUrl());

@@ -504,3 +504,25 @@ describe('<pos-pptx-export-progress>', function () {
     });
   });
 });
+
+describe('<pos-pptx-export-progress> when the host sets the target and dispatches at once', () => {
+  before(() => signIn());
+
+  it('sends one POST: a cache key set in the same task as dispatch() is not a new target', async () => {
+    const id = await lessonId('Test lesson 11');
+    const el = await fixture<PosPptxExportProgress>(html`<pos-pptx-export-progress base-url=${API} lesson-id=${id}></pos-pptx-export-progress>`);
+    const posts = () => performance.getEntriesByType('resource').filter((e) => e.name.endsWith('/exports/pptx')).length;
+    const before = posts();
+    const states: string[] = [];
+    el.addEventListener('pos-export-state-change', (e) => states.push((e as CustomEvent<{ state: string }>).detail.state));
+    el.cacheKey = `same-task-${crypto.randomUUID()}`;
+    const completed = oneEvent(el, 'pos-export-completed');
+    void el.dispatch();
+    await completed;
+    // Resource entries are added when a response ends: wait until the POST's is in.
+    await waitUntil(() => posts() > before);
+    expect(posts() - before).to.equal(1);
+    expect(states[0]).to.equal('dispatching');
+    expect(states.at(-1)).to.equal('completed');
+  });
+});
