@@ -105,7 +105,7 @@ export const pickerStyles = css`
     block-size: 0.875rem;
   }
   .popup {
-    /* A popover in the top layer: undo the UA centring, Floating UI sets left/top. */
+    /* A popover in the top layer: undo the UA centring; PopupPositioner sets left/top. */
     position: fixed;
     inset: auto;
     left: 0;

@@ -273,6 +273,9 @@ export abstract class PosPicker<T> extends LitElement {
         this.pinned = -1;
       }
       this.syncPopup();
+    } else if (this.open) {
+      // The content or the field's height may have changed: place the popup again.
+      this.positioner.update();
     }
     this.sizeListbox();
     if (this.open && this.combobox.activeIndex >= 0) this.revealActive();
