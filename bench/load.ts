@@ -74,4 +74,5 @@ session, /healthz and a real sign-in (scrypt) in every tenth request, with ${STR
 
 ${table(rows)}`,
 );
-if (rows.some((r) => r.met === 'NO')) process.exitCode = 1;
+// A smoke run (CI) proves the script works; only a real run judges the figures.
+if (!SMOKE && rows.some((r) => r.met === 'NO')) process.exitCode = 1;

@@ -83,4 +83,5 @@ ${machine()}. Heartbeat every 20 ms and poll every 50 ms, so many aborts land in
 
 ${table(rows)}`,
 );
-if (rows.some((r) => r.met === 'NO')) process.exitCode = 1;
+// A smoke run (CI) proves the script works; only a real run judges the figures.
+if (!SMOKE && rows.some((r) => r.met === 'NO')) process.exitCode = 1;
