@@ -136,8 +136,9 @@ export class ExportService {
   }
 
   /** Demo controls: make the organisation's next dispatched export fail, or never finish. */
-  setNextBehaviour(organizationId: string, behaviour: DemoBehaviour): void {
-    this.nextBehaviour.set(organizationId, behaviour);
+  setNextBehaviour(organizationId: string, behaviour: DemoBehaviour | 'none'): void {
+    if (behaviour === 'none') this.nextBehaviour.delete(organizationId);
+    else this.nextBehaviour.set(organizationId, behaviour);
   }
 
   private enqueue(id: string, lesson: LessonContent, render = this.render): void {

@@ -161,6 +161,12 @@ describe('demo controls (--demo-controls)', () => {
     assert.deepEqual(status(normal), { status: 'completed', error: null });
     assert.deepEqual(status(hanging), { status: 'pending', error: null });
     assert.equal((await t.post('/api/demo/next-export', { behaviour: 'explode' }, cookie)).status, 400);
+    // Armed, then disarmed: the next export runs normally.
+    await t.post('/api/demo/next-export', { behaviour: 'fail' }, cookie);
+    assert.equal((await t.post('/api/demo/next-export', { behaviour: 'none' }, cookie)).status, 200);
+    const afterDisarm = await dispatch('demo-disarmed');
+    await t.exports.idle();
+    assert.deepEqual(status(afterDisarm), { status: 'completed', error: null });
     t.close();
   });
 
