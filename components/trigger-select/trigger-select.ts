@@ -1,7 +1,7 @@
 import { define } from '../internal/define.js';
-import { PosTriggerSelect } from './trigger-select.component.js';
+import { PosTriggerSelect, triggerTitle } from './trigger-select.component.js';
 
-export { PosTriggerSelect };
+export { PosTriggerSelect, triggerTitle };
 define('pos-trigger-select', PosTriggerSelect);
 
 declare global {
