@@ -2,6 +2,7 @@ import { LitElement, html, nothing, type PropertyValues, type TemplateResult } f
 import { property, state } from 'lit/decorators.js';
 import { keyed } from 'lit/directives/keyed.js';
 import { PosApiError, apiUrl, requestJson } from '../internal/api.js';
+import { deckFileName } from '../internal/deck-file-name.js';
 import {
   DEFAULT_HEARTBEAT_MS,
   DEFAULT_MAX_RECONNECTS,
@@ -53,17 +54,6 @@ interface ExportJob {
 
 const ACTIVE: ReadonlySet<ExportState> = new Set(['dispatching', 'connecting', 'waiting', 'reconnecting']);
 
-/** The server's own rule for deck file names (server/exports/deck.ts), so the suggestion matches its Content-Disposition. */
-export function deckFileName(title: string): string {
-  const base = title
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .replace(/[^A-Za-z0-9 ._-]+/g, ' ')
-    .trim()
-    .replace(/\s+/g, '-')
-    .slice(0, 80);
-  return `${base || 'lesson'}.pptx`;
-}
 
 /**
  * @summary Shows a lesson's PowerPoint export from dispatch to download: progress,

@@ -54,14 +54,5 @@ export async function renderLessonDeck(lesson: LessonContent): Promise<RenderedD
   return { bytes, slideCount, costCents: exportCostCents(slideCount), model: RENDERER_MODEL };
 }
 
-/** A download name from the lesson title: safe on every OS, never empty. */
-export function deckFileName(title: string): string {
-  const base = title
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .replace(/[^A-Za-z0-9 ._-]+/g, ' ')
-    .trim()
-    .replace(/\s+/g, '-')
-    .slice(0, 80);
-  return `${base || 'lesson'}.pptx`;
-}
+// The same rule as the element's download suggestion.
+export { deckFileName } from '../../components/internal/deck-file-name.js';
