@@ -134,6 +134,15 @@ export const pickerStyles = css`
     overscroll-behavior: contain;
     outline: none;
   }
+  /* The windowed list: a spacer as tall as every row, rows placed on it by translateY (picker.ts). */
+  .spacer {
+    position: relative;
+  }
+  .spacer > .option {
+    position: absolute;
+    inset-block-start: 0;
+    inset-inline-start: 0;
+  }
   .option {
     display: flex;
     align-items: flex-start;
@@ -144,6 +153,8 @@ export const pickerStyles = css`
     border-radius: calc(var(--_radius) - 2px);
     cursor: pointer;
     user-select: none;
+    /* Windowed options have one fixed height (the element's block-size): text never grows them. */
+    overflow: hidden;
   }
   .option.active {
     background: var(--_surface-hover);
@@ -164,11 +175,14 @@ export const pickerStyles = css`
   .option-content {
     flex: 1;
     min-inline-size: 0;
-    /* A title of one unbroken 500-character word must wrap, not widen the list. */
-    overflow-wrap: anywhere;
   }
+  /* One line, ellipsed: a title of one unbroken 500-character word neither widens the list nor grows the row. */
   .title {
     display: block;
+    min-inline-size: 0;
+    overflow: hidden;
+    text-overflow: ellipsis;
+    white-space: nowrap;
     font-weight: 500;
   }
   .description {

@@ -1,6 +1,4 @@
 import { Task, initialState } from '@lit/task';
-import { flow } from '@lit-labs/virtualizer/layouts/flow.js';
-import { virtualize, virtualizerRef, type VirtualizerHostElement } from '@lit-labs/virtualizer/virtualize.js';
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
 import { classMap } from 'lit/directives/class-map.js';
@@ -15,7 +13,6 @@ import { PopupPositioner } from './popup-position.js';
 import { loadRecords, refreshShared } from './record-loader.js';
 import { normalizeQuery } from './text-match.js';
 import { themeTokens } from './theme.js';
-import './virtualizer-setup.js';
 
 /** Where a picker's records come from: `GET {base-url}/{endpoint}`, the list under `key`. */
 export interface RecordSource {
@@ -40,8 +37,10 @@ export const parseList = (text: string | null | undefined): string[] =>
     .map((item) => item.trim())
     .filter(Boolean);
 
-/** The tallest a virtualized list grows before it scrolls (the popup may be shorter, then it shrinks). */
+/** The tallest the list can be (the popup's limit, see popup-position.ts): how many rows a window must cover. */
 const MAX_LIST_HEIGHT = 320;
+/** Rows rendered beyond the visible ones on each side, so a fast scroll or a keyboard move shows no gap. */
+const OVERSCAN = 5;
 
 const sameList = (a: readonly unknown[], b: readonly unknown[]) => a.length === b.length && a.every((x, i) => x === b[i]);
 
@@ -49,7 +48,7 @@ const sameList = (a: readonly unknown[], b: readonly unknown[]) => a.length === 
  * The searchable, form-associated combobox every picker is. A subclass says
  * where the records come from and how to read and draw one; this class does
  * the rest: loading (shared, cached, abortable), filtering, the WAI-ARIA
- * combobox with a virtualized listbox in a popover, chips, events and forms.
+ * combobox with a windowed listbox in a popover, chips, events and forms.
  *
  * @fires input - After every user change of the value (not after programmatic sets). Bubbles, composed.
  * @fires change - After every user change of the value, with `input`. Bubbles, composed.
@@ -90,23 +89,24 @@ export abstract class PosPicker<T> extends LitElement {
     return records;
   }
   /**
-   * Whether `renderOptionList` virtualizes: the listbox is then its own scroller
-   * with an explicit height (estimated from `optionHeight`, then measured).
+   * An option's height in pixels before one is measured. Every option of an
+   * element has the same height (its styles fix `.option`'s `block-size` and
+   * clamp the text), which is what lets the list render only a window of rows.
    */
-  protected readonly virtualized: boolean = true;
-  /** A first guess at an option's height in pixels, before the virtualizer measured any. */
   protected readonly optionHeight: number = 56;
-  /** The options as shown; override to group (the default virtualizes a flat list). */
+  /**
+   * The options as shown; override to group (then every option is rendered).
+   * The default renders a window (hand-written: @lit-labs/virtualizer was
+   * 7.2 KB brotli of the 25 KB budget, and fixed-height rows need far less):
+   * a spacer as tall as all rows keeps the scrollbar true, and only the rows
+   * in view plus OVERSCAN on each side are rendered, each placed at
+   * `index × height` with `translateY` (in `updated`, through the CSSOM).
+   * The active option is always rendered too, even when scrolled away, so
+   * `aria-activedescendant` resolves. 10,000 records cost ~20 option nodes.
+   */
   protected renderOptionList(records: readonly T[]): unknown {
-    return virtualize({
-      scroller: true,
-      // Given, not defaulted: the default layout is imported lazily, which would split the bundle.
-      layout: flow(),
-      items: records as T[],
-      // A range announced for a longer list can reach past a just-narrowed one for a frame: skip those slots.
-      keyFunction: (record: T, index: number) => (record === undefined ? `\u0000${index}` : this.recordId(record)),
-      renderItem: (record: T, index: number) => (record === undefined ? html`` : this.renderOption(record, index)),
-    });
+    this.windowRows = this.rowsToRender(records.length);
+    return html`<div class="spacer">${this.windowRows.map((index) => this.renderOption(records[index]!, index))}</div>`;
   }
 
   // --- Controllers ----------------------------------------------------------
@@ -131,7 +131,7 @@ export abstract class PosPicker<T> extends LitElement {
 
   @query('#input') private readonly input!: HTMLInputElement | null;
   @query('#popup') private readonly popup!: HTMLElement | null;
-  @query('#listbox') private readonly listbox!: (HTMLElement & VirtualizerHostElement) | null;
+  @query('#listbox') private readonly listbox!: HTMLElement | null;
 
   // --- Private state --------------------------------------------------------
 
@@ -151,12 +151,23 @@ export abstract class PosPicker<T> extends LitElement {
   private searchCache = new WeakMap<readonly T[], string[]>();
   /** Records by id, per records array: renders look selections up without a scan of 10,000 records. */
   private indexCache = new WeakMap<readonly T[], Map<string, T>>();
-  /** Whether the virtualizer has laid the open list out (it can scroll to an index from then on). */
-  private listLaidOut = false;
-  /** The measured average option height, once the virtualizer laid options out. */
+  /** The height of one option as measured in the open list (0: not yet, `optionHeight` stands in). */
   @state() private measuredOptionHeight = 0;
-  /** The index last handed to the virtualizer to scroll to, until it is rendered. */
-  private pinned = -1;
+  /** The first row scrolled into view in the listbox (its `scrollTop` in rows). */
+  @state() private scrollRow = 0;
+  /** The indices of the rows rendered last, in DOM order (for `layoutRows`). */
+  private windowRows: number[] = [];
+  /** The active option and list last scrolled into view: reveal again only when one changes. */
+  private revealedIndex = -1;
+  private revealedList: readonly T[] = [];
+  /** Tracks the listbox's scrolling (passive: it never cancels the scroll). */
+  private readonly listScroll = {
+    handleEvent: () => {
+      const row = Math.floor((this.listbox?.scrollTop ?? 0) / this.rowHeight);
+      if (row !== this.scrollRow) this.scrollRow = row;
+    },
+    passive: true,
+  };
 
   // --- Public properties ----------------------------------------------------
 
@@ -262,36 +273,42 @@ export abstract class PosPicker<T> extends LitElement {
     if (changed.has('multiple') && !this.multiple && this.values.length > 1) this.values = this.values.slice(0, 1);
     this.updateShown();
     this.open = this.combobox.open && !this.isDisabled;
+    // A closed list empties its listbox, which scrolls back to the top.
+    if (!this.open) this.scrollRow = 0;
     if (this.isDisabled && this.combobox.open) this.combobox.reset();
     if (!this.label) this.outsideLabel = this.readOutsideLabel();
   }
 
   protected override updated(changed: PropertyValues<this>): void {
-    if (changed.has('open')) {
-      if (!this.open) {
-        this.listLaidOut = false;
-        this.pinned = -1;
-      }
-      this.syncPopup();
-    } else if (this.open) {
-      // The content or the field's height may have changed: place the popup again.
-      this.positioner.update();
+    // Rows first: the popup's placement depends on the list's height.
+    this.layoutRows();
+    if (changed.has('open')) this.syncPopup();
+    // The content or the field's height may have changed: place the popup again.
+    else if (this.open) this.positioner.update();
+    const active = this.combobox.activeIndex;
+    if (!this.open) this.revealedIndex = -1;
+    else if (active >= 0 && (active !== this.revealedIndex || this.shown !== this.revealedList || (changed as PropertyValues).has('measuredOptionHeight'))) {
+      this.revealedIndex = active;
+      this.revealedList = this.shown;
+      this.revealActive();
     }
-    this.sizeListbox();
-    if (this.open && this.combobox.activeIndex >= 0) this.revealActive();
   }
 
   /**
-   * Sizes the virtualized listbox through the CSSOM, not a style attribute
-   * (Lit's styleMap writes one on first render), so host pages with a strict
-   * Content-Security-Policy (`style-src 'self'`) need no 'unsafe-inline'.
+   * Sizes the spacer and places the windowed rows through the CSSOM, not a
+   * style attribute (Lit's styleMap writes one on first render), so host pages
+   * with a strict Content-Security-Policy (`style-src 'self'`) need no
+   * 'unsafe-inline'. The first rendered option gives the row height.
    */
-  private sizeListbox(): void {
-    const listbox = this.listbox;
-    if (!listbox) return;
-    const { minHeight = '', height = '' } = this.listboxStyle();
-    listbox.style.minHeight = minHeight;
-    listbox.style.height = height;
+  private layoutRows(): void {
+    const spacer = this.renderRoot.querySelector<HTMLElement>('.spacer');
+    const options = spacer?.children as HTMLCollectionOf<HTMLElement> | undefined;
+    if (!spacer || !options?.length) return;
+    // Measured once per element (a second update follows, with the true window).
+    if (!this.measuredOptionHeight) this.measuredOptionHeight = options[0]!.getBoundingClientRect().height;
+    const height = this.rowHeight;
+    spacer.style.height = `${this.shown.length * height}px`;
+    this.windowRows.forEach((index, i) => options[i] && (options[i].style.transform = `translateY(${index * height}px)`));
   }
 
   // --- Form callbacks (ElementInternals) -----------------------------------------
@@ -423,57 +440,39 @@ export abstract class PosPicker<T> extends LitElement {
     }
   }
 
+  private get rowHeight(): number {
+    return this.measuredOptionHeight || this.optionHeight;
+  }
+
   /**
-   * Scrolls the active option into view, so the virtualizer renders it and
-   * `aria-activedescendant` resolves. Before the virtualizer's first layout
-   * (just opened) it cannot scroll yet: `rangeChanged` calls this again.
+   * The rows to render: those the listbox can show from `scrollRow` on (at its
+   * tallest), OVERSCAN more on each side, and the active option wherever it is.
+   */
+  private rowsToRender(count: number): number[] {
+    const visible = Math.ceil(MAX_LIST_HEIGHT / this.rowHeight);
+    // After a filter the listbox scrolls back into range; the window does not wait for it.
+    const first = Math.min(this.scrollRow, Math.max(0, count - visible));
+    const start = Math.max(0, first - OVERSCAN);
+    const end = Math.min(count, first + visible + OVERSCAN);
+    const rows = Array.from({ length: end - start }, (_, i) => start + i);
+    const active = this.combobox.activeIndex;
+    if (active >= 0 && active < count && (active < start || active >= end)) active < start ? rows.unshift(active) : rows.push(active);
+    return rows;
+  }
+
+  /**
+   * Scrolls the listbox (never the page, as `scrollIntoView` may) just enough
+   * to show the active option, which is always rendered; the scroll event then
+   * moves the window there.
    */
   private revealActive(): void {
-    const index = this.combobox.activeIndex;
-    const option = this.renderRoot.querySelector<HTMLElement>(`#${this.optionId(index)}`);
-    if (option) {
-      option.scrollIntoView({ block: 'nearest' });
-      this.pinned = -1;
-    } else if (this.listLaidOut && this.pinned !== index) {
-      // Once per index: the virtualizer pins it, renders it, and the next update finds it.
-      this.pinned = index;
-      try {
-        this.listbox?.[virtualizerRef]?.element(index)?.scrollIntoView({ block: 'nearest' });
-      } catch {
-        // The virtualizer is between layouts; the next range change reveals the option.
-        this.pinned = -1;
-      }
-    }
-  }
-
-  private onRangeChanged(): void {
-    // After this frame: the virtualizer announces the range before its options
-    // are rendered, and resizing the listbox inside its ResizeObserver callback
-    // would be a ResizeObserver loop.
-    requestAnimationFrame(() => {
-      if (!this.open) return;
-      this.measureOptions();
-      if (this.listLaidOut) return;
-      this.listLaidOut = true;
-      if (this.combobox.activeIndex >= 0) this.revealActive();
-    });
-  }
-
-  private measureOptions(): void {
-    const options = this.renderRoot.querySelectorAll<HTMLElement>('[role="option"]');
-    if (!options.length) return;
-    let total = 0;
-    options.forEach((o) => (total += o.offsetHeight));
-    const average = Math.round(total / options.length);
-    if (Math.abs(average - this.measuredOptionHeight) > 2) this.measuredOptionHeight = average;
-  }
-
-  /** A virtualized listbox needs a definite height: as tall as its options, up to the popup's limit. */
-  private listboxStyle(): { minHeight?: string; height?: string } {
-    if (!this.virtualized) return {};
-    const rows = this.open ? this.shown.length : 0;
-    const height = rows * (this.measuredOptionHeight || this.optionHeight);
-    return { minHeight: '0', height: `${Math.min(height, MAX_LIST_HEIGHT)}px` };
+    const listbox = this.listbox;
+    const option = this.renderRoot.querySelector<HTMLElement>(`#${this.optionId(this.combobox.activeIndex)}`);
+    if (!listbox || !option) return;
+    const o = option.getBoundingClientRect();
+    const l = listbox.getBoundingClientRect();
+    if (o.top < l.top) listbox.scrollTop += o.top - l.top;
+    else if (o.bottom > l.bottom) listbox.scrollTop += o.bottom - l.bottom;
   }
 
   protected optionId(index: number): string {
@@ -543,7 +542,7 @@ export abstract class PosPicker<T> extends LitElement {
             class="listbox"
             aria-label=${ifDefined(name)}
             aria-multiselectable=${this.multiple ? 'true' : nothing}
-            @rangeChanged=${this.onRangeChanged}
+            @scroll=${this.listScroll}
           >
             ${this.open && this.shown.length ? this.renderOptionList(this.shown) : nothing}
           </div>
@@ -616,6 +615,8 @@ export abstract class PosPicker<T> extends LitElement {
       part="option${active ? ' option--active' : ''}${selected ? ' option--selected' : ''}"
       class=${classMap({ option: true, active, selected })}
       aria-selected=${selected ? 'true' : 'false'}
+      aria-setsize=${this.shown.length}
+      aria-posinset=${index + 1}
       @click=${() => this.onOptionClick(index)}
       @mousemove=${() => active || this.combobox.moveTo(index)}
     >

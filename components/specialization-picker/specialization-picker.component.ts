@@ -54,7 +54,7 @@ export class PosSpecializationPicker extends PosPicker<Specialization> {
   static override styles = [...PosPicker.styles, specializationPickerStyles];
 
   protected readonly source: RecordSource = { endpoint: 'workflow-pickers/specializations', key: 'specializations' };
-  protected override readonly optionHeight = 64;
+  protected override readonly optionHeight = 71;
   protected override readonly ownStrings: Partial<PickerStrings> = {
     placeholder: 'Search specializations…',
     empty: 'No published specializations yet.',

@@ -53,7 +53,7 @@ export class PosTagPicker extends PosPicker<string> {
   static override styles = [...PosPicker.styles, tagPickerStyles];
 
   protected readonly source: RecordSource = { endpoint: 'workflow-pickers/training-tags', key: 'tags' };
-  protected override readonly optionHeight = 36;
+  protected override readonly optionHeight = 32;
   protected override readonly ownStrings: Partial<PickerStrings> = {
     placeholder: 'Search tags…',
     empty: 'No tags yet.',

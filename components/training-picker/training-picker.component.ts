@@ -61,7 +61,7 @@ export class PosTrainingPicker extends PosPicker<Training> {
   static override styles = [...PosPicker.styles, trainingPickerStyles];
 
   protected readonly source: RecordSource = { endpoint: 'workflow-pickers/trainings', key: 'trainings' };
-  protected override readonly optionHeight = 84;
+  protected override readonly optionHeight = 75;
   protected override readonly ownStrings: Partial<PickerStrings> = {
     placeholder: 'Search trainings…',
     empty: 'No published trainings yet.',

@@ -1,7 +1,10 @@
 import { css } from 'lit';
 
-/** A training option: title and duration on one line, the description, then its tags. */
+/** A training option: title and duration on one line, the description, then its tags, each one line (fixed row height). */
 export const trainingPickerStyles = css`
+  .option {
+    block-size: 5em;
+  }
   .heading {
     display: flex;
     align-items: baseline;
@@ -21,11 +24,13 @@ export const trainingPickerStyles = css`
   }
   .tags {
     display: flex;
-    flex-wrap: wrap;
+    overflow: hidden;
     gap: 0.25rem;
     margin-block-start: 0.25rem;
   }
   .tag {
+    flex: none;
+    white-space: nowrap;
     padding: 0 0.375rem;
     border-radius: 999px;
     background: var(--_chip-bg);

@@ -69,7 +69,6 @@ export class PosTriggerSelect extends PosPicker<TriggerOption> {
   static override styles = [...PosPicker.styles, triggerSelectStyles];
 
   protected readonly source = null;
-  protected override readonly virtualized = false;
   protected override readonly ownStrings: Partial<PickerStrings> = {
     placeholder: 'Choose a trigger…',
     empty: 'No trigger types.',
@@ -88,7 +87,7 @@ export class PosTriggerSelect extends PosPicker<TriggerOption> {
     return GROUP_ORDER.flatMap((group) => records.filter((r) => groupOf(r) === group));
   }
 
-  /** Eighteen options need no virtualizing: grouped under headings, indices as in `arrange`. */
+  /** Eighteen options need no windowing: all rendered, grouped under headings, indices as in `arrange`. */
   protected override renderOptionList(records: readonly TriggerOption[]) {
     let index = 0;
     return GROUP_ORDER.map((group) => {
