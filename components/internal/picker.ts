@@ -280,11 +280,11 @@ export abstract class PosPicker<T> extends LitElement {
   }
 
   protected override updated(changed: PropertyValues<this>): void {
-    // Rows first: the popup's placement depends on the list's height.
-    this.layoutRows();
     if (changed.has('open')) this.syncPopup();
-    // The content or the field's height may have changed: place the popup again.
-    else if (this.open) this.positioner.update();
+    // Rows are laid out (and measured) in the shown popup, which is then placed
+    // for the list's height (the content or the field's height may have changed).
+    this.layoutRows();
+    if (this.open) this.positioner.update();
     const active = this.combobox.activeIndex;
     if (!this.open) this.revealedIndex = -1;
     else if (active >= 0 && (active !== this.revealedIndex || this.shown !== this.revealedList || (changed as PropertyValues).has('measuredOptionHeight'))) {

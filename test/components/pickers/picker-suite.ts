@@ -85,6 +85,11 @@ export function runPickerSuite(config: PickerSuiteConfig) {
       expect(listbox.getAttribute('role')).to.equal('listbox');
       expect(optionTitles(el)).to.deep.equal(expected.titles.slice(0, optionTitles(el).length));
       expect(optionsOf(el).every((o) => listbox.contains(o))).to.equal(true);
+      // Only a window may be rendered: each option tells its place in the whole list.
+      optionsOf(el).forEach((o, i) => {
+        expect(o.getAttribute('aria-setsize')).to.equal(String(expected.values.length));
+        expect(o.getAttribute('aria-posinset')).to.equal(String(i + 1));
+      });
       // The whole list, in order, through the records the element holds.
       expect(el.records!.map((_r, i) => i)).to.have.length(expected.values.length);
     });

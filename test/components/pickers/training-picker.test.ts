@@ -3,7 +3,7 @@ import '../../../components/training-picker/training-picker.js';
 import type { Training } from '../../../components/internal/records.js';
 import type { PosTrainingPicker } from '../../../components/training-picker/training-picker.js';
 import { API, apiGet, signIn } from '../../support/api.js';
-import { activeOption, clearCache, inputOf, isOpen, loaded, openWithKeyboard, optionTitles, optionsOf, popupOf, press } from './helpers.js';
+import { activeOption, clearCache, inputOf, isOpen, listboxOf, loaded, openWithKeyboard, optionTitles, optionsOf, popupOf, press } from './helpers.js';
 import { runPickerSuite } from './picker-suite.js';
 
 const trainings = async () => (await apiGet<{ trainings: Training[] }>('/workflow-pickers/trainings')).trainings;
@@ -87,6 +87,61 @@ describe('<pos-training-picker>', () => {
     inputOf(el).focus();
     await press(el, 'ArrowDown');
     await waitUntil(() => activeOption(el)?.getAttribute('aria-selected') === 'true', 'reopening shows the selection');
+    await press(el, 'Escape');
+  });
+
+  it('renders fixed-height rows: long text and many tags stay inside their option', async () => {
+    const long = 'word '.repeat(200);
+    const data = [
+      training(0),
+      training(1, { title: long, description: long, tags: Array.from({ length: 30 }, (_, i) => `tag-${i}`) }),
+      training(2, { description: null as unknown as string, tags: [] }),
+    ];
+    const el = await fixture<PosTrainingPicker>(html`<pos-training-picker label="Training" .data=${data}></pos-training-picker>`);
+    await openWithKeyboard(el);
+    await waitUntil(() => optionsOf(el).length === 3);
+    const heights = optionsOf(el).map((o) => o.getBoundingClientRect().height);
+    expect(new Set(heights).size, `heights ${heights}`).to.equal(1);
+    for (const option of optionsOf(el)) expect(option.scrollHeight).to.be.at.most(option.clientHeight);
+    // Rows follow one another without overlapping.
+    const [a, b] = optionsOf(el).map((o) => o.getBoundingClientRect());
+    expect(b!.top - a!.top).to.be.closeTo(heights[0]!, 1);
+  });
+
+  it('renders the rows scrolled into view at 10,000 records, keeping the active one', async () => {
+    const data = Array.from({ length: 10_000 }, (_, i) => training(i));
+    const el = await fixture<PosTrainingPicker>(html`<pos-training-picker label="Training" .data=${data}></pos-training-picker>`);
+    await openWithKeyboard(el);
+    const listbox = listboxOf(el);
+    expect(listbox.scrollHeight, 'the spacer is as tall as every row').to.be.greaterThan(10_000 * 40);
+    // Once the first open has measured the rows and settled.
+    await el.updateComplete;
+    await new Promise(requestAnimationFrame);
+    listbox.scrollTop = listbox.scrollHeight / 2;
+    await waitUntil(() => optionTitles(el).includes('Training 05000'), 'the middle rows are rendered');
+    const box = listbox.getBoundingClientRect();
+    const middle = el.shadowRoot!.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2)!.closest('[role="option"]')!;
+    expect(middle.getAttribute('aria-posinset')).to.match(/^50\d\d$/);
+    expect(optionsOf(el).length).to.be.within(1, 100);
+    // The active option (the first) stays rendered, so aria-activedescendant resolves.
+    expect(activeOption(el)?.textContent).to.contain('Training 00000');
+    await press(el, 'ArrowDown');
+    await waitUntil(() => activeOption(el)?.textContent?.includes('Training 00001'), 'the keyboard moves on from the active option');
+    await waitUntil(() => listbox.scrollTop < 200, 'and scrolls it back into view');
+    await press(el, 'Escape');
+  });
+
+  it('opens above its field when there is no room below', async () => {
+    const box = await fixture<HTMLDivElement>(html`<div style="position: fixed; bottom: 1rem; left: 1rem; width: 20rem">
+      <pos-training-picker label="Training" .data=${Array.from({ length: 50 }, (_, i) => training(i))}></pos-training-picker>
+    </div>`);
+    const el = box.querySelector<PosTrainingPicker>('pos-training-picker')!;
+    await openWithKeyboard(el);
+    const field = el.shadowRoot!.querySelector('[part~="combobox"]')!.getBoundingClientRect();
+    const popup = popupOf(el).getBoundingClientRect();
+    expect(popup.bottom).to.be.at.most(field.top);
+    expect(popup.height).to.be.within(120, 320);
+    expect(popup.width).to.be.closeTo(field.width, 1);
     await press(el, 'Escape');
   });
 
