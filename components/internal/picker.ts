@@ -1,8 +1,6 @@
 import { Task, initialState } from '@lit/task';
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
-import { classMap } from 'lit/directives/class-map.js';
-import { ifDefined } from 'lit/directives/if-defined.js';
 import { live } from 'lit/directives/live.js';
 import { DEFAULT_TIMEOUT_MS, PosApiError, apiUrl } from './api.js';
 import { ComboboxController } from './combobox-controller.js';
@@ -524,7 +522,7 @@ export abstract class PosPicker<T> extends LitElement {
         ${this.label ? html`<label part="label" for="input">${this.label}</label>` : nothing}
         <div
           part="combobox"
-          class=${classMap({ field: true, open: this.open, disabled: this.isDisabled })}
+          class="field ${this.open ? 'open' : ''} ${this.isDisabled ? 'disabled' : ''}"
           @click=${this.onFieldClick}
         >
           ${this.multiple ? this.renderChips() : nothing}${this.renderInput(name)}
@@ -540,7 +538,7 @@ export abstract class PosPicker<T> extends LitElement {
             part="listbox"
             role="listbox"
             class="listbox"
-            aria-label=${ifDefined(name)}
+            aria-label=${name ?? nothing}
             aria-multiselectable=${this.multiple ? 'true' : nothing}
             @scroll=${this.listScroll}
           >
@@ -569,8 +567,8 @@ export abstract class PosPicker<T> extends LitElement {
       aria-haspopup="listbox"
       aria-controls="listbox"
       aria-expanded=${open ? 'true' : 'false'}
-      aria-activedescendant=${ifDefined(open && activeIndex >= 0 ? this.optionId(activeIndex) : undefined)}
-      aria-label=${ifDefined(this.label ? undefined : name)}
+      aria-activedescendant=${open && activeIndex >= 0 ? this.optionId(activeIndex) : nothing}
+      aria-label=${this.label ? nothing : (name ?? nothing)}
       aria-required=${this.required ? 'true' : 'false'}
       aria-invalid=${this.loadState === 'error' ? 'true' : nothing}
       aria-describedby=${this.loadState === 'error' ? 'error' : nothing}
@@ -613,7 +611,7 @@ export abstract class PosPicker<T> extends LitElement {
       id=${this.optionId(index)}
       role="option"
       part="option${active ? ' option--active' : ''}${selected ? ' option--selected' : ''}"
-      class=${classMap({ option: true, active, selected })}
+      class="option ${active ? 'active' : ''} ${selected ? 'selected' : ''}"
       aria-selected=${selected ? 'true' : 'false'}
       aria-setsize=${this.shown.length}
       aria-posinset=${index + 1}
