@@ -149,8 +149,11 @@ export abstract class PosPicker<T> extends LitElement {
   private searchCache = new WeakMap<readonly T[], string[]>();
   /** Records by id, per records array: renders look selections up without a scan of 10,000 records. */
   private indexCache = new WeakMap<readonly T[], Map<string, T>>();
-  /** The height of one option as measured in the open list (0: not yet, `optionHeight` stands in). */
-  @state() private measuredOptionHeight = 0;
+  /**
+   * The height of one option as measured in the open list (0: not yet, `optionHeight` stands in).
+   * Not reactive: `layoutRows` uses it at once, and the next scroll renders the window with it.
+   */
+  private measuredOptionHeight = 0;
   /** The first row scrolled into view in the listbox (its `scrollTop` in rows). */
   @state() private scrollRow = 0;
   /** The indices of the rows rendered last, in DOM order (for `layoutRows`). */
@@ -285,7 +288,7 @@ export abstract class PosPicker<T> extends LitElement {
     if (this.open) this.positioner.update();
     const active = this.combobox.activeIndex;
     if (!this.open) this.revealedIndex = -1;
-    else if (active >= 0 && (active !== this.revealedIndex || this.shown !== this.revealedList || (changed as PropertyValues).has('measuredOptionHeight'))) {
+    else if (active >= 0 && (active !== this.revealedIndex || this.shown !== this.revealedList)) {
       this.revealedIndex = active;
       this.revealedList = this.shown;
       this.revealActive();
@@ -302,7 +305,7 @@ export abstract class PosPicker<T> extends LitElement {
     const spacer = this.renderRoot.querySelector<HTMLElement>('.spacer');
     const options = spacer?.children as HTMLCollectionOf<HTMLElement> | undefined;
     if (!spacer || !options?.length) return;
-    // Measured once per element (a second update follows, with the true window).
+    // Measured once per element, in the shown popup.
     if (!this.measuredOptionHeight) this.measuredOptionHeight = options[0]!.getBoundingClientRect().height;
     const height = this.rowHeight;
     spacer.style.height = `${this.shown.length * height}px`;
