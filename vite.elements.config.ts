@@ -3,13 +3,8 @@ import { defineConfig } from 'vite';
 /** The registering module of each element: `dist/elements/<name>.js`. */
 export const ELEMENTS = ['specialization-picker', 'training-picker', 'tag-picker', 'trigger-select', 'pptx-export-progress'] as const;
 
-/**
- * Dependencies left as bare imports for the consumer's bundler to resolve and
- * share (one Lit for the whole app). @lit-labs/virtualizer is bundled instead:
- * components/internal/virtualizer-setup.ts swaps its module-wide ResizeObserver,
- * which must not leak into an app's own virtualizer.
- */
-const EXTERNAL = /^(lit|lit-html|lit-element|@lit\/(reactive-element|task|react)|@floating-ui\/dom|eventsource-parser|react)(\/|$)/;
+/** Dependencies left as bare imports for the consumer's bundler to resolve and share (one Lit for the whole app). */
+const EXTERNAL = /^(lit|lit-html|lit-element|@lit\/(reactive-element|task|react)|eventsource-parser|react)(\/|$)/;
 
 // `npm run build`, second step: the modules for builders that import only what
 // they use. `dist/index.js` (every element), `dist/elements/<name>.js` (one

@@ -125,7 +125,7 @@ ${machine()}. After \`npm run build\`; gzip level 9, brotli quality 11. Budget: 
 | --- | --- | --- | --- | --- | --- |
 | \`${BUNDLE}\` (all five elements, Lit and every dependency) | ${kb(bundle.raw)} | ${kb(bundle.gzip)} | ${kb(bundle.brotli)} | ≤ ${kb(BUDGET_BROTLI)} | ${within ? 'yes' : 'NO'} |
 
-Each element's module for bundlers (Lit, @lit/task, @floating-ui/dom and eventsource-parser left as imports for the
+Each element's module for bundlers (Lit, @lit/task and eventsource-parser left as imports for the
 app's bundler; "own" is the entry plus the chunks no other element loads, "with shared chunks" adds the picker base etc.):
 
 ${table(elementRows)}
