@@ -434,12 +434,17 @@ export abstract class PosPicker<T> extends LitElement {
     if (!popup || !anchor) return;
     if (this.open && this.isConnected) {
       if (!popup.matches(':popover-open')) popup.showPopover();
+      // How tall the list may grow (`--pos-picker-popup-max-height`): the window renders that many rows.
+      this.listHeightLimit = parseFloat(getComputedStyle(popup).maxHeight) || MAX_LIST_HEIGHT;
       this.positioner.attach(anchor, popup);
     } else {
       this.positioner.detach();
       if (popup.matches(':popover-open')) popup.hidePopover();
     }
   }
+
+  /** The popup's maximum height in pixels, read from the stylesheet when it opens. */
+  private listHeightLimit = MAX_LIST_HEIGHT;
 
   private get rowHeight(): number {
     return this.measuredOptionHeight || this.optionHeight;
@@ -450,7 +455,7 @@ export abstract class PosPicker<T> extends LitElement {
    * tallest), OVERSCAN more on each side, and the active option wherever it is.
    */
   private rowsToRender(count: number): number[] {
-    const visible = Math.ceil(MAX_LIST_HEIGHT / this.rowHeight);
+    const visible = Math.ceil(this.listHeightLimit / this.rowHeight);
     // After a filter the listbox scrolls back into range; the window does not wait for it.
     const first = Math.min(this.scrollRow, Math.max(0, count - visible));
     const start = Math.max(0, first - OVERSCAN);

@@ -51,11 +51,13 @@ export class PopupPositioner {
     const above = a.top - GAP - MARGIN;
     const style = popup.style;
     style.width = `${a.width}px`;
-    // The height the content asks for (up to the limit) decides the side.
-    style.maxHeight = `${MAX_HEIGHT}px`;
+    // The stylesheet's limit (`--pos-picker-popup-max-height`) applies first;
+    // the height the content asks for within it decides the side.
+    style.maxHeight = '';
+    const limit = parseFloat(getComputedStyle(popup).maxHeight) || MAX_HEIGHT;
     const wanted = popup.offsetHeight;
     const flip = wanted > below && above > below;
-    const maxHeight = Math.max(MIN_HEIGHT, Math.min(MAX_HEIGHT, flip ? above : below));
+    const maxHeight = Math.max(Math.min(MIN_HEIGHT, limit), Math.min(limit, flip ? above : below));
     style.maxHeight = `${maxHeight}px`;
     style.top = `${flip ? a.top - GAP - Math.min(wanted, maxHeight) : a.bottom + GAP}px`;
     // Shifted sideways to stay inside the viewport, like a native select.

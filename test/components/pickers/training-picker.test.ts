@@ -145,6 +145,21 @@ describe('<pos-training-picker>', () => {
     await press(el, 'Escape');
   });
 
+  it('grows to --pos-picker-popup-max-height, rendering enough rows to fill it', async () => {
+    const el = await fixture<PosTrainingPicker>(
+      html`<pos-training-picker style="--pos-picker-popup-max-height: 460px" label="Training" .data=${Array.from({ length: 200 }, (_, i) => training(i))}></pos-training-picker>`,
+    );
+    await openWithKeyboard(el);
+    await el.updateComplete;
+    await new Promise(requestAnimationFrame);
+    const popup = popupOf(el).getBoundingClientRect();
+    expect(popup.height).to.be.closeTo(460, 2);
+    // The rendered rows reach the bottom of the taller list (no empty band under them).
+    const lastRow = optionsOf(el).map((o) => o.getBoundingClientRect().bottom).reduce((a, b) => Math.max(a, b), 0);
+    expect(lastRow).to.be.at.least(popup.bottom - 4);
+    await press(el, 'Escape');
+  });
+
   it('shows its popup in the top layer, not clipped by an overflow: hidden ancestor', async () => {
     const box = await fixture<HTMLDivElement>(html`<div style="overflow: hidden; height: 3.5rem; width: 22rem; position: relative">
       <pos-training-picker base-url=${API} label="Training"></pos-training-picker>
