@@ -9,6 +9,7 @@ import { SessionStore } from './auth/sessions.js';
 import { SignInLimiter } from './auth/sign-in-limiter.js';
 import type { ServerConfig } from './config.js';
 import type { Db } from './db/database.js';
+import { dataVersion } from './db/data-version.js';
 import type { AppEnv } from './env.js';
 import { demoPageSecurity } from './demo-page.js';
 import { ApiError, onError, onNotFound } from './errors.js';
@@ -31,7 +32,8 @@ export interface AppOptions {
 
 /** Builds the reference server: the Hono app plus the services it runs. */
 export function createApp({ db, config, renderDeck, serveDemo = false }: AppOptions) {
-  const sessions = new SessionStore(db, config.sessionTtlMs);
+  const version = dataVersion(db);
+  const sessions = new SessionStore(db, config.sessionTtlMs, version);
   const watcher = new ExportWatcher(db, config.ssePollMs);
   const exports = new ExportService(db, watcher, config.exportConcurrency, renderDeck);
   const streams = new StreamCounter();
@@ -48,7 +50,7 @@ export function createApp({ db, config, renderDeck, serveDemo = false }: AppOpti
   const api = new Hono<AppEnv>()
     .route('/auth', authRoutes(db, sessions, new SignInLimiter(config.signInMaxFailures)))
     .use('*', requireSession(sessions), requireOrganization)
-    .route('/workflow-pickers', pickerRoutes(db))
+    .route('/workflow-pickers', pickerRoutes(db, version))
     .route('/enablement', lessonRoutes(db))
     .route('/exports/pptx', exportRoutes(exports, watcher, streams, config));
   if (config.demoControls) api.route('/demo', demoRoutes(exports));

@@ -41,8 +41,8 @@ const TRIGGER_TYPE_BODY = { triggerTypes: TRIGGER_TYPES.map(({ type, description
  * its body, which on @hono/node-server copies the whole body into a real
  * Response — measured at 20× the cost of the 304 itself (see BENCHMARKS.md).
  */
-export function pickerRoutes(db: Db) {
-  const cache = new ResponseCache(dataVersion(db));
+export function pickerRoutes(db: Db, version: () => string = dataVersion(db)) {
+  const cache = new ResponseCache(version);
   const respond = (c: Context<AppEnv>, route: string, build: (organizationId: string) => unknown) => {
     const organizationId = c.get('organizationId');
     const { body, etag } = cache.get(`${route}:${organizationId}`, () => build(organizationId));

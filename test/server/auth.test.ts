@@ -179,3 +179,37 @@ describe('authentication and scoping', () => {
     assert.equal(cookieFrom(response), 'session_token=abc');
   });
 });
+
+describe('session lookups (cached per data version)', () => {
+  it('never serve a session past its expiry, or a signed-out one', async () => {
+    const t = await createTestApp();
+    const { token, expiresAt } = t.sessions.create(ID.userA, ID.orgA);
+    assert.equal(t.sessions.get(token)?.user.id, ID.userA, 'found, and now cached');
+    assert.equal(t.sessions.get(token, new Date(expiresAt.getTime() + 1)), undefined, 'expired, with no write in between');
+    assert.equal(t.sessions.get(token)?.user.id, ID.userA);
+    t.sessions.end(t.sessions.get(token)!);
+    assert.equal(t.sessions.get(token), undefined, 'signed out');
+    t.close();
+  });
+
+  it('see a change made by another connection to the same database file', async () => {
+    const { mkdtempSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const Database = (await import('better-sqlite3')).default;
+    const { startTestServer } = await import('./support.js');
+    const s = await startTestServer({ db: join(mkdtempSync(join(tmpdir(), 'pos-sessions-')), 'db.sqlite') });
+    try {
+      const cookie = await s.signIn(EMAIL.a);
+      const get = () => fetch(`${s.url}/api/auth/session`, { headers: { cookie } }).then((r) => r.status);
+      assert.equal(await get(), 200);
+      assert.equal(await get(), 200, 'served from the cache');
+      const other = new Database(s.db.name);
+      other.prepare('DELETE FROM sessions').run();
+      other.close();
+      assert.equal(await get(), 401, 'the other process ended it');
+    } finally {
+      await s.close();
+    }
+  });
+});
