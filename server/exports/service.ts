@@ -157,10 +157,6 @@ export class ExportService {
     while (this.running.size) await Promise.allSettled([...this.running]);
   }
 
-  /** Whether any export is being generated or waits for its turn. */
-  get busy(): boolean {
-    return this.running.size > 0;
-  }
 
   private async generate(id: string, lesson: LessonContent, render: DeckRenderer): Promise<void> {
     try {
