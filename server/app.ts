@@ -3,8 +3,7 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import { logger } from 'hono/logger';
-import { secureHeaders } from 'hono/secure-headers';
-import { requireOrganization, requireSession } from './auth/middleware.js';
+import { requireOrganization } from './auth/middleware.js';
 import { SessionStore } from './auth/sessions.js';
 import { SignInLimiter } from './auth/sign-in-limiter.js';
 import type { ServerConfig } from './config.js';
@@ -20,6 +19,7 @@ import { demoRoutes } from './routes/demo.js';
 import { exportRoutes, StreamCounter } from './routes/exports.js';
 import { lessonRoutes } from './routes/lessons.js';
 import { pickerRoutes } from './routes/pickers.js';
+import { securityHeaders } from './security-headers.js';
 
 export interface AppOptions {
   db: Db;
@@ -31,13 +31,18 @@ export interface AppOptions {
 }
 
 /** Builds the reference server: the Hono app plus the services it runs. */
-export function createApp({ db, config, renderDeck, serveDemo = false }: AppOptions) {
+export async function createApp({ db, config, renderDeck, serveDemo = false }: AppOptions) {
   const version = dataVersion(db);
   const sessions = new SessionStore(db, config.sessionTtlMs, version);
   const watcher = new ExportWatcher(db, config.ssePollMs);
   const exports = new ExportService(db, watcher, config.exportConcurrency, renderDeck);
   const streams = new StreamCounter();
   const allowed = new Set(config.corsOrigins);
+  const security = await securityHeaders({
+    // The bundle and the deck files may be loaded by host pages on other origins.
+    crossOriginResourcePolicy: 'cross-origin',
+    crossOriginOpenerPolicy: 'same-origin',
+  });
   const corsForAllowed = cors({
     origin: (origin) => origin,
     credentials: true,
@@ -49,8 +54,8 @@ export function createApp({ db, config, renderDeck, serveDemo = false }: AppOpti
 
   const api = new Hono<AppEnv>()
     .route('/auth', authRoutes(db, sessions, new SignInLimiter(config.signInMaxFailures)))
-    .use('*', requireSession(sessions), requireOrganization)
-    .route('/workflow-pickers', pickerRoutes(db, version))
+    .use('*', requireOrganization(sessions))
+    .route('/workflow-pickers', pickerRoutes(db, security))
     .route('/enablement', lessonRoutes(db))
     .route('/exports/pptx', exportRoutes(exports, watcher, streams, config));
   if (config.demoControls) api.route('/demo', demoRoutes(exports));
@@ -58,14 +63,7 @@ export function createApp({ db, config, renderDeck, serveDemo = false }: AppOpti
   const app = new Hono<AppEnv>();
   if (config.logRequests) app.use('*', logger());
   app
-    .use(
-      '*',
-      secureHeaders({
-        // The bundle and the deck files may be loaded by host pages on other origins.
-        crossOriginResourcePolicy: 'cross-origin',
-        crossOriginOpenerPolicy: 'same-origin',
-      }),
-    )
+    .use('*', security.middleware)
     // CORS only for listed origins: others get no Access-Control-* header at all,
     // and credentials never go with `*` (each allowed origin is echoed exactly).
     .use('/api/*', (c, next) => (allowed.has(c.req.header('origin') ?? '') ? corsForAllowed(c, next) : next()))
@@ -102,4 +100,4 @@ export function createApp({ db, config, renderDeck, serveDemo = false }: AppOpti
   return { app, exports, watcher, streams, sessions };
 }
 
-export type ReferenceServer = ReturnType<typeof createApp>;
+export type ReferenceServer = Awaited<ReturnType<typeof createApp>>;

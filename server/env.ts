@@ -6,5 +6,7 @@ export interface AppEnv {
     session: Session;
     /** The active organisation of the session: every query is scoped to it. */
     organizationId: string;
+    /** The database's data version, read once per request (see db/data-version.ts). */
+    dataVersion: string;
   };
 }

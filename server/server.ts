@@ -59,7 +59,7 @@ export async function startServer(config: ServerConfig, { fixture, onStatement, 
     db.close();
     throw error;
   }
-  const reference = createApp({ db, config, ...options });
+  const reference = await createApp({ db, config, ...options });
   const resumed = reference.exports.resumeInterrupted();
   const server = await new Promise<ServerType>((resolve, reject) => {
     const s = serve({ fetch: nodeFetch(reference.app), port: config.port, hostname: config.host }, () => resolve(s));

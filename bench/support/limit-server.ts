@@ -1,17 +1,27 @@
 /**
  * The machine's limit for a response: a bare node:http server that answers
- * each path with bytes computed once in advance (read from BENCH_RESPONSES, a
- * JSON file of { path: { etag, body } }), and 304 to a matching If-None-Match.
- * Whatever our server does per request beyond this is the cost we measure.
+ * each path with the bytes our server sent for it, computed once in advance
+ * (read from BENCH_RESPONSES, a JSON file of { path: { etag, body, headers,
+ * notModifiedHeaders } }): the same body and the same header lines, so the
+ * two differ only in the work done per request. A matching If-None-Match
+ * gets the 304 with our 304's headers.
  */
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
+interface Captured {
+  etag: string;
+  body: string;
+  headers: Record<string, string>;
+  notModifiedHeaders: Record<string, string>;
+}
+
 const responses = new Map(
-  Object.entries(JSON.parse(readFileSync(process.env.BENCH_RESPONSES!, 'utf8')) as Record<string, { etag: string; body: string }>).map(
-    ([path, r]) => [path, { etag: r.etag, body: Buffer.from(r.body) }],
-  ),
+  Object.entries(JSON.parse(readFileSync(process.env.BENCH_RESPONSES!, 'utf8')) as Record<string, Captured>).map(([path, r]) => {
+    const body = Buffer.from(r.body);
+    return [path, { ...r, body, headers: { ...r.headers, 'content-length': String(body.length) } }];
+  }),
 );
 
 const server = createServer((req, res) => {
@@ -21,10 +31,10 @@ const server = createServer((req, res) => {
     return;
   }
   if (req.headers['if-none-match'] === r.etag) {
-    res.writeHead(304, { etag: r.etag, 'cache-control': 'private, no-cache' }).end();
+    res.writeHead(304, r.notModifiedHeaders).end();
     return;
   }
-  res.writeHead(200, { 'content-type': 'application/json', 'content-length': r.body.length, etag: r.etag, 'cache-control': 'private, no-cache' });
+  res.writeHead(200, r.headers);
   res.end(r.body);
 });
 server.keepAliveTimeout = 60_000;

@@ -29,7 +29,7 @@ export class SessionStore {
    * version, so a cached session is never staler than the database; expiry is
    * checked on every hit. Measured: the lookup was a third of a 304's cost.
    */
-  private readonly cache = new Map<string, { session: Session; version: string }>();
+  private readonly cache = new Map<string, { session: Session; version: string; expiresAtMs: number }>();
   private readonly insert;
   private readonly find;
   private readonly remove;
@@ -39,7 +39,8 @@ export class SessionStore {
   constructor(
     db: Db,
     private readonly ttlMs: number,
-    private readonly currentVersion: () => string,
+    /** The database's data version (db/data-version.ts): what cached sessions are checked against. */
+    readonly currentVersion: () => string,
   ) {
     this.insert = db.prepare(
       'INSERT INTO sessions (token_hash, user_id, active_organization_id, created_at, expires_at) VALUES (?, ?, ?, ?, ?)',
@@ -66,19 +67,19 @@ export class SessionStore {
     return { token, expiresAt };
   }
 
-  get(token: string | undefined, now = new Date()): Session | undefined {
+  /**
+   * The live session of a cookie token. `version` is the data version the
+   * request already read (one query per request, shared with the picker cache).
+   */
+  get(token: string | undefined, now = new Date(), version = this.currentVersion()): Session | undefined {
     if (!token || token.length > 200) return undefined;
     const tokenHash = hashToken(token);
-    const version = this.currentVersion();
     const hit = this.cache.get(tokenHash);
-    if (hit?.version === version && hit.session.expiresAt > now.toISOString()) return hit.session;
+    if (hit?.version === version && hit.expiresAtMs > now.getTime()) return hit.session;
     const session = this.read(tokenHash, now);
-    if (!session) {
-      this.cache.delete(tokenHash);
-      return undefined;
-    }
     this.cache.delete(tokenHash);
-    this.cache.set(tokenHash, { session, version });
+    if (!session) return undefined;
+    this.cache.set(tokenHash, { session, version, expiresAtMs: Date.parse(session.expiresAt) });
     // Maps iterate in insertion order: the first key is the least recently read.
     if (this.cache.size > MAX_CACHED) this.cache.delete(this.cache.keys().next().value!);
     return session;

@@ -5,8 +5,8 @@ import type { Context } from 'hono';
 export interface EventChannel {
   /** Sends SSE text as is: comments (`: …\n\n`) or whole events (see `sseEvent`). */
   write(text: string): void;
-  /** Ends the response, after `last` if given. */
-  end(last?: string): void;
+  /** Ends the response, after `last` (text or already encoded) if given. */
+  end(last?: string | Uint8Array): void;
   /** Called once if the client goes away before `end()`. */
   onClose(listener: () => void): void;
 }
@@ -61,7 +61,7 @@ export function respondWithEventStream(c: Context, run: (channel: EventChannel) 
     write: (text) => open && controller.enqueue(encoder.encode(text)),
     end: (last) => {
       if (!open) return;
-      if (last) controller.enqueue(encoder.encode(last));
+      if (last) controller.enqueue(typeof last === 'string' ? encoder.encode(last) : last);
       open = false;
       controller.close();
     },

@@ -15,7 +15,16 @@ const optionalCacheKey = cacheKeySchema.optional().transform((k) => k || null);
 const formatDuration = (ms: number) =>
   ms >= 60_000 && ms % 60_000 === 0 ? `${ms / 60_000} min` : ms >= 1000 ? `${Math.round(ms / 100) / 10} s` : `${ms} ms`;
 
-function outcomeEvent(outcome: ExportOutcome): string {
+// The watcher hands every stream of a key the same outcome object: its event is
+// encoded once, not once per stream (5,000 streams may end in one loop).
+const encodedOutcomes = new WeakMap<ExportOutcome, Uint8Array>();
+function outcomeEvent(outcome: ExportOutcome): Uint8Array {
+  let bytes = encodedOutcomes.get(outcome);
+  if (!bytes) encodedOutcomes.set(outcome, (bytes = Buffer.from(outcomeText(outcome))));
+  return bytes;
+}
+
+function outcomeText(outcome: ExportOutcome): string {
   switch (outcome.status) {
     case 'completed':
       return sseEvent('completed', { url: outcome.url, costCents: outcome.costCents, model: outcome.model });
@@ -51,7 +60,7 @@ export function exportRoutes(
     counter.open++;
     let finished = false;
     let unsubscribe = () => {};
-    const finish = (last?: string) => {
+    const finish = (last?: string | Uint8Array) => {
       if (finished) return;
       finished = true;
       clearInterval(heartbeat);

@@ -1,8 +1,8 @@
 import { Hono, type Context } from 'hono';
 import { TRIGGER_TYPES } from '../../components/internal/trigger-types.js';
 import type { Db } from '../db/database.js';
-import { dataVersion } from '../db/data-version.js';
 import type { AppEnv } from '../env.js';
+import type { SecurityHeaders } from '../security-headers.js';
 import { ResponseCache } from './response-cache.js';
 
 interface SpecializationRow {
@@ -28,6 +28,7 @@ function ifNoneMatch(header: string | undefined, etag: string): boolean {
 
 // `title COLLATE NOCASE, id`: alphabetical ignoring case (apple < Banana < cherry), ties by id.
 const ORDER = 'ORDER BY title COLLATE NOCASE, id';
+const CACHE_CONTROL = 'private, no-cache';
 const TRIGGER_TYPE_BODY = { triggerTypes: TRIGGER_TYPES.map(({ type, description }) => ({ type, description })) };
 
 /**
@@ -41,14 +42,15 @@ const TRIGGER_TYPE_BODY = { triggerTypes: TRIGGER_TYPES.map(({ type, description
  * its body, which on @hono/node-server copies the whole body into a real
  * Response — measured at 20× the cost of the 304 itself (see BENCHMARKS.md).
  */
-export function pickerRoutes(db: Db, version: () => string = dataVersion(db)) {
-  const cache = new ResponseCache(version);
+export function pickerRoutes(db: Db, security: SecurityHeaders) {
+  const cache = new ResponseCache();
   const respond = (c: Context<AppEnv>, route: string, build: (organizationId: string) => unknown) => {
     const organizationId = c.get('organizationId');
-    const { body, etag } = cache.get(`${route}:${organizationId}`, () => build(organizationId));
-    const headers = { ETag: etag, 'Cache-Control': 'private, no-cache' };
-    if (ifNoneMatch(c.req.header('If-None-Match'), etag)) return c.body(null, 304, headers);
-    return c.body(body as Uint8Array<ArrayBuffer>, 200, { ...headers, 'Content-Type': 'application/json' });
+    const { body, etag } = cache.get(`${route}:${organizationId}`, c.get('dataVersion'), () => build(organizationId));
+    // Plain header objects and one response object: these answers are the
+    // API's hottest path (see security-headers.ts and BENCHMARKS.md).
+    if (ifNoneMatch(c.req.header('If-None-Match'), etag)) return security.secured(null, 304, { ETag: etag, 'Cache-Control': CACHE_CONTROL });
+    return security.secured(body, 200, { ETag: etag, 'Cache-Control': CACHE_CONTROL, 'Content-Type': 'application/json' });
   };
 
   const sql = {

@@ -9,19 +9,15 @@ interface Entry {
 /**
  * Serialized JSON responses kept per key (route and organisation) for as long
  * as the data version they were built at is current. A hit costs a Map lookup:
- * no query, no JSON.stringify, no hashing; Hono's etag middleware then answers
- * 304 from the ETag set here without hashing the body again.
+ * no query, no JSON.stringify, no hashing; a 304 is answered from its ETag.
  */
 export class ResponseCache {
   private readonly entries = new Map<string, Entry>();
 
-  constructor(
-    private readonly currentVersion: () => string,
-    private readonly maxEntries = 1000,
-  ) {}
+  constructor(private readonly maxEntries = 1000) {}
 
-  get(key: string, build: () => unknown): Entry {
-    const version = this.currentVersion();
+  /** The entry for `key` built at `version` (the request's data version), building it if need be. */
+  get(key: string, version: string, build: () => unknown): Entry {
     const hit = this.entries.get(key);
     if (hit?.version === version) return hit;
 

@@ -172,6 +172,26 @@ describe('authentication and scoping', () => {
         assert.equal(response.headers.get('x-frame-options'), 'SAMEORIGIN');
       }
     });
+
+    it("are Hono secureHeaders' own set, the same on the fast picker answers (200 and 304) as on any other", async () => {
+      const { Hono } = await import('hono');
+      const { secureHeaders } = await import('hono/secure-headers');
+      const reference = await new Hono()
+        .use(secureHeaders({ crossOriginResourcePolicy: 'cross-origin', crossOriginOpenerPolicy: 'same-origin' }))
+        .get('/', (c) => c.body(null, 204))
+        .request('/');
+      const expected = Object.fromEntries(reference.headers);
+      assert.ok(Object.keys(expected).length >= 10, 'secureHeaders sets its dozen headers');
+      const only = (response: Response) => Object.fromEntries([...response.headers].filter(([name]) => name in expected));
+
+      const cookie = await t.signIn(EMAIL.a);
+      const ok = await t.get('/api/workflow-pickers/training-tags', cookie);
+      const notModified = await t.get('/api/workflow-pickers/training-tags', cookie, { 'if-none-match': ok.headers.get('etag')! });
+      assert.equal(notModified.status, 304);
+      for (const response of [ok, notModified, await t.get('/api/workflow-pickers/trainings'), await t.get('/healthz')]) {
+        assert.deepEqual(only(response), expected, `${response.status} ${response.url}`);
+      }
+    });
   });
 
   it('cookieFrom reads the session token (test helper sanity)', () => {

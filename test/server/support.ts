@@ -24,7 +24,7 @@ export async function createTestApp(
   const config = testConfig(overrides);
   const { db } = openDatabase(':memory:');
   await loadFixture(db, fixture);
-  const reference = createApp({ db, config, ...options });
+  const reference = await createApp({ db, config, ...options });
   const { app } = reference;
 
   /** Signs in and returns the `Cookie` header value for later requests. */
