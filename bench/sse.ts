@@ -23,7 +23,6 @@ const server = await forkServer(
   { BENCH_TRAININGS: '50', BENCH_COUNT_STATEMENTS: '1', POS_SSE_POLL_MS: String(POLL_MS), POS_SSE_TIMEOUT_MS: '600000' },
   ['--expose-gc'],
 );
-const { hostname, port } = new URL(server.url);
 const signIn = await fetch(`${server.url}/api/auth/sign-in/email`, {
   method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: BENCH_USER, password: BENCH_PASSWORD }),
 });
@@ -38,36 +37,50 @@ interface Client {
   completedAt?: number;
 }
 /**
- * One stream over a bare socket: the request written by hand, the answer
- * scanned for the two markers and nothing parsed. The client shares the
+ * Opens `count` streams over bare sockets: the request written by hand, the
+ * answer scanned for the two markers and nothing parsed. The client shares the
  * machine's 2 cores with the server, so it must cost far less per stream than
  * the server does, or the figures measure the client (with node:http's client
  * and its parser per stream, p50 was 228 ms against a 150 ms server fan-out).
  */
-const REQUEST = `GET /api/exports/pptx/stream?lessonId=${lessonId}&cacheKey=bench HTTP/1.1\r\nHost: ${hostname}:${port}\r\nCookie: ${cookie}\r\nAccept: text/event-stream\r\n\r\n`;
-const clients: Client[] = [];
-function open(): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const socket = connect({ host: hostname, port: Number(port) });
-    const client: Client = { socket, connected: false };
-    let tail = ''; // a marker may straddle two reads
-    socket.setEncoding('latin1');
-    socket.on('data', (chunk: string) => {
-      const text = tail + chunk;
-      if (!client.connected && text.includes(': connected')) {
-        client.connected = true;
-        resolve();
-      }
-      if (client.completedAt === undefined && text.includes('event: completed')) client.completedAt = Date.now();
-      tail = text.slice(-20);
+async function openStreams(url: string, path: string, headers: string, count: number): Promise<Client[]> {
+  const { hostname, port } = new URL(url);
+  const request = `GET ${path} HTTP/1.1\r\nHost: ${hostname}:${port}\r\n${headers}Accept: text/event-stream\r\n\r\n`;
+  const clients: Client[] = [];
+  const open = () =>
+    new Promise<void>((resolve, reject) => {
+      const socket = connect({ host: hostname, port: Number(port) });
+      const client: Client = { socket, connected: false };
+      let tail = ''; // a marker may straddle two reads
+      socket.setEncoding('latin1');
+      socket.on('data', (chunk: string) => {
+        const text = tail + chunk;
+        if (!client.connected && text.includes(': connected')) {
+          client.connected = true;
+          resolve();
+        }
+        if (client.completedAt === undefined && text.includes('event: completed')) client.completedAt = Date.now();
+        tail = text.slice(-20);
+      });
+      socket.on('error', (error) => (client.connected ? undefined : reject(error)));
+      socket.write(request);
+      clients.push(client);
     });
-    socket.on('error', (error) => (client.connected ? undefined : reject(error)));
-    socket.write(REQUEST);
-    clients.push(client);
-  });
+  for (let i = 0; i < count; i += 250) await Promise.all(Array.from({ length: Math.min(250, count - i) }, open));
+  return clients;
 }
+
+/** Waits (up to 30 s) until every client has the event; returns the delays from `since()` and how many never got it. */
+async function arrivals(clients: Client[], since: () => Promise<number>) {
+  const deadline = Date.now() + 30_000;
+  while (clients.some((c) => !c.completedAt) && Date.now() < deadline) await sleep(20);
+  const start = await since();
+  const delays = clients.filter((c) => c.completedAt).map((c) => c.completedAt! - start);
+  return { delays, missing: clients.length - delays.length };
+}
+
 const openStarted = performance.now();
-for (let i = 0; i < STREAMS; i += 250) await Promise.all(Array.from({ length: Math.min(250, STREAMS - i) }, open));
+const clients = await openStreams(server.url, `/api/exports/pptx/stream?lessonId=${lessonId}&cacheKey=bench`, `Cookie: ${cookie}\r\n`, STREAMS);
 const openSeconds = (performance.now() - openStarted) / 1000;
 
 const opened = await server.stats();
@@ -86,14 +99,12 @@ const dispatched = await fetch(`${server.url}/api/exports/pptx`, {
   method: 'POST', headers: { 'content-type': 'application/json', cookie }, body: JSON.stringify({ lessonId, cacheKey: 'bench' }),
 });
 if (dispatched.status !== 202) throw new Error(`dispatch answered ${dispatched.status}`);
-const deadline = Date.now() + 30_000;
-while (clients.some((c) => !c.completedAt) && Date.now() < deadline) await sleep(20);
-const missing = clients.filter((c) => !c.completedAt).length;
-const job = (await (await fetch(`${server.url}/api/exports/pptx`, {
-  method: 'POST', headers: { 'content-type': 'application/json', cookie }, body: JSON.stringify({ lessonId, cacheKey: 'bench' }),
-})).json()) as { job: { completedAt: string } };
-const completedAt = Date.parse(job.job.completedAt);
-const delays = clients.filter((c) => c.completedAt).map((c) => c.completedAt! - completedAt);
+const { delays, missing } = await arrivals(clients, async () => {
+  const job = (await (await fetch(`${server.url}/api/exports/pptx`, {
+    method: 'POST', headers: { 'content-type': 'application/json', cookie }, body: JSON.stringify({ lessonId, cacheKey: 'bench' }),
+  })).json()) as { job: { completedAt: string } };
+  return Date.parse(job.job.completedAt);
+});
 
 // Close everything (the server ends each stream after `completed`; abort what is left).
 for (const c of clients) c.socket.destroy();
@@ -107,6 +118,18 @@ await sleep(2000);
 after = await server.stats();
 await server.stop();
 
+// The same fan-out on the machine's floor (sse-floor.ts), with the same client.
+const floor = await forkServer('bench/support/sse-floor.ts');
+const floorClients = await openStreams(floor.url, '/', '', STREAMS);
+const floorFired = new Promise<{ at: number; loopMs: number }>((resolve) =>
+  floor.child.on('message', (m: { type: string; at: number; loopMs: number }) => m.type === 'fired' && resolve(m)),
+);
+floor.child.send({ type: 'fire' });
+const floorRun = await arrivals(floorClients, async () => (await floorFired).at);
+for (const c of floorClients) c.socket.destroy();
+await floor.stop();
+const floorLoopMs = (await floorFired).loopMs;
+
 const kb = (bytes: number) => (bytes / 1024).toFixed(2);
 const heapPerStream = (opened.heapUsed - before.heapUsed) / STREAMS;
 const rssPerStream = (opened.rss - before.rss) / STREAMS;
@@ -116,9 +139,15 @@ const rows = [
   { measure: 'heap per open stream', value: `${kb(heapPerStream)} KB`, target: '≤ 10 KB', met: heapPerStream <= 10 * 1024 ? 'yes' : 'NO' },
   { measure: 'RSS per open stream', value: `${kb(rssPerStream)} KB`, target: '', met: '' },
   { measure: 'SQL statements per poll tick', value: `${statementsPerTick} (${ticks} ticks)`, target: 'exactly 1', met: statementsPerTick === 1 ? 'yes' : 'NO' },
+  { measure: 'completion → event, first stream', value: `${Math.min(...delays)} ms`, target: '', met: '' },
   { measure: 'completion → event, p50', value: `${quantile(delays, 0.5)} ms`, target: '', met: '' },
   { measure: 'completion → event, p99', value: `${quantile(delays, 0.99)} ms`, target: '≤ 100 ms', met: quantile(delays, 0.99) <= 100 ? 'yes' : 'NO' },
   { measure: 'completion → event, max', value: `${Math.max(...delays)} ms`, target: '', met: '' },
+  {
+    measure: 'floor: bare node:http ending as many streams with the same bytes, p50 / p99 / max',
+    value: `${quantile(floorRun.delays, 0.5)} / ${quantile(floorRun.delays, 0.99)} / ${Math.max(...floorRun.delays)} ms (its loop: ${floorLoopMs} ms${floorRun.missing ? `, ${floorRun.missing} missed` : ''})`,
+    target: '(context)', met: '',
+  },
   { measure: 'streams that missed the event', value: String(missing), target: '0', met: missing === 0 ? 'yes' : 'NO' },
   { measure: 'openStreams after closing', value: String(after.openStreams), target: '0', met: after.openStreams === 0 ? 'yes' : 'NO' },
   { measure: 'heap after closing vs before', value: `${(heapBack * 100).toFixed(1)} % (${kb(before.heapUsed)} → ${kb(after.heapUsed)} KB)`, target: '≤ 10 %', met: heapBack <= 0.1 ? 'yes' : 'NO' },
