@@ -1,4 +1,5 @@
 import { defineConfig } from 'vite';
+import { minifyTemplates } from './build/minify-templates.js';
 
 // `npm run build`, first step: dist/pos-widgets.js, one self-contained ES
 // module (Lit and every other dependency bundled in, production build) that
@@ -6,6 +7,7 @@ import { defineConfig } from 'vite';
 // for bundlers come from vite.elements.config.ts (a second build: one file
 // with everything inlined and modules sharing chunks cannot be one output).
 export default defineConfig({
+  plugins: [minifyTemplates()],
   build: {
     target: 'es2022',
     outDir: 'dist',

@@ -1,15 +1,17 @@
 import { defineConfig } from 'vite';
+import { minifyTemplates } from './build/minify-templates.js';
 
 /** The registering module of each element: `dist/elements/<name>.js`. */
 export const ELEMENTS = ['specialization-picker', 'training-picker', 'tag-picker', 'trigger-select', 'pptx-export-progress'] as const;
 
 /** Dependencies left as bare imports for the consumer's bundler to resolve and share (one Lit for the whole app). */
-const EXTERNAL = /^(lit|lit-html|lit-element|@lit\/(reactive-element|task|react)|eventsource-parser|react)(\/|$)/;
+const EXTERNAL = /^(lit|lit-html|lit-element|@lit\/(reactive-element|task|react)|react)(\/|$)/;
 
 // `npm run build`, second step: the modules for builders that import only what
 // they use. `dist/index.js` (every element), `dist/elements/<name>.js` (one
 // each), `dist/react.js` (the @lit/react wrappers), sharing `dist/chunks/`.
 export default defineConfig({
+  plugins: [minifyTemplates()],
   build: {
     target: 'es2022',
     outDir: 'dist',

@@ -13,6 +13,8 @@ import { machine, publish, table, type Row } from './support/report.js';
 
 /** The budget for all five elements with Lit, brotli (1 KB = 1000 bytes, the stricter reading). */
 const BUDGET_BROTLI = 25_000;
+/** The benchmark's target (issue 7), tighter than the budget: reported, not enforced. */
+const TARGET_BROTLI = 20_000;
 const BUNDLE = 'dist/pos-widgets.js';
 
 interface Sizes {
@@ -119,13 +121,13 @@ publish(
   'bench:size',
   `## bench:size — what the kit weighs
 
-${machine()}. After \`npm run build\`; gzip level 9, brotli quality 11. Budget: ${kb(BUDGET_BROTLI)} brotli for \`${BUNDLE}\`.
+${machine()}. After \`npm run build\` (templates' HTML and CSS minified by minify-literals); gzip level 9, brotli quality 11. Budget: ${kb(BUDGET_BROTLI)} brotli for \`${BUNDLE}\`.
 
-| file | raw | gzip | brotli | budget | met |
-| --- | --- | --- | --- | --- | --- |
-| \`${BUNDLE}\` (all five elements, Lit and every dependency) | ${kb(bundle.raw)} | ${kb(bundle.gzip)} | ${kb(bundle.brotli)} | ≤ ${kb(BUDGET_BROTLI)} | ${within ? 'yes' : 'NO'} |
+| file | raw | gzip | brotli | budget | met | target | met |
+| --- | --- | --- | --- | --- | --- | --- | --- |
+| \`${BUNDLE}\` (all five elements, Lit and every dependency) | ${kb(bundle.raw)} | ${kb(bundle.gzip)} | ${kb(bundle.brotli)} | ≤ ${kb(BUDGET_BROTLI)} | ${within ? 'yes' : 'NO'} | ≤ ${kb(TARGET_BROTLI)} | ${bundle.brotli <= TARGET_BROTLI ? 'yes' : 'NO'} |
 
-Each element's module for bundlers (Lit, @lit/task and eventsource-parser left as imports for the
+Each element's module for bundlers (Lit and @lit/task left as imports for the
 app's bundler; "own" is the entry plus the chunks no other element loads, "with shared chunks" adds the picker base etc.):
 
 ${table(elementRows)}

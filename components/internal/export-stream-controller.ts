@@ -1,6 +1,6 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { PosApiError } from './api.js';
-import { createParser, type EventSourceMessage } from 'eventsource-parser';
+import { createSseParser, type SseEvent } from './sse-parser.js';
 
 /*
  * Why `fetch` and not `EventSource`
@@ -13,8 +13,8 @@ import { createParser, type EventSourceMessage } from 'eventsource-parser';
  * honest. `EventSource` also reduces the stream's JSON 4xx pre-check answers
  * to a bare `error` Event, and reconnects on its own in ways we cannot bound.
  *
- * So the stream is read with `fetch` and parsed by eventsource-parser (a
- * small, well-kept, spec-following parser that reports comments too).
+ * So the stream is read with `fetch` and parsed by our spec-following parser
+ * (sse-parser.ts), which reports comments too.
  * `credentials: 'include'` is what `withCredentials: true` is for
  * `EventSource`: the session cookie goes along cross-origin when the server
  * allows the origin with credentials. The only request header sent is
@@ -254,7 +254,7 @@ export class ExportStreamController implements ReactiveController {
     }
 
     this.setStatus('open');
-    const parser = createParser({
+    const parser = createSseParser({
       // `: connected` only proves the request got through; a heartbeat proves the stream lives.
       onComment: (text) => this.alive(text !== 'connected'),
       onRetry: (ms) => (this.baseDelayMs = Math.max(ms, 50)),
@@ -292,7 +292,7 @@ export class ExportStreamController implements ReactiveController {
     this.host.requestUpdate();
   }
 
-  private onEvent({ event: type = 'message', data: text }: EventSourceMessage): void {
+  private onEvent({ event: type = 'message', data: text }: SseEvent): void {
     if (type !== 'completed' && type !== 'error') return;
     let data: unknown;
     try {
