@@ -57,7 +57,7 @@ export async function createApp({ db, config, renderDeck, serveDemo = false }: A
     .use('*', requireOrganization(sessions))
     .route('/workflow-pickers', pickerRoutes(db, security))
     .route('/enablement', lessonRoutes(db))
-    .route('/exports/pptx', exportRoutes(exports, watcher, streams, config));
+    .route('/exports/pptx', exportRoutes(exports, watcher, streams, config, security));
   if (config.demoControls) api.route('/demo', demoRoutes(exports));
 
   const app = new Hono<AppEnv>();

@@ -6,6 +6,7 @@ import { ApiError } from '../errors.js';
 import type { ExportService } from '../exports/service.js';
 import { respondWithEventStream, sseEvent, type EventChannel } from '../exports/event-stream.js';
 import type { ExportOutcome, ExportWatcher } from '../exports/watcher.js';
+import type { SecurityHeaders } from '../security-headers.js';
 import { uuidSchema, validate } from '../validation.js';
 
 const cacheKeySchema = z.string().max(200, 'must be at most 200 characters');
@@ -47,6 +48,7 @@ export function exportRoutes(
   watcher: ExportWatcher,
   counter: StreamCounter,
   config: Pick<ServerConfig, 'sseHeartbeatMs' | 'sseTimeoutMs'>,
+  security: SecurityHeaders,
 ) {
   const lessonNotFound = () => new ApiError('not_found', 'No such lesson in the active organization.');
 
@@ -100,6 +102,6 @@ export function exportRoutes(
       const id = lessonId.toLowerCase();
       if (!exports.lesson(c.get('organizationId'), id)) throw lessonNotFound();
 
-      return respondWithEventStream(c, (channel) => follow(channel, id, cacheKey));
+      return respondWithEventStream(c, security.headers, (channel) => follow(channel, id, cacheKey));
     });
 }

@@ -59,6 +59,10 @@ describe('GET /api/exports/pptx/stream', () => {
     assert.equal(stream.response.headers.get('content-type'), 'text/event-stream');
     assert.equal(stream.response.headers.get('cache-control'), 'no-cache');
     assert.equal(stream.response.headers.get('x-accel-buffering'), 'no');
+    // The secure headers of every other response (the README promises them on all).
+    assert.equal(stream.response.headers.get('x-content-type-options'), 'nosniff');
+    assert.equal(stream.response.headers.get('x-frame-options'), 'SAMEORIGIN');
+    assert.equal(stream.response.headers.get('referrer-policy'), 'no-referrer');
     assert.ok((await stream.waitFor(': connected\n\n', 500)).startsWith(': connected\n\n'));
     stream.close();
   });
