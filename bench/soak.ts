@@ -56,13 +56,7 @@ await Promise.all(
 );
 const seconds = (performance.now() - started) / 1000;
 
-let after = await server.stats();
-for (let i = 0; i < 100 && after.openStreams > 0; i++) {
-  await sleep(50);
-  after = await server.stats();
-}
-await sleep(1000);
-after = await server.stats();
+const after = await server.statsAfterClosing(1000);
 const errors = server.stderr();
 await server.stop();
 

@@ -6,7 +6,9 @@
  * statements per poll tick (SQLite's own count), completes one export and
  * measures, per stream, the time from the job's completion (its completed_at)
  * to the `completed` event arriving; then closes every stream and checks that
- * openStreams is back to 0 and the heap back near where it started.
+ * openStreams is back to 0 and the heap back near where it started. The same
+ * client then measures the machine's floor for that fan-out (sse-floor.ts: a
+ * bare node:http server ending as many streams with the same bytes).
  * Run through `npm run bench:sse`, which raises the file-descriptor limit.
  */
 import { connect, type Socket } from 'node:net';
@@ -108,14 +110,7 @@ const { delays, missing } = await arrivals(clients, async () => {
 
 // Close everything (the server ends each stream after `completed`; abort what is left).
 for (const c of clients) c.socket.destroy();
-let after = await server.stats();
-for (let i = 0; i < 100 && after.openStreams > 0; i++) {
-  await sleep(50);
-  after = await server.stats();
-}
-// Sockets finish closing (and their parsers return to Node's pool) a little after the streams end.
-await sleep(2000);
-after = await server.stats();
+const after = await server.statsAfterClosing(2000);
 await server.stop();
 
 // The same fan-out on the machine's floor (sse-floor.ts), with the same client.

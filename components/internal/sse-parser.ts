@@ -26,6 +26,7 @@ export interface SseHandlers {
 export function createSseParser({ onEvent, onComment, onRetry }: SseHandlers) {
   let pending = ''; // text after the last complete line
   let atStart = true;
+  let afterCR = false; // the last chunk ended with CR: a LF opening the next one is the rest of a CRLF
   let data = '';
   let event: string | undefined;
 
@@ -46,7 +47,6 @@ export function createSseParser({ onEvent, onComment, onRetry }: SseHandlers) {
     else if (field === 'retry' && /^\d+$/.test(value)) onRetry?.(Number(value));
   };
 
-  let afterCR = false; // the last chunk ended with CR: a LF opening the next one is the rest of a CRLF
   return {
     feed(chunk: string): void {
       if (!chunk) return;
