@@ -3,6 +3,7 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import { logger } from 'hono/logger';
+import { AnswerReplay } from './answer-replay.js';
 import { requireOrganization } from './auth/middleware.js';
 import { SessionStore } from './auth/sessions.js';
 import { SignInLimiter } from './auth/sign-in-limiter.js';
@@ -38,6 +39,8 @@ export async function createApp({ db, config, renderDeck, serveDemo = false }: A
   const exports = new ExportService(db, watcher, config.exportConcurrency, renderDeck);
   const streams = new StreamCounter();
   const allowed = new Set(config.corsOrigins);
+  // A replayed answer would skip the request log, so no replay while logging.
+  const replay = config.logRequests ? undefined : new AnswerReplay(version);
   const security = await securityHeaders({
     // The bundle and the deck files may be loaded by host pages on other origins.
     crossOriginResourcePolicy: 'cross-origin',
@@ -55,7 +58,7 @@ export async function createApp({ db, config, renderDeck, serveDemo = false }: A
   const api = new Hono<AppEnv>()
     .route('/auth', authRoutes(db, sessions, new SignInLimiter(config.signInMaxFailures)))
     .use('*', requireOrganization(sessions))
-    .route('/workflow-pickers', pickerRoutes(db, security))
+    .route('/workflow-pickers', pickerRoutes(db, security, replay))
     .route('/enablement', lessonRoutes(db))
     .route('/exports/pptx', exportRoutes(exports, watcher, streams, config, security));
   if (config.demoControls) api.route('/demo', demoRoutes(exports));
@@ -97,7 +100,7 @@ export async function createApp({ db, config, renderDeck, serveDemo = false }: A
   }
   app.notFound(onNotFound).onError(onError);
 
-  return { app, exports, watcher, streams, sessions };
+  return { app, exports, watcher, streams, sessions, replay };
 }
 
 export type ReferenceServer = Awaited<ReturnType<typeof createApp>>;

@@ -1,4 +1,5 @@
-import { serve, type Http2Bindings, type HttpBindings, type ServerType } from '@hono/node-server';
+import { getRequestListener, type Http2Bindings, type HttpBindings } from '@hono/node-server';
+import { createServer, type Server } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { createApp, type AppOptions, type ReferenceServer } from './app.js';
@@ -25,7 +26,7 @@ function nodeFetch(app: ReferenceServer['app']) {
 
 export interface RunningServer extends ReferenceServer {
   db: Db;
-  server: ServerType;
+  server: Server;
   url: string;
   /** Whether the database was created (and seeded) by this start. */
   seeded: boolean;
@@ -61,8 +62,11 @@ export async function startServer(config: ServerConfig, { fixture, onStatement, 
   }
   const reference = await createApp({ db, config, ...options });
   const resumed = reference.exports.resumeInterrupted();
-  const server = await new Promise<ServerType>((resolve, reject) => {
-    const s = serve({ fetch: nodeFetch(reference.app), port: config.port, hostname: config.host }, () => resolve(s));
+  const server = await new Promise<Server>((resolve, reject) => {
+    // What serve() does, with the picker answers the app has given replayed in front of it (answer-replay.ts).
+    const app = getRequestListener(nodeFetch(reference.app));
+    const s = createServer(reference.replay ? reference.replay.listener(app) : app);
+    s.listen(config.port, config.host, () => resolve(s));
     s.once('error', reject);
   });
   const { port } = server.address() as AddressInfo;
@@ -76,14 +80,13 @@ export async function startServer(config: ServerConfig, { fixture, onStatement, 
     seeded: isNew,
     resumed,
     async close(graceMs = 10_000) {
-      const http = server as import('node:http').Server;
-      const closed = new Promise<void>((resolve) => http.close(() => resolve()));
-      http.closeIdleConnections();
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
       reference.watcher.closeAll({ status: 'restarting' });
       let timer: NodeJS.Timeout | undefined;
       await Promise.race([reference.exports.idle(), new Promise((resolve) => (timer = setTimeout(resolve, graceMs)))]);
       clearTimeout(timer);
-      http.closeAllConnections();
+      server.closeAllConnections();
       await closed;
       db.close();
     },

@@ -1,8 +1,11 @@
+import type { HttpBindings } from '@hono/node-server';
 import { Hono, type Context } from 'hono';
 import { TRIGGER_TYPES } from '../../components/internal/trigger-types.js';
 import type { Db } from '../db/database.js';
 import type { AppEnv } from '../env.js';
+import type { AnswerReplay } from '../answer-replay.js';
 import type { SecurityHeaders } from '../security-headers.js';
+import { ifNoneMatch } from './if-none-match.js';
 import { ResponseCache } from './response-cache.js';
 
 interface SpecializationRow {
@@ -17,13 +20,6 @@ interface TrainingRow extends SpecializationRow {
   tags: string;
   specialization_id: string | null;
   duration_minutes: number | null;
-}
-
-/** RFC 9110 If-None-Match: `*`, or a list of entity tags compared weakly. */
-function ifNoneMatch(header: string | undefined, etag: string): boolean {
-  if (!header) return false;
-  if (header.trim() === '*') return true;
-  return header.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag);
 }
 
 // `title COLLATE NOCASE, id`: alphabetical ignoring case (apple < Banana < cherry), ties by id.
@@ -41,16 +37,29 @@ const TRIGGER_TYPE_BODY = { triggerTypes: TRIGGER_TYPES.map(({ type, description
  * middleware: that middleware builds the full response first and then cancels
  * its body, which on @hono/node-server copies the whole body into a real
  * Response — measured at 20× the cost of the 304 itself (see BENCHMARKS.md).
+ * Each answer is also handed to `replay`, which answers the same request
+ * again in front of Hono while nothing has changed (answer-replay.ts).
  */
-export function pickerRoutes(db: Db, security: SecurityHeaders) {
+export function pickerRoutes(db: Db, security: SecurityHeaders, replay?: AnswerReplay) {
   const cache = new ResponseCache();
   const respond = (c: Context<AppEnv>, route: string, build: (organizationId: string) => unknown) => {
     const organizationId = c.get('organizationId');
-    const { body, etag } = cache.get(`${route}:${organizationId}`, c.get('dataVersion'), () => build(organizationId));
+    const version = c.get('dataVersion');
+    const { body, etag } = cache.get(`${route}:${organizationId}`, version, () => build(organizationId));
     // Plain header objects and one response object: these answers are the
     // API's hottest path (see security-headers.ts and BENCHMARKS.md).
-    if (ifNoneMatch(c.req.header('If-None-Match'), etag)) return security.secured(null, 304, { ETag: etag, 'Cache-Control': CACHE_CONTROL });
-    return security.secured(body, 200, { ETag: etag, 'Cache-Control': CACHE_CONTROL, 'Content-Type': 'application/json' });
+    const notModifiedHeaders = { ...security.headers, ETag: etag, 'Cache-Control': CACHE_CONTROL };
+    const headers = { ...notModifiedHeaders, 'Content-Type': 'application/json' };
+    replay?.remember((c.env as Partial<HttpBindings> | undefined)?.incoming, c.req.path, {
+      version,
+      expiresAtMs: Date.parse(c.get('session').expiresAt),
+      etag,
+      body,
+      headers,
+      notModifiedHeaders,
+    });
+    if (ifNoneMatch(c.req.header('If-None-Match'), etag)) return security.secured(null, 304, notModifiedHeaders);
+    return security.secured(body, 200, headers);
   };
 
   const sql = {

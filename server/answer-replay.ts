@@ -1,0 +1,106 @@
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import { ifNoneMatch } from './routes/if-none-match.js';
+
+/** What the whole app answered to one picker request, and what that answer depended on. */
+export interface Answer {
+  /** The data version the app read for the request (db/data-version.ts). */
+  version: string;
+  /** When the session behind the cookie expires. */
+  expiresAtMs: number;
+  etag: string;
+  body: Uint8Array;
+  /** Every header line of the 200 but those Node adds per connection (Date, Connection, Keep-Alive). */
+  headers: Readonly<Record<string, string>>;
+  /** The same for the 304. */
+  notModifiedHeaders: Readonly<Record<string, string>>;
+}
+
+interface Entry extends Answer {
+  /** `headers` with Content-Length, as the app sent it. */
+  headersWithLength: Readonly<Record<string, string | number>>;
+}
+
+/**
+ * Picker answers replayed in front of Hono, on the API's hottest path.
+ *
+ * A picker answer is a function of the request line, the cookie, the
+ * If-None-Match header, the data version and the clock (session expiry), and
+ * of nothing else as long as the request carries no Origin (CORS adds
+ * headers) and request logging is off (the caller's choice). So once the
+ * whole app (security headers, session, organisation, ResponseCache) has
+ * answered a request, the same request line and cookie can be answered again
+ * here, with the same bytes, while the data version is the one it was built
+ * at and the session has not expired; anything else goes to the app. Any
+ * write, by this process or another (a sign-out, an organisation switch, a
+ * membership removed, a training published), moves the data version, so a
+ * replayed answer is never staler than the database.
+ *
+ * Why not inside Hono: on this VM the framework's request and context objects,
+ * its middleware promises, cookie parsing and the token's SHA-256 cost about
+ * three times a bare node:http answer for a 304 (bench:api, BENCHMARKS.md).
+ */
+export class AnswerReplay {
+  /** Requests answered here rather than by the app (tests check that the replay really ran). */
+  readonly stats = { replayed: 0 };
+  /** By request URL, then by Cookie header (two lookups cost less than one on a concatenated key). */
+  private readonly entries = new Map<string, Map<string, Entry>>();
+  private size = 0;
+
+  constructor(
+    private readonly currentVersion: () => string,
+    private readonly maxEntries = 10_000,
+  ) {}
+
+  /**
+   * Remembers the app's answer to `request`, which it routed as `path`; it is
+   * replayed for that exact URL (other spellings, a query string, go to the
+   * app), so there are as many URLs as picker routes. A GET with an Origin
+   * header is not remembered, nor are `app.request()`s (no `incoming`).
+   */
+  remember(request: IncomingMessage | undefined, path: string, answer: Answer): void {
+    const cookie = request && replayable(request);
+    if (!cookie) return;
+    const entry = { ...answer, headersWithLength: { ...answer.headers, 'Content-Length': answer.body.byteLength } };
+    let byCookie = this.entries.get(path);
+    if (!byCookie) this.entries.set(path, (byCookie = new Map()));
+    if (!byCookie.delete(cookie)) this.size++;
+    byCookie.set(cookie, entry);
+    // Maps iterate in insertion order: the first cookie is the least recently remembered.
+    if (this.size > this.maxEntries) {
+      byCookie.delete(byCookie.keys().next().value!);
+      this.size--;
+    }
+  }
+
+  /** A request listener that answers what it can replay and hands the rest to `app`. */
+  listener(app: RequestListener): RequestListener<typeof IncomingMessage, typeof ServerResponse> {
+    return (request, response) => {
+      if (!this.replay(request, response)) app(request, response);
+    };
+  }
+
+  private replay(request: IncomingMessage, response: ServerResponse): boolean {
+    const cookie = replayable(request);
+    const byCookie = cookie && this.entries.get(request.url!);
+    const entry = byCookie && byCookie.get(cookie);
+    if (!entry) return false;
+    if (entry.version !== this.currentVersion() || entry.expiresAtMs <= Date.now()) {
+      byCookie.delete(cookie);
+      this.size--;
+      return false;
+    }
+    this.stats.replayed++;
+    if (ifNoneMatch(request.headers['if-none-match'], entry.etag)) {
+      response.writeHead(304, entry.notModifiedHeaders).end();
+    } else {
+      response.writeHead(200, entry.headersWithLength).end(entry.body);
+    }
+    return true;
+  }
+}
+
+/** The request's Cookie header, or nothing for a request the app must answer itself. */
+function replayable(request: IncomingMessage): string | undefined {
+  const { cookie, origin } = request.headers;
+  return request.method === 'GET' && origin === undefined ? cookie : undefined;
+}

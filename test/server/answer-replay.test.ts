@@ -1,0 +1,170 @@
+import assert from 'node:assert/strict';
+import Database from 'better-sqlite3';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { EMAIL, ID } from '../fixtures/server-fixture.js';
+import { startTestServer } from './support.js';
+
+type Server = Awaited<ReturnType<typeof startTestServer>>;
+
+const PICKERS = ['specializations', 'trainings', 'training-tags', 'trigger-types'].map((r) => `/api/workflow-pickers/${r}`);
+const ALLOWED_ORIGIN = 'http://builder.example';
+
+/** Status, body and every header but Date: what must be identical whoever answered. */
+async function snapshot(response: Response) {
+  const headers = Object.fromEntries([...response.headers].filter(([name]) => name !== 'date'));
+  return { status: response.status, headers, body: await response.text() };
+}
+
+// The replay (server/answer-replay.ts) answers picker requests in front of
+// Hono once the app has answered them. These tests go over real HTTP to a file
+// database, so a second connection can write as another process would; each
+// counts `replay.stats.replayed` to know who answered.
+describe('picker answers replayed in front of the app', () => {
+  let s: Server;
+  let dir: string;
+  let other: Database.Database;
+  const get = (path: string, cookie: string, headers: Record<string, string> = {}) =>
+    fetch(`${s.url}${path}`, { headers: { cookie, ...headers } });
+  const replayed = () => s.replay!.stats.replayed;
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'pos-replay-'));
+    s = await startTestServer({ db: join(dir, 'db.sqlite'), corsOrigins: [ALLOWED_ORIGIN] });
+    other = new Database(join(dir, 'db.sqlite'));
+  });
+  after(async () => {
+    other.close();
+    await s.close(0);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  for (const path of PICKERS) {
+    it(`${path}: the replayed 200 and 304 are byte for byte the app's`, async () => {
+      const cookie = await s.signIn(EMAIL.a);
+      const before = replayed();
+      const fromApp = await snapshot(await get(path, cookie));
+      assert.equal(replayed(), before, 'the first request is the app’s');
+      const fromReplay = await snapshot(await get(path, cookie));
+      assert.equal(replayed(), before + 1, 'the second is replayed');
+      assert.deepEqual(fromReplay, fromApp);
+      assert.equal(fromApp.status, 200);
+
+      const etag = fromApp.headers.etag!;
+      const notModified = await snapshot(await get(path, cookie, { 'if-none-match': etag }));
+      assert.equal(replayed(), before + 2);
+      assert.deepEqual(notModified, { status: 304, headers: { ...withoutBodyHeaders(fromApp.headers) }, body: '' });
+      // Weak and listed tags match as the app matches them (RFC 9110 weak comparison).
+      assert.equal((await get(path, cookie, { 'if-none-match': `"nope", W/${etag}` })).status, 304);
+      assert.equal((await get(path, cookie, { 'if-none-match': '"nope"' })).status, 200);
+    });
+  }
+
+  it('never answers one session with another session’s answer', async () => {
+    const a = await s.signIn(EMAIL.a);
+    const b = await s.signIn(EMAIL.b);
+    await get(PICKERS[1]!, a);
+    await get(PICKERS[1]!, a);
+    const before = replayed();
+    const forB = await (await get(PICKERS[1]!, b)).json();
+    assert.equal(replayed(), before, 'a new cookie is the app’s');
+    assert.deepEqual(forB.trainings.map((t: { id: string }) => t.id), [ID.trainingB]);
+  });
+
+  it('serves another process’s write on the next request, whatever ETag it sends', async () => {
+    const cookie = await s.signIn(EMAIL.a);
+    const first = await get(PICKERS[1]!, cookie);
+    const etag = first.headers.get('etag')!;
+    assert.equal((await get(PICKERS[1]!, cookie, { 'if-none-match': etag })).status, 304);
+    other.prepare('UPDATE trainings SET title = ? WHERE id = ?').run('Apple, renamed elsewhere', ID.trainingApple);
+    const before = replayed();
+    const next = await get(PICKERS[1]!, cookie, { 'if-none-match': etag });
+    assert.equal(replayed(), before, 'the data version moved: the app answers');
+    assert.equal(next.status, 200);
+    assert.notEqual(next.headers.get('etag'), etag);
+    assert.ok((await next.text()).includes('Apple, renamed elsewhere'));
+  });
+
+  it('replays nothing after sign-out: the same cookie gets 401', async () => {
+    const cookie = await s.signIn(EMAIL.a);
+    await get(PICKERS[0]!, cookie);
+    await get(PICKERS[0]!, cookie);
+    const signOut = await fetch(`${s.url}/api/auth/sign-out`, { method: 'POST', headers: { cookie } });
+    assert.equal(signOut.status, 200);
+    const after = await get(PICKERS[0]!, cookie);
+    assert.equal(after.status, 401);
+    assert.equal((await after.json()).code, 'unauthorized');
+  });
+
+  it('answers for the new organisation after a switch', async () => {
+    const cookie = await s.signIn(EMAIL.both);
+    const inA = await (await get(PICKERS[1]!, cookie)).text();
+    assert.equal(await (await get(PICKERS[1]!, cookie)).text(), inA);
+    const switched = await fetch(`${s.url}/api/auth/organization/set-active`, {
+      method: 'POST',
+      headers: { cookie, 'content-type': 'application/json' },
+      body: JSON.stringify({ organizationId: ID.orgB }),
+    });
+    assert.equal(switched.status, 200);
+    const inB = await (await get(PICKERS[1]!, cookie)).json();
+    assert.deepEqual(inB.trainings.map((t: { id: string }) => t.id), [ID.trainingB]);
+  });
+
+  it('leaves to the app what depends on more than the cookie (Origin: CORS), other spellings of the URL, HEAD', async () => {
+    const cookie = await s.signIn(EMAIL.a);
+    const encoded = PICKERS[2]!.replace('-', '%2D');
+    for (const path of [PICKERS[2]!, `${PICKERS[2]!}?x=1`, encoded]) assert.equal((await get(path, cookie)).status, 200);
+    const before = replayed();
+
+    const cors = await get(PICKERS[2]!, cookie, { origin: ALLOWED_ORIGIN });
+    assert.equal(cors.headers.get('access-control-allow-origin'), ALLOWED_ORIGIN);
+    assert.equal(cors.headers.get('access-control-allow-credentials'), 'true');
+    assert.equal((await get(`${PICKERS[2]!}?x=1`, cookie)).status, 200);
+    assert.equal((await get(encoded, cookie)).status, 200, 'Hono routes it after decoding');
+    const head = await fetch(`${s.url}${PICKERS[2]!}`, { method: 'HEAD', headers: { cookie } });
+    assert.equal(head.status, 200);
+    assert.equal(replayed(), before, 'none of them was replayed');
+  });
+
+  it('remembers no refusal: a bad cookie is the app’s 401 every time', async () => {
+    const before = replayed();
+    for (let i = 0; i < 3; i++) assert.equal((await get(PICKERS[0]!, 'session_token=forged')).status, 401);
+    assert.equal(replayed(), before);
+  });
+});
+
+describe('replayed answers and session expiry', () => {
+  it('stop the moment the session expires', async () => {
+    const s = await startTestServer({ sessionTtlMs: 1500 });
+    try {
+      const cookie = await s.signIn(EMAIL.a);
+      const signedInAt = Date.now();
+      const get = () => fetch(`${s.url}${PICKERS[0]!}`, { headers: { cookie } });
+      assert.equal((await get()).status, 200);
+      assert.equal((await get()).status, 200);
+      assert.ok(s.replay!.stats.replayed >= 1, 'replayed while the session lives');
+      await new Promise((resolve) => setTimeout(resolve, Math.max(0, signedInAt + 1600 - Date.now())));
+      const expired = await get();
+      assert.equal(expired.status, 401);
+    } finally {
+      await s.close(0);
+    }
+  });
+
+  it('are off while requests are logged, so every request reaches the log', async () => {
+    const s = await startTestServer({ logRequests: true });
+    try {
+      assert.equal(s.replay, undefined);
+    } finally {
+      await s.close(0);
+    }
+  });
+});
+
+/** A 304 carries the 200's header lines but those describing the body. */
+function withoutBodyHeaders(headers: Record<string, string>) {
+  const { 'content-type': _type, 'content-length': _length, ...rest } = headers;
+  return rest;
+}
