@@ -42,8 +42,14 @@ interface Entry extends Answer {
 export class AnswerReplay {
   /** Requests answered here rather than by the app (tests check that the replay really ran). */
   readonly stats = { replayed: 0 };
-  /** By request URL, then by Cookie header (two lookups cost less than one on a concatenated key). */
+  /**
+   * By request URL, then by Cookie header (two lookups cost less than one on
+   * a concatenated key); all at `version`. One version for the whole table,
+   * emptied when it moves: a stale entry would otherwise keep an old body
+   * alive (one 777 KB trainings list per session in the worst case).
+   */
   private readonly entries = new Map<string, Map<string, Entry>>();
+  private version = '';
   private size = 0;
 
   constructor(
@@ -60,6 +66,7 @@ export class AnswerReplay {
   remember(request: IncomingMessage | undefined, path: string, answer: Answer): void {
     const cookie = request && replayable(request);
     if (!cookie) return;
+    if (answer.version !== this.version) this.startOver(answer.version);
     const entry = { ...answer, headersWithLength: { ...answer.headers, 'Content-Length': answer.body.byteLength } };
     let byCookie = this.entries.get(path);
     if (!byCookie) this.entries.set(path, (byCookie = new Map()));
@@ -81,14 +88,14 @@ export class AnswerReplay {
 
   private replay(request: IncomingMessage, response: ServerResponse): boolean {
     const cookie = replayable(request);
-    const byCookie = cookie && this.entries.get(request.url!);
-    const entry = byCookie && byCookie.get(cookie);
+    const entry = cookie && this.entries.get(request.url!)?.get(cookie);
     if (!entry) return false;
-    if (entry.version !== this.currentVersion() || entry.expiresAtMs <= Date.now()) {
-      byCookie.delete(cookie);
-      this.size--;
+    const version = this.currentVersion();
+    if (version !== this.version) {
+      this.startOver(version);
       return false;
     }
+    if (entry.expiresAtMs <= Date.now()) return false;
     this.stats.replayed++;
     if (ifNoneMatch(request.headers['if-none-match'], entry.etag)) {
       response.writeHead(304, entry.notModifiedHeaders).end();
@@ -96,6 +103,12 @@ export class AnswerReplay {
       response.writeHead(200, entry.headersWithLength).end(entry.body);
     }
     return true;
+  }
+
+  private startOver(version: string) {
+    this.entries.clear();
+    this.size = 0;
+    this.version = version;
   }
 }
 
