@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { connect } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { EMAIL, ID } from '../fixtures/server-fixture.js';
 import { eventually, openStream, startTestServer } from './support.js';
@@ -103,6 +104,47 @@ describe('GET /api/exports/pptx/stream', () => {
     assert.ok(text.includes(`event: completed\ndata: {"url":"/api/exports/pptx/files/${ID.jobDone}.pptx","costCents":42,"model":"fixture-model"}`), text);
   });
 
+  // The last event goes on the socket as one hand-made chunk, Node's end after
+  // it (event-stream.ts): the wire must stay valid HTTP for every client.
+  describe('on the wire, the last event and the end', () => {
+    const completedEvent = `event: completed\ndata: {"url":"/api/exports/pptx/files/${ID.jobDone}.pptx","costCents":42,"model":"fixture-model"}\n\n`;
+    const streamRequest = (version: string) =>
+      `GET /api/exports/pptx/stream?lessonId=${ID.lessonDone}&cacheKey=v1 HTTP/${version}\r\nHost: x\r\nCookie: ${a}\r\n\r\n`;
+
+    it('HTTP/1.1: chunks that parse, a last-chunk marker once, and the connection still usable', async () => {
+      const { port } = new URL(s.url);
+      const socket = connect(Number(port), '127.0.0.1');
+      socket.setEncoding('latin1');
+      let received = '';
+      socket.on('data', (chunk: string) => (received += chunk));
+      socket.write(streamRequest('1.1'));
+      await eventually(() => received.includes('\r\n0\r\n\r\n'), 3000);
+      const head = received.slice(0, received.indexOf('\r\n\r\n'));
+      assert.match(head, /transfer-encoding: chunked/i);
+      assert.equal(decodeChunked(received.slice(head.length + 4)), `: connected\n\n${completedEvent}`);
+      // The next request on the same connection is answered normally.
+      received = '';
+      socket.write('GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n');
+      await eventually(() => received.includes('"ok":true'), 3000);
+      assert.match(received, /^HTTP\/1.1 200 /);
+      socket.destroy();
+    });
+
+    it('HTTP/1.0 (no chunked encoding): the plain event, then the connection closes', async () => {
+      const { port } = new URL(s.url);
+      const socket = connect(Number(port), '127.0.0.1');
+      socket.setEncoding('latin1');
+      let received = '';
+      socket.on('data', (chunk: string) => (received += chunk));
+      const closed = new Promise((resolve) => socket.on('close', resolve));
+      socket.write(streamRequest('1.0'));
+      await closed;
+      const body = received.slice(received.indexOf('\r\n\r\n') + 4);
+      assert.doesNotMatch(received, /transfer-encoding/i);
+      assert.equal(body, `: connected\n\n${completedEvent}`);
+    });
+  });
+
   it('sends `error` with the job’s message for a failed export, then ends', async () => {
     const text = await (await openStream(streamUrl(`lessonId=${ID.lessonFailed}`), a)).ended;
     assert.ok(text.endsWith('event: error\ndata: {"message":"The renderer ran out of memory."}\n\n'), text);
@@ -185,3 +227,20 @@ describe('GET /api/exports/pptx/stream', () => {
     }
   });
 });
+
+/** The payload of an HTTP/1.1 chunked body, which must end with the last-chunk marker. */
+function decodeChunked(wire: string): string {
+  let payload = '';
+  for (let at = 0; ; ) {
+    const lineEnd = wire.indexOf('\r\n', at);
+    const size = parseInt(wire.slice(at, lineEnd), 16);
+    assert.ok(Number.isInteger(size), `chunk size at ${at}: ${JSON.stringify(wire.slice(at, at + 20))}`);
+    if (size === 0) {
+      assert.equal(wire.slice(lineEnd), '\r\n\r\n', 'nothing after the last-chunk marker');
+      return payload;
+    }
+    payload += wire.slice(lineEnd + 2, lineEnd + 2 + size);
+    assert.equal(wire.slice(lineEnd + 2 + size, lineEnd + 4 + size), '\r\n');
+    at = lineEnd + 4 + size;
+  }
+}
