@@ -59,8 +59,9 @@ function endAfter(outgoing: ServerResponse, bytes: Uint8Array) {
  * adapter in server.ts then tells node-server the response is sent). A stream
  * that mostly waits should cost little more than its socket: Hono's streamSSE
  * measured 27.7 KB of heap per open stream and a 1.1 s fan-out to 5,000
- * streams, a bare ReadableStream body 15.9 KB and 0.42 s, this 7.6 KB and
- * 80 ms, p50 (bench:sse, with the last event encoded once for all streams). Elsewhere (in-process `app.request`, other runtimes) the
+ * streams, a bare ReadableStream body 15.9 KB and 0.42 s, this 8.0 KB and
+ * 63 ms at p50 (bench:sse; the last event is encoded once for all streams,
+ * see endAfter). Elsewhere (in-process `app.request`, other runtimes) the
  * body is a ReadableStream fed through its controller.
  */
 export function respondWithEventStream(
