@@ -79,30 +79,45 @@ export class AnswerReplay {
     }
   }
 
-  /** A request listener that answers what it can replay and hands the rest to `app`. */
+  /**
+   * A request listener that answers what it can replay and hands the rest to
+   * `app`. Replayable requests wait for the end of the event loop's poll
+   * phase (setImmediate) and are answered together after ONE data-version
+   * read: every one of them was read from its socket before that read, so a
+   * commit that finished before any of them was sent is seen. (One read shared
+   * by requests as they come in would not be sound: a request read after
+   * another process's commit could get a version read before it.) Under load
+   * a poll phase brings dozens of requests; the read was a fifth of the
+   * server's busy time when made per request (BENCHMARKS.md).
+   */
   listener(app: RequestListener): RequestListener<typeof IncomingMessage, typeof ServerResponse> {
+    let waiting: { request: IncomingMessage; response: ServerResponse; entry: Entry }[] = [];
+    const answerWaiting = () => {
+      const batch = waiting;
+      waiting = [];
+      const version = this.currentVersion();
+      if (version !== this.version) this.startOver(version);
+      const now = Date.now();
+      for (const { request, response, entry } of batch) {
+        if (entry.version === version && entry.expiresAtMs > now) this.answer(request, response, entry);
+        else app(request, response);
+      }
+    };
     return (request, response) => {
-      if (!this.replay(request, response)) app(request, response);
+      const cookie = replayable(request);
+      const entry = cookie && this.entries.get(request.url!)?.get(cookie);
+      if (!entry) return app(request, response);
+      if (waiting.push({ request, response, entry }) === 1) setImmediate(answerWaiting);
     };
   }
 
-  private replay(request: IncomingMessage, response: ServerResponse): boolean {
-    const cookie = replayable(request);
-    const entry = cookie && this.entries.get(request.url!)?.get(cookie);
-    if (!entry) return false;
-    const version = this.currentVersion();
-    if (version !== this.version) {
-      this.startOver(version);
-      return false;
-    }
-    if (entry.expiresAtMs <= Date.now()) return false;
+  private answer(request: IncomingMessage, response: ServerResponse, entry: Entry) {
     this.stats.replayed++;
     if (ifNoneMatch(request.headers['if-none-match'], entry.etag)) {
       response.writeHead(304, entry.notModifiedHeaders).end();
     } else {
       response.writeHead(200, entry.headersWithLength).end(entry.body);
     }
-    return true;
   }
 
   private startOver(version: string) {

@@ -1,9 +1,14 @@
 import assert from 'node:assert/strict';
 import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { IncomingMessage, ServerResponse } from 'node:http';
+import { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { AnswerReplay } from '../../server/answer-replay.js';
+import { openDatabase } from '../../server/db/database.js';
+import { dataVersion } from '../../server/db/data-version.js';
 import { EMAIL, ID } from '../fixtures/server-fixture.js';
 import { startTestServer } from './support.js';
 
@@ -160,6 +165,86 @@ describe('replayed answers and session expiry', () => {
     } finally {
       await s.close(0);
     }
+  });
+});
+
+// What a real server cannot show on demand: two requests read in the same
+// poll phase with another process's commit between them. Real Node request
+// and response objects (no socket: the response keeps its output), a real
+// file database and its data version; only the order is staged.
+describe('replayed answers read the data version after the requests they answer', () => {
+  let dir: string;
+  let db: Database.Database;
+  let other: Database.Database;
+  let reads: number;
+  let replay: AnswerReplay;
+  const COOKIE = 'session_token=t';
+
+  const request = (url = '/api/workflow-pickers/training-tags') => {
+    const r = new IncomingMessage(new Socket());
+    Object.assign(r, { method: 'GET', url, headers: { cookie: COOKIE } });
+    return r;
+  };
+  const turn = () => new Promise((resolve) => setImmediate(resolve));
+
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'pos-replay-unit-'));
+    db = openDatabase(join(dir, 'db.sqlite')).db;
+    other = new Database(join(dir, 'db.sqlite'));
+    const version = dataVersion(db);
+    reads = 0;
+    replay = new AnswerReplay(() => (reads++, version()));
+  });
+  after(() => {
+    other.close();
+    db.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const rememberNow = () => {
+    const r = request();
+    replay.remember(r, r.url!, {
+      version: dataVersion(db)(),
+      expiresAtMs: Date.now() + 60_000,
+      etag: '"e"',
+      body: Buffer.from('{"tags":[]}'),
+      headers: { 'Content-Type': 'application/json', ETag: '"e"' },
+      notModifiedHeaders: { ETag: '"e"' },
+    });
+  };
+  const serve = () => {
+    const toApp: IncomingMessage[] = [];
+    const listener = replay.listener((req) => void toApp.push(req));
+    const send = () => {
+      const req = request();
+      const res = new ServerResponse(req);
+      listener(req, res);
+      return res;
+    };
+    return { toApp, send };
+  };
+
+  it('answers a poll phase’s requests after one read', async () => {
+    rememberNow();
+    const { toApp, send } = serve();
+    const before = reads;
+    const responses = [send(), send(), send()];
+    assert.equal(reads, before, 'nothing read while requests come in');
+    await turn();
+    assert.equal(reads, before + 1);
+    assert.deepEqual(responses.map((r) => [r.statusCode, r.writableEnded]), [[200, true], [200, true], [200, true]]);
+    assert.equal(toApp.length, 0);
+  });
+
+  it('sends every request of the phase to the app when another process committed before the read', async () => {
+    rememberNow();
+    const { toApp, send } = serve();
+    const first = send();
+    other.exec('CREATE TABLE IF NOT EXISTS touched (x); INSERT INTO touched VALUES (1)');
+    const second = send();
+    await turn();
+    assert.equal(toApp.length, 2, 'neither is answered from the version before the commit');
+    assert.equal(first.writableEnded || second.writableEnded, false);
   });
 });
 
