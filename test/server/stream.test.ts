@@ -108,40 +108,35 @@ describe('GET /api/exports/pptx/stream', () => {
   // it (event-stream.ts): the wire must stay valid HTTP for every client.
   describe('on the wire, the last event and the end', () => {
     const completedEvent = `event: completed\ndata: {"url":"/api/exports/pptx/files/${ID.jobDone}.pptx","costCents":42,"model":"fixture-model"}\n\n`;
-    const streamRequest = (version: string) =>
-      `GET /api/exports/pptx/stream?lessonId=${ID.lessonDone}&cacheKey=v1 HTTP/${version}\r\nHost: x\r\nCookie: ${a}\r\n\r\n`;
+    /** A raw connection that has sent the stream request in HTTP/`version`; `received` is all it got. */
+    const streamOver = (version: string) => {
+      const connection = { socket: connect(Number(new URL(s.url).port), '127.0.0.1'), received: '' };
+      connection.socket.setEncoding('latin1');
+      connection.socket.on('data', (chunk: string) => (connection.received += chunk));
+      connection.socket.write(`GET /api/exports/pptx/stream?lessonId=${ID.lessonDone}&cacheKey=v1 HTTP/${version}\r\nHost: x\r\nCookie: ${a}\r\n\r\n`);
+      return connection;
+    };
 
     it('HTTP/1.1: chunks that parse, a last-chunk marker once, and the connection still usable', async () => {
-      const { port } = new URL(s.url);
-      const socket = connect(Number(port), '127.0.0.1');
-      socket.setEncoding('latin1');
-      let received = '';
-      socket.on('data', (chunk: string) => (received += chunk));
-      socket.write(streamRequest('1.1'));
-      await eventually(() => received.includes('\r\n0\r\n\r\n'), 3000);
-      const head = received.slice(0, received.indexOf('\r\n\r\n'));
+      const connection = streamOver('1.1');
+      await eventually(() => connection.received.includes('\r\n0\r\n\r\n'), 3000);
+      const head = connection.received.slice(0, connection.received.indexOf('\r\n\r\n'));
       assert.match(head, /transfer-encoding: chunked/i);
-      assert.equal(decodeChunked(received.slice(head.length + 4)), `: connected\n\n${completedEvent}`);
+      assert.equal(decodeChunked(connection.received.slice(head.length + 4)), `: connected\n\n${completedEvent}`);
       // The next request on the same connection is answered normally.
-      received = '';
-      socket.write('GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n');
-      await eventually(() => received.includes('"ok":true'), 3000);
-      assert.match(received, /^HTTP\/1.1 200 /);
-      socket.destroy();
+      connection.received = '';
+      connection.socket.write('GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n');
+      await eventually(() => connection.received.includes('"ok":true'), 3000);
+      assert.match(connection.received, /^HTTP\/1.1 200 /);
+      connection.socket.destroy();
     });
 
     it('HTTP/1.0 (no chunked encoding): the plain event, then the connection closes', async () => {
-      const { port } = new URL(s.url);
-      const socket = connect(Number(port), '127.0.0.1');
-      socket.setEncoding('latin1');
-      let received = '';
-      socket.on('data', (chunk: string) => (received += chunk));
-      const closed = new Promise((resolve) => socket.on('close', resolve));
-      socket.write(streamRequest('1.0'));
-      await closed;
-      const body = received.slice(received.indexOf('\r\n\r\n') + 4);
+      const connection = streamOver('1.0');
+      await new Promise((resolve) => connection.socket.on('close', resolve));
+      const { received } = connection;
       assert.doesNotMatch(received, /transfer-encoding/i);
-      assert.equal(body, `: connected\n\n${completedEvent}`);
+      assert.equal(received.slice(received.indexOf('\r\n\r\n') + 4), `: connected\n\n${completedEvent}`);
     });
   });
 
