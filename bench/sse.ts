@@ -9,14 +9,19 @@
  * openStreams is back to 0 and the heap back near where it started. The same
  * client then measures the machine's floor for that fan-out (sse-floor.ts: a
  * bare node:http server ending as many streams with the same bytes).
- * Run through `npm run bench:sse`, which raises the file-descriptor limit.
+ * Run through `npm run bench:sse`, which raises the file-descriptor limit;
+ * `npm run bench:sse -- --streams 4000` measures another count without publishing it.
  */
 import { connect, type Socket } from 'node:net';
 import { benchLessonId, BENCH_PASSWORD, BENCH_USER } from './support/fixtures.js';
 import { forkServer } from './support/processes.js';
 import { machine, publish, quantile, SMOKE, table } from './support/report.js';
 
-const STREAMS = SMOKE ? 200 : 5000;
+// `--streams N`: a what-if run at another count (printed, not written into BENCHMARKS.md).
+const streamsFlag = process.argv.indexOf('--streams');
+const WHAT_IF = streamsFlag > 0 ? Number(process.argv[streamsFlag + 1]) : undefined;
+if (WHAT_IF !== undefined && !(Number.isInteger(WHAT_IF) && WHAT_IF > 0)) throw new Error('--streams needs a whole number of streams');
+const STREAMS = SMOKE ? 200 : (WHAT_IF ?? 5000);
 const POLL_MS = 1500;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -155,4 +160,5 @@ ${machine()}. Server in its own process (\`--expose-gc\`, a full GC before each 
 ${POLL_MS} ms, all streams following one lesson; statements counted by SQLite (better-sqlite3's \`verbose\` hook).
 
 ${table(rows)}`,
+  WHAT_IF !== undefined,
 );

@@ -16,14 +16,15 @@ export const machine = () =>
   `${new Date().toISOString().slice(0, 10)}, ${cpus().length} CPUs (${cpus()[0]?.model.trim() ?? 'unknown'}), Node ${process.version}`;
 
 /**
- * Prints the section and, unless in smoke mode, writes it into BENCHMARKS.md
- * between `<!-- name -->` and `<!-- /name -->` (appending it the first time).
+ * Prints the section and, unless in smoke mode or told `whatIf` (a run off
+ * the published settings), writes it into BENCHMARKS.md between
+ * `<!-- name -->` and `<!-- /name -->` (appending it the first time).
  */
-export function publish(name: string, markdown: string): void {
+export function publish(name: string, markdown: string, whatIf = false): void {
   const section = `<!-- ${name} -->\n${markdown.trim()}\n<!-- /${name} -->`;
   console.log(`\n${markdown.trim()}\n`);
-  if (SMOKE) {
-    console.log('(smoke run: BENCHMARKS.md left as it is)');
+  if (SMOKE || whatIf) {
+    console.log(`(${SMOKE ? 'smoke' : 'what-if'} run: BENCHMARKS.md left as it is)`);
     return;
   }
   const file = 'BENCHMARKS.md';
