@@ -49,9 +49,19 @@ describe('the package from its tarball', { timeout: 120_000 }, () => {
     for (const file of ['dist/pos-widgets.js', 'dist/index.js', 'dist/react.js', 'dist/custom-elements.json', 'dist/vscode.html-custom-data.json', 'dist/types/index.d.ts', 'README.md', 'package.json']) {
       assert.ok(packed.includes(file), `${file} is in the tarball`);
     }
-    const stray = packed.filter((f) => !f.startsWith('dist/') && f !== 'README.md' && f !== 'package.json');
+    const stray = packed.filter((f) => !f.startsWith('dist/') && !['README.md', 'package.json', 'LICENSE'].includes(f));
     assert.deepEqual(stray, []);
     assert.deepEqual(packed.filter((f) => f.startsWith('dist/demo/')), [], 'the example pages stay out');
+  });
+
+  it('carries the licences: ours, and the notice of every package bundled into the script-tag file', () => {
+    assert.ok(packed.includes('LICENSE'), 'LICENSE is in the tarball');
+    const map = JSON.parse(readFileSync(join(installed, 'dist/pos-widgets.js.map'), 'utf8')) as { sources: string[] };
+    const bundled = new Set(map.sources.flatMap((source) => /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(source)?.[1] ?? []));
+    assert.ok(bundled.has('lit-html') && bundled.has('@lit/task'), `bundled packages: ${[...bundled].join(', ')}`);
+    const notices = readFileSync(join(installed, 'dist/THIRD-PARTY-LICENSES.txt'), 'utf8');
+    for (const name of bundled) assert.match(notices, new RegExp(`^Name: ${name}\n`, 'm'), `${name}'s licence is in THIRD-PARTY-LICENSES.txt`);
+    assert.match(notices, /Redistributions in binary form must reproduce the above copyright notice/);
   });
 
   it('every `exports` entry resolves from Node to a file that exists, types included', async () => {
