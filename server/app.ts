@@ -88,6 +88,7 @@ export async function createApp({ db, config, renderDeck, serveDemo = false }: A
         openStreams: streams.open,
         watchedExports: watcher.watchedKeys,
         pollChecks: watcher.stats.checks,
+        replayedAnswers: replay?.stats.replayed ?? 0,
       }),
     )
     .route('/api', api)

@@ -54,6 +54,7 @@ describe('picker answers replayed in front of the app', () => {
       assert.equal(replayed(), before, 'the first request is the app’s');
       const fromReplay = await snapshot(await get(path, cookie));
       assert.equal(replayed(), before + 1, 'the second is replayed');
+      assert.equal(((await (await fetch(`${s.url}/healthz`)).json()) as { replayedAnswers: number }).replayedAnswers, replayed(), '/healthz reports it');
       assert.deepEqual(fromReplay, fromApp);
       assert.equal(fromApp.status, 200);
 
