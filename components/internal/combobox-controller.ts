@@ -31,55 +31,58 @@ export class ComboboxController {
   /** What the user typed to filter; `null` while they have not typed (the input shows the selection). */
   query: string | null = null;
   /** Set by typing: once the host has filtered, the first match becomes active. */
-  private pendingFirst = false;
+  #pendingFirst = false;
 
-  constructor(
-    private readonly host: ReactiveControllerHost,
-    private readonly delegate: ComboboxDelegate,
-  ) {}
+  readonly #host: ReactiveControllerHost;
+  readonly #delegate: ComboboxDelegate;
+
+  constructor(host: ReactiveControllerHost, delegate: ComboboxDelegate) {
+    this.#host = host;
+    this.#delegate = delegate;
+  }
 
   /** Opens the popup; the active option starts on the selection (or the first option). */
   show(active: 'selected' | 'first' | 'last' | 'keep' = 'keep'): void {
-    const count = this.delegate.optionCount();
+    const count = this.#delegate.optionCount();
     this.open = true;
     if (active === 'first') this.activeIndex = count ? 0 : -1;
     else if (active === 'last') this.activeIndex = count - 1;
     else if (active === 'selected') {
-      const selected = this.delegate.selectedIndex();
+      const selected = this.#delegate.selectedIndex();
       this.activeIndex = selected >= 0 ? selected : count ? 0 : -1;
     }
-    this.host.requestUpdate();
+    this.#host.requestUpdate();
   }
 
   hide(): void {
     if (!this.open && this.activeIndex === -1) return;
     this.open = false;
     this.activeIndex = -1;
-    this.host.requestUpdate();
+    this.#host.requestUpdate();
   }
 
   /** Closes and forgets the filter (focus left, or a selection was made in single mode). */
   reset(): void {
     this.query = null;
     this.hide();
-    this.host.requestUpdate();
+    this.#host.requestUpdate();
   }
 
   /** Makes `index` the active option (clamped to the list); opens the popup. */
   moveTo(index: number): void {
-    const count = this.delegate.optionCount();
+    const count = this.#delegate.optionCount();
     this.open = true;
     this.activeIndex = count ? Math.min(Math.max(index, 0), count - 1) : -1;
-    this.host.requestUpdate();
+    this.#host.requestUpdate();
   }
 
   /** The user typed: filter, open, and make the first match active so Enter takes it. */
   handleInput(text: string): void {
     this.query = text;
     this.open = true;
-    this.host.requestUpdate();
+    this.#host.requestUpdate();
     // The option count depends on the new query, which the host applies when it updates.
-    this.pendingFirst = true;
+    this.#pendingFirst = true;
   }
 
   /**
@@ -87,12 +90,12 @@ export class ComboboxController {
    * `keep` is where the option that was active sits in the new list, if known.
    */
   listChanged(keep = -1): void {
-    const count = this.delegate.optionCount();
+    const count = this.#delegate.optionCount();
     if (keep >= 0) {
-      this.pendingFirst = false;
+      this.#pendingFirst = false;
       this.activeIndex = keep;
-    } else if (this.pendingFirst) {
-      this.pendingFirst = false;
+    } else if (this.#pendingFirst) {
+      this.#pendingFirst = false;
       this.activeIndex = count && this.query ? 0 : -1;
     } else if (this.activeIndex >= count) {
       this.activeIndex = count - 1;
@@ -100,14 +103,14 @@ export class ComboboxController {
   }
 
   pick(index: number): void {
-    if (index < 0 || index >= this.delegate.optionCount()) return;
-    this.delegate.pick(index);
-    if (this.delegate.closesOnPick()) this.reset();
+    if (index < 0 || index >= this.#delegate.optionCount()) return;
+    this.#delegate.pick(index);
+    if (this.#delegate.closesOnPick()) this.reset();
     else {
       // Multiple mode stays open; a filter has done its job, so the whole list comes back.
       this.activeIndex = index;
       this.query = null;
-      this.host.requestUpdate();
+      this.#host.requestUpdate();
     }
   }
 
@@ -119,7 +122,7 @@ export class ComboboxController {
   /** The keyboard of the combobox input. */
   handleKeydown(event: KeyboardEvent): void {
     if (event.isComposing) return;
-    const last = this.delegate.optionCount() - 1;
+    const last = this.#delegate.optionCount() - 1;
     let handled = true;
     switch (event.key) {
       case 'ArrowDown':
@@ -127,7 +130,7 @@ export class ComboboxController {
         else this.moveTo(this.activeIndex + 1);
         break;
       case 'ArrowUp':
-        if (!this.open) this.show(event.altKey ? 'keep' : this.delegate.selectedIndex() >= 0 ? 'selected' : 'last');
+        if (!this.open) this.show(event.altKey ? 'keep' : this.#delegate.selectedIndex() >= 0 ? 'selected' : 'last');
         else if (event.altKey) this.hide();
         else this.moveTo(this.activeIndex <= 0 ? 0 : this.activeIndex - 1);
         break;
@@ -162,7 +165,7 @@ export class ComboboxController {
         handled = false;
         break;
       case 'Backspace':
-        if (!this.query) this.delegate.removeLast();
+        if (!this.query) this.#delegate.removeLast();
         handled = false;
         break;
       default:

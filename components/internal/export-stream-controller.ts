@@ -124,19 +124,21 @@ export class ExportStreamController implements ReactiveController {
   /** Reconnection attempts allowed in a row before giving up. */
   maxReconnects = DEFAULT_MAX_RECONNECTS;
 
-  private url: string | undefined;
-  private connected = false;
+  #url: string | undefined;
+  #connected = false;
   /** Aborts the current request; also identifies it (a stale request sees another one here). */
-  private request: AbortController | undefined;
-  private watchdog: ReturnType<typeof setTimeout> | undefined;
-  private backoff: ReturnType<typeof setTimeout> | undefined;
+  #request: AbortController | undefined;
+  #watchdog: ReturnType<typeof setTimeout> | undefined;
+  #backoff: ReturnType<typeof setTimeout> | undefined;
   /** A `retry:` field from the server replaces the base delay. */
-  private baseDelayMs = RECONNECT_BASE_DELAY_MS;
+  #baseDelayMs = RECONNECT_BASE_DELAY_MS;
 
-  constructor(
-    private readonly host: ReactiveControllerHost,
-    private readonly options: ExportStreamOptions = {},
-  ) {
+  readonly #host: ReactiveControllerHost;
+  readonly #options: ExportStreamOptions;
+
+  constructor(host: ReactiveControllerHost, options: ExportStreamOptions = {}) {
+    this.#host = host;
+    this.#options = options;
     host.addController(this);
   }
 
@@ -147,7 +149,7 @@ export class ExportStreamController implements ReactiveController {
 
   /** The URL being followed (or last followed). */
   get streamUrl(): string | undefined {
-    return this.url;
+    return this.#url;
   }
 
   /**
@@ -155,75 +157,75 @@ export class ExportStreamController implements ReactiveController {
    * host is connected, otherwise as soon as it is.
    */
   follow(url: string): void {
-    this.release();
-    this.url = url;
+    this.#release();
+    this.#url = url;
     this.result = undefined;
     this.failure = undefined;
     this.beats = 0;
     this.attempt = 0;
-    this.baseDelayMs = RECONNECT_BASE_DELAY_MS;
-    this.setStatus('connecting');
-    if (this.connected) void this.connect();
+    this.#baseDelayMs = RECONNECT_BASE_DELAY_MS;
+    this.#setStatus('connecting');
+    if (this.#connected) void this.#connect();
   }
 
   /** Stops following: closes the stream, clears every timer, back to `idle`. */
   close(): void {
-    this.release();
-    this.url = undefined;
+    this.#release();
+    this.#url = undefined;
     this.result = undefined;
     this.failure = undefined;
-    this.setStatus('idle');
+    this.#setStatus('idle');
   }
 
   hostConnected(): void {
-    this.connected = true;
+    this.#connected = true;
     // Moved in the DOM (or re-inserted) while following: pick the stream up again.
-    if (this.url && this.active && !this.request && !this.backoff) {
+    if (this.#url && this.active && !this.#request && !this.#backoff) {
       this.attempt = 0;
-      this.setStatus('connecting');
-      void this.connect();
+      this.#setStatus('connecting');
+      void this.#connect();
     }
   }
 
   hostDisconnected(): void {
-    this.connected = false;
+    this.#connected = false;
     // Keeps `status` and `url`, so hostConnected can resume; nothing stays open.
-    this.release();
+    this.#release();
   }
 
   /** Aborts the request and clears the timers; the status is left to the caller. */
-  private release(): void {
-    this.request?.abort();
-    this.request = undefined;
-    clearTimeout(this.watchdog);
-    this.watchdog = undefined;
-    clearTimeout(this.backoff);
-    this.backoff = undefined;
+  #release(): void {
+    this.#request?.abort();
+    this.#request = undefined;
+    clearTimeout(this.#watchdog);
+    this.#watchdog = undefined;
+    clearTimeout(this.#backoff);
+    this.#backoff = undefined;
   }
 
-  private setStatus(status: ExportStreamStatus): void {
+  #setStatus(status: ExportStreamStatus): void {
     if (this.status === status) return;
     this.status = status;
-    this.host.requestUpdate();
+    this.#host.requestUpdate();
   }
 
   /** (Re)starts the silence timer; called when a request starts and on every chunk. */
-  private feedWatchdog(request: AbortController): void {
-    clearTimeout(this.watchdog);
-    this.watchdog = setTimeout(() => {
-      if (this.request !== request) return;
-      this.dropped();
+  #feedWatchdog(request: AbortController): void {
+    clearTimeout(this.#watchdog);
+    this.#watchdog = setTimeout(() => {
+      if (this.#request !== request) return;
+      this.#dropped();
     }, WATCHDOG_PERIODS * this.heartbeatMs);
   }
 
-  private async connect(): Promise<void> {
-    const url = this.url;
+  async #connect(): Promise<void> {
+    const url = this.#url;
     if (!url) return;
     const request = new AbortController();
-    this.request = request;
-    const stale = () => this.request !== request;
+    this.#request = request;
+    const stale = () => this.#request !== request;
     // Covers a server that accepts the connection but never answers, too.
-    this.feedWatchdog(request);
+    this.#feedWatchdog(request);
 
     let response: Response;
     try {
@@ -234,31 +236,31 @@ export class ExportStreamController implements ReactiveController {
         signal: request.signal,
       });
     } catch {
-      if (!stale()) this.dropped();
+      if (!stale()) this.#dropped();
       return;
     }
     if (stale()) return;
 
     if (!response.ok) {
-      const failure = await this.readError(response);
+      const failure = await this.#readError(response);
       if (stale()) return;
       // 5xx and 429 may pass: try again. Any other answer (the pre-checks' 4xx) is final.
-      if (response.status >= 500 || response.status === 429) this.dropped(failure);
-      else this.fail(failure);
+      if (response.status >= 500 || response.status === 429) this.#dropped(failure);
+      else this.#fail(failure);
       return;
     }
     if (!(response.headers.get('content-type') ?? '').includes('text/event-stream') || !response.body) {
       request.abort();
-      this.fail({ message: 'The server did not answer with an event stream.', code: 'invalid_response', status: response.status });
+      this.#fail({ message: 'The server did not answer with an event stream.', code: 'invalid_response', status: response.status });
       return;
     }
 
-    this.setStatus('open');
+    this.#setStatus('open');
     const parser = createSseParser({
       // `: connected` only proves the request got through; a heartbeat proves the stream lives.
-      onComment: (text) => this.alive(text !== 'connected'),
-      onRetry: (ms) => (this.baseDelayMs = Math.max(ms, 50)),
-      onEvent: (event) => this.onEvent(event),
+      onComment: (text) => this.#alive(text !== 'connected'),
+      onRetry: (ms) => (this.#baseDelayMs = Math.max(ms, 50)),
+      onEvent: (event) => this.#onEvent(event),
     });
     const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
     try {
@@ -266,7 +268,7 @@ export class ExportStreamController implements ReactiveController {
         const { value, done } = await reader.read();
         if (stale()) return;
         if (done) break;
-        this.feedWatchdog(request);
+        this.#feedWatchdog(request);
         parser.feed(value);
         if (!this.active) return; // an outcome arrived and closed the stream
       }
@@ -277,7 +279,7 @@ export class ExportStreamController implements ReactiveController {
       reader.cancel().catch(() => {});
     }
     // The stream broke off or ended without `completed`/`error`: the server went away.
-    if (!stale()) this.dropped();
+    if (!stale()) this.#dropped();
   }
 
   /**
@@ -286,13 +288,13 @@ export class ExportStreamController implements ReactiveController {
    * greeting does not, or a server that drops every stream right after
    * accepting it would be retried forever.
    */
-  private alive(resetAttempts = true): void {
+  #alive(resetAttempts = true): void {
     this.beats++;
     if (resetAttempts) this.attempt = 0;
-    this.host.requestUpdate();
+    this.#host.requestUpdate();
   }
 
-  private onEvent({ event: type = 'message', data: text }: SseEvent): void {
+  #onEvent({ event: type = 'message', data: text }: SseEvent): void {
     if (type !== 'completed' && type !== 'error') return;
     let data: unknown;
     try {
@@ -301,20 +303,20 @@ export class ExportStreamController implements ReactiveController {
       data = undefined;
     }
     if (type === 'completed') {
-      if (isResult(data)) this.complete(data);
-      else this.fail({ message: 'The server sent a completion without a file.', code: 'invalid_response' });
+      if (isResult(data)) this.#complete(data);
+      else this.#fail({ message: 'The server sent a completion without a file.', code: 'invalid_response' });
     } else {
       const { message, code } = (data ?? {}) as { message?: unknown; code?: unknown };
       const failure: ExportFailure = { message: typeof message === 'string' && message ? message : text || 'The export failed.' };
       if (typeof code === 'string' && code) failure.code = code;
       // Not the export's end (e.g. a graceful restart): follow it again, like a dropped connection.
-      if (failure.code && RECONNECT_CODES.has(failure.code)) this.dropped(failure);
-      else this.fail(failure);
+      if (failure.code && RECONNECT_CODES.has(failure.code)) this.#dropped(failure);
+      else this.#fail(failure);
     }
   }
 
   /** What went wrong, from a non-OK response: the API's JSON `{ error, code }` when it sent one. */
-  private async readError(response: Response): Promise<ExportFailure> {
+  async #readError(response: Response): Promise<ExportFailure> {
     try {
       const body = (await response.json()) as { error?: unknown; code?: unknown };
       if (typeof body?.error === 'string') {
@@ -328,11 +330,11 @@ export class ExportStreamController implements ReactiveController {
   }
 
   /** The connection failed or went silent: reconnect after a backoff, or give up. */
-  private dropped(cause?: ExportFailure): void {
-    this.release();
-    if (!this.url || !this.connected) return;
+  #dropped(cause?: ExportFailure): void {
+    this.#release();
+    if (!this.#url || !this.#connected) return;
     if (this.attempt >= this.maxReconnects) {
-      this.fail({
+      this.#fail({
         message:
           `The connection to the server was lost and ${this.maxReconnects} attempts to reconnect failed.` +
           (cause ? ` ${cause.message}` : ''),
@@ -342,27 +344,27 @@ export class ExportStreamController implements ReactiveController {
       return;
     }
     this.attempt++;
-    this.setStatus('reconnecting');
-    this.host.requestUpdate();
-    const delay = Math.min(this.baseDelayMs * 2 ** (this.attempt - 1), MAX_RECONNECT_DELAY_MS);
+    this.#setStatus('reconnecting');
+    this.#host.requestUpdate();
+    const delay = Math.min(this.#baseDelayMs * 2 ** (this.attempt - 1), MAX_RECONNECT_DELAY_MS);
     // ±20 % jitter, so many clients dropped together do not come back together.
-    this.backoff = setTimeout(() => {
-      this.backoff = undefined;
-      void this.connect();
+    this.#backoff = setTimeout(() => {
+      this.#backoff = undefined;
+      void this.#connect();
     }, delay * (0.8 + Math.random() * 0.4));
   }
 
-  private complete(result: ExportResult): void {
-    this.release();
+  #complete(result: ExportResult): void {
+    this.#release();
     this.result = result;
-    this.setStatus('completed');
-    this.options.onCompleted?.(result);
+    this.#setStatus('completed');
+    this.#options.onCompleted?.(result);
   }
 
-  private fail(failure: ExportFailure): void {
-    this.release();
+  #fail(failure: ExportFailure): void {
+    this.#release();
     this.failure = failure;
-    this.setStatus('error');
-    this.options.onError?.(failure);
+    this.#setStatus('error');
+    this.#options.onError?.(failure);
   }
 }

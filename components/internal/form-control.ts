@@ -19,22 +19,25 @@ export interface FormControlHost extends ReactiveControllerHost, HTMLElement {
  * The host element forwards its form callbacks (reset, disabled, restore).
  */
 export class FormControlController implements ReactiveController {
-  private customMessage = '';
+  #customMessage = '';
+
+  readonly #host: FormControlHost;
 
   constructor(
-    private readonly host: FormControlHost,
+    host: FormControlHost,
     readonly internals: ElementInternals,
   ) {
+    this.#host = host;
     host.addController(this);
   }
 
   hostUpdated(): void {
-    this.sync();
+    this.#sync();
   }
 
   setCustomValidity(message: string): void {
-    this.customMessage = message;
-    this.sync();
+    this.#customMessage = message;
+    this.#sync();
   }
 
   /** The state the browser hands back to `formStateRestoreCallback`. */
@@ -52,8 +55,9 @@ export class FormControlController implements ReactiveController {
     }
   }
 
-  private sync(): void {
-    const { host, internals } = this;
+  #sync(): void {
+    const host = this.#host;
+    const { internals } = this;
     const values = host.formValues;
     let submitted: FormData | null = null;
     if (host.name && values.length) {
@@ -63,7 +67,7 @@ export class FormControlController implements ReactiveController {
     internals.setFormValue(submitted, FormControlController.encodeState(values));
 
     const anchor = host.validationAnchor ?? undefined;
-    if (this.customMessage) internals.setValidity({ customError: true }, this.customMessage, anchor);
+    if (this.#customMessage) internals.setValidity({ customError: true }, this.#customMessage, anchor);
     else if (host.required && !values.length) internals.setValidity({ valueMissing: true }, host.requiredMessage, anchor);
     else internals.setValidity({});
   }

@@ -103,28 +103,28 @@ export abstract class PosPicker<T> extends LitElement {
    * `aria-activedescendant` resolves. 10,000 records cost ~20 option nodes.
    */
   protected renderOptionList(records: readonly T[]): unknown {
-    this.windowRows = this.rowsToRender(records.length);
-    return html`<div class="spacer">${this.windowRows.map((index) => this.renderOption(records[index]!, index))}</div>`;
+    this.#windowRows = this.#rowsToRender(records.length);
+    return html`<div class="spacer">${this.#windowRows.map((index) => this.renderOption(records[index]!, index))}</div>`;
   }
 
   // --- Controllers ----------------------------------------------------------
 
   protected readonly internals: ElementInternals = this.attachInternals();
-  private readonly formControl = new FormControlController(this, this.internals);
+  readonly #formControl = new FormControlController(this, this.internals);
   protected readonly combobox = new ComboboxController(this, {
-    optionCount: () => this.shown.length,
-    selectedIndex: () => this.shown.findIndex((r) => this.values.includes(this.recordId(r))),
-    pick: (index) => this.pick(this.shown[index]!),
-    removeLast: () => this.multiple && this.values.length && this.userSet(this.values.slice(0, -1)),
+    optionCount: () => this.#shown.length,
+    selectedIndex: () => this.#shown.findIndex((r) => this.values.includes(this.recordId(r))),
+    pick: (index) => this.#pick(this.#shown[index]!),
+    removeLast: () => this.multiple && this.values.length && this.#userSet(this.values.slice(0, -1)),
     closesOnPick: () => !this.multiple,
   });
-  private readonly positioner = new PopupPositioner();
+  readonly #positioner = new PopupPositioner();
 
-  private readonly loader = new Task(this, {
+  readonly #loader = new Task(this, {
     args: () => [this.baseUrl, this.data, this.source, this.revision] as const,
     task: ([baseUrl, data, source], { signal }) =>
       data || !source ? initialState : loadRecords<T>(baseUrl, source.endpoint, source.key, signal, this.timeout),
-    onError: (error) => this.reportError(error),
+    onError: (error) => this.#reportError(error),
   });
 
   @query('#input') private readonly input!: HTMLInputElement | null;
@@ -136,7 +136,7 @@ export abstract class PosPicker<T> extends LitElement {
   /** The selection, in order (single mode: at most one). */
   @state() private values: string[] = [];
   /** Set once the value was set by code or the user: the `value` attribute no longer drives it. */
-  private dirty = false;
+  #dirty = false;
   /** Disabled by an ancestor `<fieldset disabled>` (or the attribute), as the browser reports it. */
   @state() private formDisabled = false;
   /** Bumped by `refresh()` so the loading task runs again. */
@@ -144,27 +144,27 @@ export abstract class PosPicker<T> extends LitElement {
   /** The accessible name from an outside `<label for>`, read from `internals.labels`. */
   @state() private outsideLabel = '';
   /** The filtered list, memoised on its inputs. */
-  private shown: readonly T[] = [];
-  private shownKey: readonly unknown[] = [];
-  private searchCache = new WeakMap<readonly T[], string[]>();
+  #shown: readonly T[] = [];
+  #shownKey: readonly unknown[] = [];
+  #searchCache = new WeakMap<readonly T[], string[]>();
   /** Records by id, per records array: renders look selections up without a scan of 10,000 records. */
-  private indexCache = new WeakMap<readonly T[], Map<string, T>>();
+  #indexCache = new WeakMap<readonly T[], Map<string, T>>();
   /**
    * The height of one option as measured in the open list (0: not yet, `optionHeight` stands in).
    * Not reactive: `layoutRows` uses it at once, and the next scroll renders the window with it.
    */
-  private measuredOptionHeight = 0;
+  #measuredOptionHeight = 0;
   /** The first row scrolled into view in the listbox (its `scrollTop` in rows). */
   @state() private scrollRow = 0;
   /** The indices of the rows rendered last, in DOM order (for `layoutRows`). */
-  private windowRows: number[] = [];
+  #windowRows: number[] = [];
   /** The active option and list last scrolled into view: reveal again only when one changes. */
-  private revealedIndex = -1;
-  private revealedList: readonly T[] = [];
+  #revealedIndex = -1;
+  #revealedList: readonly T[] = [];
   /** Tracks the listbox's scrolling (passive: it never cancels the scroll). */
-  private readonly listScroll = {
+  readonly #listScroll = {
     handleEvent: () => {
-      const row = Math.floor((this.listbox?.scrollTop ?? 0) / this.rowHeight);
+      const row = Math.floor((this.listbox?.scrollTop ?? 0) / this.#rowHeight);
       if (row !== this.scrollRow) this.scrollRow = row;
     },
     passive: true,
@@ -209,25 +209,25 @@ export abstract class PosPicker<T> extends LitElement {
     return this.multiple ? [...this.values] : (this.values[0] ?? '');
   }
   set value(value: string | string[] | null | undefined) {
-    this.dirty = true;
-    this.setValues(Array.isArray(value) ? value.map(String) : value ? [String(value)] : []);
+    this.#dirty = true;
+    this.#setValues(Array.isArray(value) ? value.map(String) : value ? [String(value)] : []);
   }
 
   /** The full records of the selection, in selection order (those loaded so far). */
   get selectedItems(): T[] {
-    const byId = this.recordIndex();
+    const byId = this.#recordIndex();
     return this.values.flatMap((id) => (byId.has(id) ? [byId.get(id)!] : []));
   }
 
   /** The records the picker offers (before filtering), or undefined while loading. */
   get records(): readonly T[] | undefined {
-    return this.data ?? this.builtInRecords() ?? this.loader.value;
+    return this.data ?? this.builtInRecords() ?? this.#loader.value;
   }
 
   /** `pending`, `complete`, `error` or `initial`: the loading state. */
   get loadState(): 'initial' | 'pending' | 'complete' | 'error' {
     if (this.data || !this.source) return 'complete';
-    return (['initial', 'pending', 'complete', 'error'] as const)[this.loader.status];
+    return (['initial', 'pending', 'complete', 'error'] as const)[this.#loader.status];
   }
 
   get form(): HTMLFormElement | null {
@@ -257,7 +257,7 @@ export abstract class PosPicker<T> extends LitElement {
     return { ...DEFAULT_STRINGS, ...this.ownStrings, ...this.strings };
   }
 
-  private get isDisabled(): boolean {
+  get #isDisabled(): boolean {
     return this.disabled || this.formDisabled;
   }
 
@@ -265,33 +265,33 @@ export abstract class PosPicker<T> extends LitElement {
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    this.positioner.detach();
+    this.#positioner.detach();
     this.combobox.reset();
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if ((changed.has('defaultValue') || changed.has('multiple')) && !this.dirty) this.values = this.parseDefault();
+    if ((changed.has('defaultValue') || changed.has('multiple')) && !this.#dirty) this.values = this.#parseDefault();
     if (changed.has('multiple') && !this.multiple && this.values.length > 1) this.values = this.values.slice(0, 1);
-    this.updateShown();
-    this.open = this.combobox.open && !this.isDisabled;
+    this.#updateShown();
+    this.open = this.combobox.open && !this.#isDisabled;
     // A closed list empties its listbox, which scrolls back to the top.
     if (!this.open) this.scrollRow = 0;
-    if (this.isDisabled && this.combobox.open) this.combobox.reset();
-    if (!this.label) this.outsideLabel = this.readOutsideLabel();
+    if (this.#isDisabled && this.combobox.open) this.combobox.reset();
+    if (!this.label) this.outsideLabel = this.#readOutsideLabel();
   }
 
   protected override updated(changed: PropertyValues<this>): void {
-    if (changed.has('open')) this.syncPopup();
+    if (changed.has('open')) this.#syncPopup();
     // Rows are laid out (and measured) in the shown popup, which is then placed
     // for the list's height (the content or the field's height may have changed).
-    this.layoutRows();
-    if (this.open) this.positioner.update();
+    this.#layoutRows();
+    if (this.open) this.#positioner.update();
     const active = this.combobox.activeIndex;
-    if (!this.open) this.revealedIndex = -1;
-    else if (active >= 0 && (active !== this.revealedIndex || this.shown !== this.revealedList)) {
-      this.revealedIndex = active;
-      this.revealedList = this.shown;
-      this.revealActive();
+    if (!this.open) this.#revealedIndex = -1;
+    else if (active >= 0 && (active !== this.#revealedIndex || this.#shown !== this.#revealedList)) {
+      this.#revealedIndex = active;
+      this.#revealedList = this.#shown;
+      this.#revealActive();
     }
   }
 
@@ -301,22 +301,22 @@ export abstract class PosPicker<T> extends LitElement {
    * with a strict Content-Security-Policy (`style-src 'self'`) need no
    * 'unsafe-inline'. The first rendered option gives the row height.
    */
-  private layoutRows(): void {
+  #layoutRows(): void {
     const spacer = this.renderRoot.querySelector<HTMLElement>('.spacer');
     const options = spacer?.children as HTMLCollectionOf<HTMLElement> | undefined;
     if (!spacer || !options?.length) return;
     // Measured once per element, in the shown popup.
-    if (!this.measuredOptionHeight) this.measuredOptionHeight = options[0]!.getBoundingClientRect().height;
-    const height = this.rowHeight;
-    spacer.style.height = `${this.shown.length * height}px`;
-    this.windowRows.forEach((index, i) => options[i] && (options[i].style.transform = `translateY(${index * height}px)`));
+    if (!this.#measuredOptionHeight) this.#measuredOptionHeight = options[0]!.getBoundingClientRect().height;
+    const height = this.#rowHeight;
+    spacer.style.height = `${this.#shown.length * height}px`;
+    this.#windowRows.forEach((index, i) => options[i] && (options[i].style.transform = `translateY(${index * height}px)`));
   }
 
   // --- Form callbacks (ElementInternals) -----------------------------------------
 
   formResetCallback(): void {
-    this.dirty = false;
-    this.values = this.parseDefault();
+    this.#dirty = false;
+    this.values = this.#parseDefault();
     this.combobox.reset();
   }
 
@@ -330,8 +330,8 @@ export abstract class PosPicker<T> extends LitElement {
   formStateRestoreCallback(state: unknown): void {
     const values = FormControlController.decodeState(state);
     if (values) {
-      this.dirty = true;
-      this.setValues(values);
+      this.#dirty = true;
+      this.#setValues(values);
     }
   }
 
@@ -351,7 +351,7 @@ export abstract class PosPicker<T> extends LitElement {
   }
   /** A custom validation message; `''` makes the picker valid again. */
   setCustomValidity(message: string): void {
-    this.formControl.setCustomValidity(message);
+    this.#formControl.setCustomValidity(message);
   }
 
   override focus(options?: FocusOptions): void {
@@ -363,99 +363,99 @@ export abstract class PosPicker<T> extends LitElement {
 
   // --- Internals ------------------------------------------------------------------
 
-  private parseDefault(): string[] {
+  #parseDefault(): string[] {
     const text = this.defaultValue.trim();
     if (this.multiple) return parseList(text);
     return text ? [text] : [];
   }
 
-  private setValues(values: string[]): void {
+  #setValues(values: string[]): void {
     const next = this.multiple ? [...new Set(values)] : values.slice(0, 1);
     if (!sameList(next, this.values)) this.values = next;
   }
 
   /** A change made by the user: update and fire `input` + `change` like a native select. */
-  private userSet(values: string[]): void {
+  #userSet(values: string[]): void {
     const before = this.values;
-    this.dirty = true;
-    this.setValues(values);
+    this.#dirty = true;
+    this.#setValues(values);
     if (sameList(before, this.values)) return;
     this.dispatchEvent(new Event('input', { bubbles: true, composed: true }));
     this.dispatchEvent(new Event('change', { bubbles: true, composed: true }));
   }
 
-  private pick(record: T): void {
+  #pick(record: T): void {
     const id = this.recordId(record);
-    if (!this.multiple) this.userSet([id]);
-    else this.userSet(this.values.includes(id) ? this.values.filter((v) => v !== id) : [...this.values, id]);
+    if (!this.multiple) this.#userSet([id]);
+    else this.#userSet(this.values.includes(id) ? this.values.filter((v) => v !== id) : [...this.values, id]);
   }
 
-  private recordIndex(): Map<string, T> {
+  #recordIndex(): Map<string, T> {
     const records = this.records ?? [];
-    let index = this.indexCache.get(records);
+    let index = this.#indexCache.get(records);
     if (!index) {
       index = new Map(records.map((r) => [this.recordId(r), r] as const));
-      this.indexCache.set(records, index);
+      this.#indexCache.set(records, index);
     }
     return index;
   }
 
-  private updateShown(): void {
+  #updateShown(): void {
     const records = this.records ?? [];
     const query = normalizeQuery(this.combobox.query ?? '');
     const key = [records, query, ...this.filterArgs()];
-    if (sameList(key, this.shownKey)) return;
-    this.shownKey = key;
-    const active = this.shown[this.combobox.activeIndex];
-    let search = this.searchCache.get(records);
+    if (sameList(key, this.#shownKey)) return;
+    this.#shownKey = key;
+    const active = this.#shown[this.combobox.activeIndex];
+    let search = this.#searchCache.get(records);
     if (!search) {
       search = records.map((r) => this.recordSearchText(r).toLocaleLowerCase());
-      this.searchCache.set(records, search);
+      this.#searchCache.set(records, search);
     }
-    this.shown = this.arrange(records.filter((r, i) => (!query || search[i]!.includes(query)) && this.acceptRecord(r)));
-    this.combobox.listChanged(active === undefined || this.combobox.query ? -1 : this.shown.indexOf(active));
+    this.#shown = this.arrange(records.filter((r, i) => (!query || search[i]!.includes(query)) && this.acceptRecord(r)));
+    this.combobox.listChanged(active === undefined || this.combobox.query ? -1 : this.#shown.indexOf(active));
   }
 
-  private reportError(error: unknown): void {
+  #reportError(error: unknown): void {
     if ((error as Error)?.name === 'AbortError') return;
     const e = error instanceof PosApiError ? error : new PosApiError(String((error as Error)?.message ?? error), 'unknown_error');
     const detail: PosErrorDetail = { status: e.status, code: e.code, message: e.message };
     this.dispatchEvent(new CustomEvent<PosErrorDetail>('pos-error', { detail, bubbles: true, composed: true }));
   }
 
-  private readOutsideLabel(): string {
+  #readOutsideLabel(): string {
     const labels = this.internals.labels as NodeListOf<HTMLLabelElement> | undefined;
     return Array.from(labels ?? [], (l) => l.textContent?.trim() ?? '').filter(Boolean).join(' ');
   }
 
-  private syncPopup(): void {
+  #syncPopup(): void {
     const popup = this.popup;
     const anchor = this.renderRoot.querySelector<HTMLElement>('[part~="combobox"]');
     if (!popup || !anchor) return;
     if (this.open && this.isConnected) {
       if (!popup.matches(':popover-open')) popup.showPopover();
       // How tall the list may grow (`--pos-picker-popup-max-height`): the window renders that many rows.
-      this.listHeightLimit = parseFloat(getComputedStyle(popup).maxHeight) || MAX_LIST_HEIGHT;
-      this.positioner.attach(anchor, popup);
+      this.#listHeightLimit = parseFloat(getComputedStyle(popup).maxHeight) || MAX_LIST_HEIGHT;
+      this.#positioner.attach(anchor, popup);
     } else {
-      this.positioner.detach();
+      this.#positioner.detach();
       if (popup.matches(':popover-open')) popup.hidePopover();
     }
   }
 
   /** The popup's maximum height in pixels, read from the stylesheet when it opens. */
-  private listHeightLimit = MAX_LIST_HEIGHT;
+  #listHeightLimit = MAX_LIST_HEIGHT;
 
-  private get rowHeight(): number {
-    return this.measuredOptionHeight || this.optionHeight;
+  get #rowHeight(): number {
+    return this.#measuredOptionHeight || this.optionHeight;
   }
 
   /**
    * The rows to render: those the listbox can show from `scrollRow` on (at its
    * tallest), OVERSCAN more on each side, and the active option wherever it is.
    */
-  private rowsToRender(count: number): number[] {
-    const visible = Math.ceil(this.listHeightLimit / this.rowHeight);
+  #rowsToRender(count: number): number[] {
+    const visible = Math.ceil(this.#listHeightLimit / this.#rowHeight);
     // After a filter the listbox scrolls back into range; the window does not wait for it.
     const first = Math.min(this.scrollRow, Math.max(0, count - visible));
     const start = Math.max(0, first - OVERSCAN);
@@ -471,7 +471,7 @@ export abstract class PosPicker<T> extends LitElement {
    * to show the active option, which is always rendered; the scroll event then
    * moves the window there.
    */
-  private revealActive(): void {
+  #revealActive(): void {
     const listbox = this.listbox;
     const option = this.renderRoot.querySelector<HTMLElement>(`#${this.optionId(this.combobox.activeIndex)}`);
     if (!listbox || !option) return;
@@ -487,38 +487,38 @@ export abstract class PosPicker<T> extends LitElement {
 
   // --- Event handlers -----------------------------------------------------------
 
-  private onInput(event: InputEvent): void {
+  #onInput(event: InputEvent): void {
     // The inner input's `input` is composed: keep filter typing from looking like a value change.
     event.stopPropagation();
     this.combobox.handleInput((event.target as HTMLInputElement).value);
   }
 
-  private onKeydown(event: KeyboardEvent): void {
-    if (this.isDisabled) return;
+  #onKeydown(event: KeyboardEvent): void {
+    if (this.#isDisabled) return;
     this.combobox.handleKeydown(event);
   }
 
-  private onFieldClick(event: MouseEvent): void {
-    if (this.isDisabled) return;
+  #onFieldClick(event: MouseEvent): void {
+    if (this.#isDisabled) return;
     if ((event.target as HTMLElement).closest('[part~="chip__remove"]')) return;
     this.input?.focus();
     this.combobox.toggle();
   }
 
-  private onFocusOut(event: FocusEvent): void {
+  #onFocusOut(event: FocusEvent): void {
     const next = event.relatedTarget as Node | null;
     if (next && (this.renderRoot.contains(next) || this.contains(next))) return;
     this.combobox.reset();
   }
 
-  private onOptionClick(index: number): void {
+  #onOptionClick(index: number): void {
     this.input?.focus();
     this.combobox.pick(index);
   }
 
-  private removeValue(id: string): void {
+  #removeValue(id: string): void {
     this.input?.focus();
-    this.userSet(this.values.filter((v) => v !== id));
+    this.#userSet(this.values.filter((v) => v !== id));
   }
 
   // --- Rendering ----------------------------------------------------------------
@@ -526,21 +526,21 @@ export abstract class PosPicker<T> extends LitElement {
   protected override render(): TemplateResult {
     const name = this.label || this.outsideLabel || this.hostAriaLabel || undefined;
     return html`
-      <div part="form-control" class="form-control" @focusout=${this.onFocusOut}>
+      <div part="form-control" class="form-control" @focusout=${this.#onFocusOut}>
         ${this.label ? html`<label part="label" for="input">${this.label}</label>` : nothing}
         <div
           part="combobox"
-          class="field ${this.open ? 'open' : ''} ${this.isDisabled ? 'disabled' : ''}"
-          @click=${this.onFieldClick}
+          class="field ${this.open ? 'open' : ''} ${this.#isDisabled ? 'disabled' : ''}"
+          @click=${this.#onFieldClick}
         >
-          ${this.multiple ? this.renderChips() : nothing}${this.renderInput(name)}
+          ${this.multiple ? this.#renderChips() : nothing}${this.#renderInput(name)}
           <svg part="expand-icon" class="expand-icon" viewBox="0 0 20 20" aria-hidden="true">
             <path d="M5.5 7.5 10 12l4.5-4.5" fill="none" stroke="currentColor" stroke-width="1.75" stroke-linecap="round" stroke-linejoin="round" />
           </svg>
         </div>
-        ${this.renderError()}
+        ${this.#renderError()}
         <div id="popup" part="popup" class="popup" popover="manual" @mousedown=${(e: Event) => e.preventDefault()}>
-          ${this.renderStatus()}
+          ${this.#renderStatus()}
           <div
             id="listbox"
             part="listbox"
@@ -548,16 +548,16 @@ export abstract class PosPicker<T> extends LitElement {
             class="listbox"
             aria-label=${name ?? nothing}
             aria-multiselectable=${this.multiple ? 'true' : nothing}
-            @scroll=${this.listScroll}
+            @scroll=${this.#listScroll}
           >
-            ${this.open && this.shown.length ? this.renderOptionList(this.shown) : nothing}
+            ${this.open && this.#shown.length ? this.renderOptionList(this.#shown) : nothing}
           </div>
         </div>
       </div>
     `;
   }
 
-  private renderInput(name: string | undefined): TemplateResult {
+  #renderInput(name: string | undefined): TemplateResult {
     const { open, activeIndex, query } = this.combobox;
     const selected = this.multiple ? undefined : this.selectedItems[0];
     const selectedLabel = this.multiple ? '' : selected ? this.recordLabel(selected) : (this.values[0] ?? '');
@@ -583,14 +583,14 @@ export abstract class PosPicker<T> extends LitElement {
       aria-busy=${busy ? 'true' : nothing}
       placeholder=${this.multiple && this.values.length ? '' : this.placeholder || this.text.placeholder}
       .value=${live(query ?? selectedLabel)}
-      ?disabled=${this.isDisabled}
-      @input=${this.onInput}
-      @keydown=${this.onKeydown}
+      ?disabled=${this.#isDisabled}
+      @input=${this.#onInput}
+      @keydown=${this.#onKeydown}
     />`;
   }
 
-  private renderChips(): TemplateResult {
-    const byId = this.recordIndex();
+  #renderChips(): TemplateResult {
+    const byId = this.#recordIndex();
     return html`${this.values.map((id) => {
       const record = byId.get(id);
       const label = record ? this.recordLabel(record) : id;
@@ -602,9 +602,9 @@ export abstract class PosPicker<T> extends LitElement {
           type="button"
           tabindex="-1"
           aria-label=${formatString(this.text.removeItem, { label })}
-          ?disabled=${this.isDisabled}
+          ?disabled=${this.#isDisabled}
           @mousedown=${(e: Event) => e.preventDefault()}
-          @click=${() => this.removeValue(id)}
+          @click=${() => this.#removeValue(id)}
         >
           <svg viewBox="0 0 16 16" aria-hidden="true"><path d="M4.5 4.5l7 7m0-7l-7 7" stroke="currentColor" stroke-width="1.5" stroke-linecap="round" /></svg></button
       ></span>`;
@@ -621,9 +621,9 @@ export abstract class PosPicker<T> extends LitElement {
       part="option${active ? ' option--active' : ''}${selected ? ' option--selected' : ''}"
       class="option ${active ? 'active' : ''} ${selected ? 'selected' : ''}"
       aria-selected=${selected ? 'true' : 'false'}
-      aria-setsize=${this.shown.length}
+      aria-setsize=${this.#shown.length}
       aria-posinset=${index + 1}
-      @click=${() => this.onOptionClick(index)}
+      @click=${() => this.#onOptionClick(index)}
       @mousemove=${() => active || this.combobox.moveTo(index)}
     >
       <svg class="check" viewBox="0 0 16 16" aria-hidden="true"><path d="M3.5 8.5l3 3 6-7" fill="none" stroke="currentColor" stroke-width="1.75" stroke-linecap="round" stroke-linejoin="round" /></svg>
@@ -631,7 +631,7 @@ export abstract class PosPicker<T> extends LitElement {
     </div>`;
   }
 
-  private renderStatus(): TemplateResult | typeof nothing {
+  #renderStatus(): TemplateResult | typeof nothing {
     const state = this.loadState;
     if (state === 'pending' || state === 'initial')
       return html`<div part="skeleton" class="skeleton" role="status" aria-label=${this.text.loading}>
@@ -639,14 +639,14 @@ export abstract class PosPicker<T> extends LitElement {
       </div>`;
     if (state === 'error') return nothing;
     if (!this.records?.length) return html`<div part="empty" class="message" role="status">${this.text.empty}</div>`;
-    if (!this.shown.length)
+    if (!this.#shown.length)
       return html`<div part="empty" class="message" role="status">${formatString(this.text.noMatches, { query: this.combobox.query ?? '' })}</div>`;
     return nothing;
   }
 
-  private renderError(): TemplateResult | typeof nothing {
+  #renderError(): TemplateResult | typeof nothing {
     if (this.loadState !== 'error') return nothing;
-    const error = this.loader.error as Error | undefined;
+    const error = this.#loader.error as Error | undefined;
     return html`<div id="error" part="error" class="error" role="alert">
       <span class="error-text"><strong>${this.text.loadError}</strong> ${error?.message ?? ''}</span>
       <button part="retry" class="retry" type="button" @click=${() => this.refresh()}>${this.text.retry}</button>

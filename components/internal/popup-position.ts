@@ -20,30 +20,31 @@ const MAX_HEIGHT = 320;
  * through the CSSOM only, which a strict `style-src` CSP allows.
  */
 export class PopupPositioner {
-  private anchor?: HTMLElement;
-  private popup?: HTMLElement;
-  private readonly onViewportChange = () => this.update();
+  #anchor?: HTMLElement;
+  #popup?: HTMLElement;
+  readonly #onViewportChange = () => this.update();
 
   attach(anchor: HTMLElement, popup: HTMLElement): void {
-    if (!this.anchor) {
-      addEventListener('scroll', this.onViewportChange, { capture: true, passive: true });
-      addEventListener('resize', this.onViewportChange, { passive: true });
+    if (!this.#anchor) {
+      addEventListener('scroll', this.#onViewportChange, { capture: true, passive: true });
+      addEventListener('resize', this.#onViewportChange, { passive: true });
     }
-    this.anchor = anchor;
-    this.popup = popup;
+    this.#anchor = anchor;
+    this.#popup = popup;
     this.update();
   }
 
   detach(): void {
-    if (!this.anchor) return;
-    removeEventListener('scroll', this.onViewportChange, { capture: true });
-    removeEventListener('resize', this.onViewportChange);
-    this.anchor = this.popup = undefined;
+    if (!this.#anchor) return;
+    removeEventListener('scroll', this.#onViewportChange, { capture: true });
+    removeEventListener('resize', this.#onViewportChange);
+    this.#anchor = this.#popup = undefined;
   }
 
   /** Places the popup again (a no-op while detached). */
   update(): void {
-    const { anchor, popup } = this;
+    const anchor = this.#anchor;
+    const popup = this.#popup;
     if (!anchor || !popup) return;
     const a = anchor.getBoundingClientRect();
     const { clientWidth, clientHeight } = document.documentElement;

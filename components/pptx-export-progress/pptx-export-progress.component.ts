@@ -101,9 +101,9 @@ const ACTIVE: ReadonlySet<ExportState> = new Set(['dispatching', 'connecting', '
 export class PosPptxExportProgress extends LitElement {
   static override styles = styles;
 
-  private readonly stream = new ExportStreamController(this, {
-    onCompleted: (result) => this.complete(result),
-    onError: (failure) => this.fail(failure),
+  readonly #stream = new ExportStreamController(this, {
+    onCompleted: (result) => this.#complete(result),
+    onError: (failure) => this.#fail(failure),
   });
 
   /** Base URL of the API, absolute or relative to the page. */
@@ -139,7 +139,7 @@ export class PosPptxExportProgress extends LitElement {
   /** How the current run began. */
   @state() private action: 'dispatch' | 'start' | undefined;
   /** What `retry()` repeats: the step that failed (set on failure). */
-  private retryAction: 'dispatch' | 'start' = 'dispatch';
+  #retryAction: 'dispatch' | 'start' = 'dispatch';
   @state() private dispatchRequest: AbortController | undefined;
   @state() private result: ExportResult | undefined;
   @state() private failure: ExportFailure | undefined;
@@ -148,18 +148,18 @@ export class PosPptxExportProgress extends LitElement {
   @state() private announcement = '';
   /** Changes with every announcement, so an identical text (a second start) is announced again. */
   @state() private announcementId = 0;
-  private ticker: ReturnType<typeof setInterval> | undefined;
+  #ticker: ReturnType<typeof setInterval> | undefined;
   /** `lessonId|cacheKey` already autostarted, so `cancel()` is not undone by autostart. */
-  private autostarted: string | undefined;
+  #autostarted: string | undefined;
   /** The lesson, cache key and base URL of the current run (see `target()`). */
-  private runTarget = '';
+  #runTarget = '';
 
   /** Where the export is (reflected as the `state` attribute). */
   get state(): ExportState {
     if (this.dispatchRequest) return 'dispatching';
     if (this.failure) return 'error';
     if (this.result) return 'completed';
-    switch (this.stream.status) {
+    switch (this.#stream.status) {
       case 'connecting':
         return 'connecting';
       case 'open':
@@ -173,10 +173,10 @@ export class PosPptxExportProgress extends LitElement {
 
   /** The download URL once completed, absolute (resolved against the API's origin). */
   get url(): string | undefined {
-    return this.result && this.resolve(this.result.url);
+    return this.result && this.#resolve(this.result.url);
   }
 
-  private get texts(): PptxExportProgressStrings {
+  get #texts(): PptxExportProgressStrings {
     return { ...DEFAULT_STRINGS, ...this.strings };
   }
 
@@ -188,29 +188,29 @@ export class PosPptxExportProgress extends LitElement {
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    this.stopTicker();
+    this.#stopTicker();
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    this.stream.heartbeatMs = this.heartbeatMs > 0 ? this.heartbeatMs : DEFAULT_HEARTBEAT_MS;
-    this.stream.maxReconnects = Math.max(0, this.maxReconnects);
+    this.#stream.heartbeatMs = this.heartbeatMs > 0 ? this.heartbeatMs : DEFAULT_HEARTBEAT_MS;
+    this.#stream.maxReconnects = Math.max(0, this.maxReconnects);
     // Only a change away from what the current run is about: setting `cache-key` and
     // calling dispatch() in the same task must not dispatch a second time.
     const targetMoved = changed.has('lessonId') || changed.has('cacheKey') || changed.has('baseUrl');
-    if (this.hasUpdated && targetMoved && this.target() !== this.runTarget) this.targetChanged();
-    this.maybeAutostart();
+    if (this.hasUpdated && targetMoved && this.#target() !== this.#runTarget) this.#targetChanged();
+    this.#maybeAutostart();
     const state = this.state;
     if (this.getAttribute('state') !== state) {
       this.setAttribute('state', state);
       this.dispatchEvent(new CustomEvent<{ state: ExportState }>('pos-export-state-change', { detail: { state }, bubbles: true, composed: true }));
     }
     // Here rather than in updated(): setting `now` before render costs no second update.
-    if (ACTIVE.has(state)) this.startTicker();
-    else this.stopTicker();
+    if (ACTIVE.has(state)) this.#startTicker();
+    else this.#stopTicker();
   }
 
   /** The lesson, cache key or base URL changed: follow the new export, or drop the old outcome. */
-  private targetChanged(): void {
+  #targetChanged(): void {
     const state = this.state;
     if (!this.lessonId) {
       this.cancel();
@@ -218,38 +218,38 @@ export class PosPptxExportProgress extends LitElement {
       void this.dispatch();
     } else if (ACTIVE.has(state)) {
       // Follow the new export; the old stream is closed by follow().
-      this.follow();
+      this.#follow();
     } else if (state === 'completed' || state === 'error') {
-      this.reset();
+      this.#reset();
     }
   }
 
-  private maybeAutostart(): void {
+  #maybeAutostart(): void {
     const key = `${this.lessonId}|${this.cacheKey}`;
-    if (!this.autostart || !this.lessonId || this.state !== 'idle' || this.autostarted === key) return;
-    this.autostarted = key;
+    if (!this.autostart || !this.lessonId || this.state !== 'idle' || this.#autostarted === key) return;
+    this.#autostarted = key;
     this.start();
   }
 
-  private startTicker(): void {
-    if (this.ticker) return;
+  #startTicker(): void {
+    if (this.#ticker) return;
     this.now = Date.now();
     // Once a second; the elapsed time is not in the live region, so it is never announced.
-    this.ticker = setInterval(() => (this.now = Date.now()), 1000);
+    this.#ticker = setInterval(() => (this.now = Date.now()), 1000);
   }
 
-  private stopTicker(): void {
-    clearInterval(this.ticker);
-    this.ticker = undefined;
+  #stopTicker(): void {
+    clearInterval(this.#ticker);
+    this.#ticker = undefined;
   }
 
-  private announce(text: string): void {
+  #announce(text: string): void {
     this.announcement = text;
     this.announcementId++;
   }
 
   /** `url` resolved against the API's origin (the base URL may be another origin than the page). */
-  private resolve(url: string): string {
+  #resolve(url: string): string {
     try {
       return new URL(url, new URL(this.baseUrl || '/api', document.baseURI)).href;
     } catch {
@@ -257,7 +257,7 @@ export class PosPptxExportProgress extends LitElement {
     }
   }
 
-  private fileName(url: string): string {
+  #fileName(url: string): string {
     if (this.lessonTitle) return deckFileName(this.lessonTitle);
     try {
       const last = new URL(url).pathname.split('/').pop();
@@ -268,7 +268,7 @@ export class PosPptxExportProgress extends LitElement {
     return 'lesson.pptx';
   }
 
-  private formatCost(cents: number): string {
+  #formatCost(cents: number): string {
     const locale = this.locale || this.closest('[lang]')?.getAttribute('lang') || navigator.language;
     try {
       return new Intl.NumberFormat(locale, { style: 'currency', currency: this.currency || 'USD' }).format(cents / 100);
@@ -279,65 +279,65 @@ export class PosPptxExportProgress extends LitElement {
   }
 
   /** Clears the previous run (outcome, request, stream) without announcing anything. */
-  private reset(): void {
+  #reset(): void {
     this.dispatchRequest?.abort();
     this.dispatchRequest = undefined;
-    this.stream.close();
+    this.#stream.close();
     this.result = undefined;
     this.failure = undefined;
   }
 
   /** What a run is about: a change of any part is a new export to follow. */
-  private target(): string {
+  #target(): string {
     return JSON.stringify([this.baseUrl, this.lessonId, this.cacheKey]);
   }
 
   /** A new run begins: clear the last one, start the clock, announce it once. */
-  private begin(action: 'dispatch' | 'start'): boolean {
-    this.reset();
+  #begin(action: 'dispatch' | 'start'): boolean {
+    this.#reset();
     this.action = action;
-    this.runTarget = this.target();
+    this.#runTarget = this.#target();
     if (!this.lessonId) {
-      this.fail({ message: this.texts.noLesson, code: 'invalid_request' });
+      this.#fail({ message: this.#texts.noLesson, code: 'invalid_request' });
       return false;
     }
     this.startedAt = this.now = Date.now();
-    this.announce(this.texts.started);
+    this.#announce(this.#texts.started);
     return true;
   }
 
-  private streamUrl(): string {
+  #streamUrl(): string {
     const query = new URLSearchParams({ lessonId: this.lessonId });
     if (this.cacheKey) query.set('cacheKey', this.cacheKey);
     return `${apiUrl(this.baseUrl || '/api', 'exports/pptx/stream')}?${query}`;
   }
 
-  private follow(): void {
-    this.runTarget = this.target();
+  #follow(): void {
+    this.#runTarget = this.#target();
     this.result = undefined;
     this.failure = undefined;
-    this.stream.follow(this.streamUrl());
+    this.#stream.follow(this.#streamUrl());
   }
 
-  private complete(result: ExportResult): void {
-    this.stream.close();
+  #complete(result: ExportResult): void {
+    this.#stream.close();
     this.result = result;
     this.failure = undefined;
-    this.announce(this.texts.completed);
-    const detail: ExportCompletedDetail = { url: this.resolve(result.url), costCents: result.costCents, model: result.model };
+    this.#announce(this.#texts.completed);
+    const detail: ExportCompletedDetail = { url: this.#resolve(result.url), costCents: result.costCents, model: result.model };
     this.dispatchEvent(new CustomEvent('pos-export-completed', { detail, bubbles: true, composed: true }));
   }
 
-  private fail(failure: ExportFailure): void {
+  #fail(failure: ExportFailure): void {
     // Repeat what failed: a followed run is followed again; after a dispatch, the
     // dispatch, unless only the following failed (the connection was lost: the
     // job exists, so following it again must not dispatch a duplicate).
-    this.retryAction = this.action === 'start' || failure.code === 'connection_lost' ? 'start' : 'dispatch';
-    const message = failure.code === 'connection_lost' ? this.texts.connectionLost(this.maxReconnects) : failure.message;
-    this.stream.close();
+    this.#retryAction = this.action === 'start' || failure.code === 'connection_lost' ? 'start' : 'dispatch';
+    const message = failure.code === 'connection_lost' ? this.#texts.connectionLost(this.maxReconnects) : failure.message;
+    this.#stream.close();
     this.result = undefined;
     this.failure = { ...failure, message };
-    this.announce(this.texts.failedAnnouncement(message));
+    this.#announce(this.#texts.failedAnnouncement(message));
     const detail: ExportErrorDetail = failure.code ? { message, code: failure.code } : { message };
     this.dispatchEvent(new CustomEvent('pos-export-error', { detail, bubbles: true, composed: true }));
   }
@@ -348,7 +348,7 @@ export class PosPptxExportProgress extends LitElement {
    * become the `error` state and a `pos-export-error` event.
    */
   async dispatch(): Promise<void> {
-    if (!this.begin('dispatch')) return;
+    if (!this.#begin('dispatch')) return;
     const request = new AbortController();
     this.dispatchRequest = request;
     let job: ExportJob | undefined;
@@ -373,24 +373,24 @@ export class PosPptxExportProgress extends LitElement {
     }
     if (this.dispatchRequest !== request) return;
     this.dispatchRequest = undefined;
-    if (failure) return this.fail(failure);
+    if (failure) return this.#fail(failure);
     if (job!.status === 'completed' && typeof job!.url === 'string') {
-      this.complete({ url: job!.url, costCents: job!.costCents ?? 0, model: job!.model ?? '' });
+      this.#complete({ url: job!.url, costCents: job!.costCents ?? 0, model: job!.model ?? '' });
     } else if (job!.status === 'failed') {
-      this.fail({ message: job!.error || 'The export failed.' });
+      this.#fail({ message: job!.error || 'The export failed.' });
     } else {
-      this.follow();
+      this.#follow();
     }
   }
 
   /** Follows the lesson's export without dispatching it (the host dispatched it). */
   start(): void {
-    if (this.begin('start')) this.follow();
+    if (this.#begin('start')) this.#follow();
   }
 
   /** Stops: aborts the request, closes the stream, back to `idle`. Announces nothing. */
   cancel(): void {
-    this.reset();
+    this.#reset();
     this.action = undefined;
   }
 
@@ -399,7 +399,7 @@ export class PosPptxExportProgress extends LitElement {
    * lost connection, `dispatch()` after a failed dispatch or a failed export.
    */
   retry(): void {
-    if (this.retryAction === 'start') {
+    if (this.#retryAction === 'start') {
       // Still a dispatched run for the next retry's purposes, if it was one.
       const action = this.action;
       this.start();
@@ -409,18 +409,18 @@ export class PosPptxExportProgress extends LitElement {
     }
   }
 
-  private renderRunning(state: ExportState): TemplateResult {
-    const t = this.texts;
+  #renderRunning(state: ExportState): TemplateResult {
+    const t = this.#texts;
     const label =
       state === 'dispatching'
         ? t.dispatching
         : state === 'connecting'
           ? t.connecting
           : state === 'reconnecting'
-            ? t.reconnecting(this.stream.attempt, this.maxReconnects)
+            ? t.reconnecting(this.#stream.attempt, this.maxReconnects)
             : t.waiting;
     const seconds = Math.max(0, Math.floor((this.now - this.startedAt) / 1000));
-    const alive = state === 'waiting' && this.stream.beats > 0;
+    const alive = state === 'waiting' && this.#stream.beats > 0;
     return html`
       <div part="header">
         <span
@@ -428,7 +428,7 @@ export class PosPptxExportProgress extends LitElement {
           role="img"
           aria-label=${alive ? t.alive : label}
           ?data-alive=${alive}
-          data-beat=${alive ? String(this.stream.beats % 2) : nothing}
+          data-beat=${alive ? String(this.#stream.beats % 2) : nothing}
         ></span>
         <span part="label">${label}</span>
         <time part="elapsed" datetime=${`PT${seconds}S`}>${t.elapsed(seconds)}</time>
@@ -442,15 +442,15 @@ export class PosPptxExportProgress extends LitElement {
     `;
   }
 
-  private renderCompleted(result: ExportResult): TemplateResult {
-    const t = this.texts;
-    const url = this.resolve(result.url);
-    const fileName = this.fileName(url);
+  #renderCompleted(result: ExportResult): TemplateResult {
+    const t = this.#texts;
+    const url = this.#resolve(result.url);
+    const fileName = this.#fileName(url);
     return html`
       <p part="title">${t.completed}</p>
       <dl part="details">
         <dt>${t.cost}</dt>
-        <dd>${this.formatCost(result.costCents)}</dd>
+        <dd>${this.#formatCost(result.costCents)}</dd>
         <dt>${t.model}</dt>
         <dd>${result.model}</dd>
       </dl>
@@ -460,8 +460,8 @@ export class PosPptxExportProgress extends LitElement {
     `;
   }
 
-  private renderError(failure: ExportFailure): TemplateResult {
-    const t = this.texts;
+  #renderError(failure: ExportFailure): TemplateResult {
+    const t = this.#texts;
     return html`
       <p part="title">${t.failed}</p>
       <p part="message">${failure.message}</p>
@@ -471,10 +471,10 @@ export class PosPptxExportProgress extends LitElement {
     `;
   }
 
-  private renderIdle(): TemplateResult {
+  #renderIdle(): TemplateResult {
     return html`
       <div part="actions">
-        <button type="button" part="export" ?disabled=${!this.lessonId} @click=${() => void this.dispatch()}>${this.texts.export}</button>
+        <button type="button" part="export" ?disabled=${!this.lessonId} @click=${() => void this.dispatch()}>${this.#texts.export}</button>
       </div>
     `;
   }
@@ -483,12 +483,12 @@ export class PosPptxExportProgress extends LitElement {
     const state = this.state;
     return html`
       ${state === 'completed' && this.result
-        ? this.renderCompleted(this.result)
+        ? this.#renderCompleted(this.result)
         : state === 'error' && this.failure
-          ? this.renderError(this.failure)
+          ? this.#renderError(this.failure)
           : ACTIVE.has(state)
-            ? this.renderRunning(state)
-            : this.renderIdle()}
+            ? this.#renderRunning(state)
+            : this.#renderIdle()}
       <div part="status" role="status" class="visually-hidden">
         ${keyed(this.announcementId, html`<span>${this.announcement}</span>`)}
       </div>
