@@ -14,7 +14,7 @@ export default {
   litelement: true,
   // package.json's `customElements` field is written by hand, not by the analyzer on every build.
   packagejson: false,
-  plugins: [registeredWithDefine()],
+  plugins: [registeredWithDefine(), withoutPrivateMembers()],
 };
 
 /**
@@ -48,6 +48,25 @@ function registeredWithDefine() {
               if (e.kind === 'custom-element-definition' && e.name === tag) e.declaration = { name: className, module: mod.path };
             }
           }
+        }
+      }
+    },
+  };
+}
+
+/**
+ * Private members (`#name`, and TypeScript `private` ones such as Lit's
+ * `@state` fields) are not API: tools that read the manifest (IDE completion,
+ * Storybook controls, docs) would offer them. Public and protected members
+ * (the latter for subclasses) stay.
+ */
+function withoutPrivateMembers() {
+  return {
+    name: 'pos-without-private-members',
+    packageLinkPhase({ customElementsManifest }) {
+      for (const mod of customElementsManifest.modules) {
+        for (const declaration of mod.declarations ?? []) {
+          if (declaration.members) declaration.members = declaration.members.filter((m) => m.privacy !== 'private' && !m.name.startsWith('#'));
         }
       }
     },

@@ -95,13 +95,17 @@ describe('the package from its tarball', { timeout: 120_000 }, () => {
         elements: Object.fromEntries(elements.map((d) => [d.tagName, {
           attributes: d.attributes.map((a) => a.name), events: d.events.map((e) => e.name),
           parts: d.cssParts.length, cssProperties: d.cssProperties.length }])),
+        privateMembers: manifest.modules.flatMap((m) => m.declarations ?? []).flatMap((d) => d.members ?? [])
+          .filter((m) => m.privacy === 'private' || m.name.startsWith('#')).map((m) => m.name),
         vscode: data.tags.map((t) => t.name),
       }));`;
     const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], { cwd: app });
-    const { elements, vscode } = JSON.parse(stdout) as {
+    const { elements, vscode, privateMembers } = JSON.parse(stdout) as {
       elements: Record<string, { attributes: string[]; events: string[]; parts: number; cssProperties: number }>;
       vscode: string[];
+      privateMembers: string[];
     };
+    assert.deepEqual(privateMembers, [], 'no private member is offered as API');
     assert.deepEqual(Object.keys(elements).sort(), TAGS);
     assert.deepEqual(vscode, TAGS);
     assert.ok(elements['pos-training-picker']!.attributes.includes('specialization-id'));
