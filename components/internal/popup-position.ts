@@ -16,17 +16,24 @@ const MAX_HEIGHT = 320;
  * from `getBoundingClientRect()`) is all the pickers need. Placement runs on
  * `attach`, on every scroll (any scroller of the page: `window` listener with
  * `capture: true`) and resize, and when the picker calls `update()` after it
- * rendered (the list was filtered, a chip made the field taller). Styles go
+ * rendered (the list was filtered, a chip made the field taller). Scroll
+ * events do not leave a shadow tree, so a scroller inside a host app's shadow
+ * DOM (a workflow builder's drawer, a dialog's body) is heard through a
+ * capturing listener on each shadow root above the picker as well. Styles go
  * through the CSSOM only, which a strict `style-src` CSP allows.
  */
 export class PopupPositioner {
   #anchor?: HTMLElement;
   #popup?: HTMLElement;
+  /** Where scrolls are listened for: the window and the shadow roots above the picker's own. */
+  #scrollTargets: EventTarget[] = [];
   readonly #onViewportChange = () => this.update();
 
   attach(anchor: HTMLElement, popup: HTMLElement): void {
-    if (!this.#anchor) {
-      addEventListener('scroll', this.#onViewportChange, { capture: true, passive: true });
+    if (this.#anchor !== anchor) {
+      this.detach();
+      this.#scrollTargets = [window, ...shadowRootsAbove(anchor, popup)];
+      for (const target of this.#scrollTargets) target.addEventListener('scroll', this.#onViewportChange, { capture: true, passive: true });
       addEventListener('resize', this.#onViewportChange, { passive: true });
     }
     this.#anchor = anchor;
@@ -36,8 +43,9 @@ export class PopupPositioner {
 
   detach(): void {
     if (!this.#anchor) return;
-    removeEventListener('scroll', this.#onViewportChange, { capture: true });
+    for (const target of this.#scrollTargets) target.removeEventListener('scroll', this.#onViewportChange, { capture: true });
     removeEventListener('resize', this.#onViewportChange);
+    this.#scrollTargets = [];
     this.#anchor = this.#popup = undefined;
   }
 
@@ -64,4 +72,16 @@ export class PopupPositioner {
     // Shifted sideways to stay inside the viewport, like a native select.
     style.left = `${Math.max(MARGIN, Math.min(a.left, clientWidth - MARGIN - a.width))}px`;
   }
+}
+
+/**
+ * The shadow roots `anchor` sits in, innermost first, but not one that holds
+ * `popup` too (the picker's own: its list scrolls without moving the field).
+ */
+function shadowRootsAbove(anchor: Node, popup: Node): ShadowRoot[] {
+  const roots: ShadowRoot[] = [];
+  for (let root = anchor.getRootNode(); root instanceof ShadowRoot; root = root.host.getRootNode()) {
+    if (!root.contains(popup)) roots.push(root);
+  }
+  return roots;
 }

@@ -160,6 +160,27 @@ describe('<pos-training-picker>', () => {
     await press(el, 'Escape');
   });
 
+  it('keeps its popup under the field when a scroller inside a host app’s shadow DOM scrolls', async () => {
+    // A workflow builder's drawer: its scrolling body is in its own shadow root,
+    // whose scroll events never reach the window.
+    const drawer = await fixture<HTMLDivElement>(html`<div></div>`);
+    const body = drawer.attachShadow({ mode: 'open' }).appendChild(document.createElement('div'));
+    body.style.cssText = 'height: 300px; width: 22rem; overflow: auto';
+    body.innerHTML = '<div style="height: 100px"></div><div id="slot"></div><div style="height: 1000px"></div>';
+    const el = document.createElement('pos-training-picker') as PosTrainingPicker;
+    el.label = 'Training';
+    el.data = Array.from({ length: 20 }, (_, i) => training(i));
+    body.querySelector('#slot')!.append(el);
+    await el.updateComplete;
+    await openWithKeyboard(el);
+    const gap = () => popupOf(el).getBoundingClientRect().top - el.shadowRoot!.querySelector('[part~="combobox"]')!.getBoundingClientRect().bottom;
+    const before = gap();
+    expect(before).to.be.within(0, 10);
+    body.scrollTop = 60;
+    await waitUntil(() => Math.abs(gap() - before) < 1, `the popup follows the field (gap ${gap()} px, was ${before})`);
+    await press(el, 'Escape');
+  });
+
   it('shows its popup in the top layer, not clipped by an overflow: hidden ancestor', async () => {
     const box = await fixture<HTMLDivElement>(html`<div style="overflow: hidden; height: 3.5rem; width: 22rem; position: relative">
       <pos-training-picker base-url=${API} label="Training"></pos-training-picker>
