@@ -43,14 +43,12 @@ export class AnswerReplay {
   /** Requests answered here rather than by the app (tests check that the replay really ran). */
   readonly stats = { replayed: 0 };
   /**
-   * By request URL, then by Cookie header (two lookups cost less than one on
-   * a concatenated key); all at `version`. One version for the whole table,
-   * emptied when it moves: a stale entry would otherwise keep an old body
-   * alive (one 777 KB trainings list per session in the worst case).
+   * By request URL and Cookie header; all at `version`. One version for the
+   * whole table, emptied when it moves: a stale entry would otherwise keep an
+   * old body alive (one 777 KB trainings list per session in the worst case).
    */
-  private readonly entries = new Map<string, Map<string, Entry>>();
+  private readonly entries = new Map<string, Entry>();
   private version = '';
-  private size = 0;
 
   constructor(
     private readonly currentVersion: () => string,
@@ -67,16 +65,11 @@ export class AnswerReplay {
     const cookie = request && replayable(request);
     if (!cookie) return;
     if (answer.version !== this.version) this.startOver(answer.version);
-    const entry = { ...answer, headersWithLength: { ...answer.headers, 'Content-Length': answer.body.byteLength } };
-    let byCookie = this.entries.get(path);
-    if (!byCookie) this.entries.set(path, (byCookie = new Map()));
-    if (!byCookie.delete(cookie)) this.size++;
-    byCookie.set(cookie, entry);
-    // Maps iterate in insertion order: the first cookie is the least recently remembered.
-    if (this.size > this.maxEntries) {
-      byCookie.delete(byCookie.keys().next().value!);
-      this.size--;
-    }
+    const key = keyOf(path, cookie);
+    this.entries.delete(key);
+    this.entries.set(key, { ...answer, headersWithLength: { ...answer.headers, 'Content-Length': answer.body.byteLength } });
+    // Maps iterate in insertion order: the first key is the least recently remembered.
+    if (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
   }
 
   /**
@@ -105,7 +98,7 @@ export class AnswerReplay {
     };
     return (request, response) => {
       const cookie = replayable(request);
-      const entry = cookie && this.entries.get(request.url!)?.get(cookie);
+      const entry = cookie && this.entries.get(keyOf(request.url!, cookie));
       if (!entry) return app(request, response);
       if (waiting.push({ request, response, entry }) === 1) setImmediate(answerWaiting);
     };
@@ -122,10 +115,11 @@ export class AnswerReplay {
 
   private startOver(version: string) {
     this.entries.clear();
-    this.size = 0;
     this.version = version;
   }
 }
+
+const keyOf = (url: string, cookie: string) => `${url}\n${cookie}`;
 
 /** The request's Cookie header, or nothing for a request the app must answer itself. */
 function replayable(request: IncomingMessage): string | undefined {

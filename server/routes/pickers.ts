@@ -48,18 +48,18 @@ export function pickerRoutes(db: Db, security: SecurityHeaders, replay?: AnswerR
     const { body, etag } = cache.get(`${route}:${organizationId}`, version, () => build(organizationId));
     // Plain header objects and one response object: these answers are the
     // API's hottest path (see security-headers.ts and BENCHMARKS.md).
-    const notModifiedHeaders = { ...security.headers, ETag: etag, 'Cache-Control': CACHE_CONTROL };
-    const headers = { ...notModifiedHeaders, 'Content-Type': 'application/json' };
+    const notModified = { ETag: etag, 'Cache-Control': CACHE_CONTROL };
+    const ok = { ...notModified, 'Content-Type': 'application/json' };
     replay?.remember((c.env as Partial<HttpBindings> | undefined)?.incoming, c.req.path, {
       version,
       expiresAtMs: Date.parse(c.get('session').expiresAt),
       etag,
       body,
-      headers,
-      notModifiedHeaders,
+      headers: { ...security.headers, ...ok },
+      notModifiedHeaders: { ...security.headers, ...notModified },
     });
-    if (ifNoneMatch(c.req.header('If-None-Match'), etag)) return security.secured(null, 304, notModifiedHeaders);
-    return security.secured(body, 200, headers);
+    if (ifNoneMatch(c.req.header('If-None-Match'), etag)) return security.secured(null, 304, notModified);
+    return security.secured(body, 200, ok);
   };
 
   const sql = {
