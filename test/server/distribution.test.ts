@@ -1,8 +1,10 @@
 /**
  * The package as a consumer gets it: `npm pack`, installed from the tarball
- * into a scratch folder (offline: its dependencies come from the npm cache this
- * project's install filled), then resolved and imported from Node, its types
- * checked by tsc, and its script-tag bundle run in Chromium.
+ * into a scratch folder (its dependencies from a local registry on 127.0.0.1
+ * that serves this project's installed copies, with an npm cache of its own
+ * that starts empty: no network, nothing left by an earlier install), then
+ * resolved and imported from Node, its types checked by tsc, and its
+ * script-tag bundle run in Chromium.
  * Needs `npm run build` first (`npm test` builds).
  */
 import assert from 'node:assert/strict';
@@ -14,6 +16,7 @@ import { tmpdir } from 'node:os';
 import { extname, join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
+import { dependencyClosure, startLocalRegistry, type LocalRegistry } from '../support/local-registry.js';
 
 const run = promisify(execFile);
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -25,6 +28,7 @@ describe('the package from its tarball', { timeout: 120_000 }, () => {
   let app: string;
   let installed: string;
   let packed: string[];
+  let registry: LocalRegistry | undefined;
 
   before(async () => {
     assert.ok(existsSync(join(ROOT, 'dist/pos-widgets.js')) && existsSync(join(ROOT, 'dist/types')), 'dist/ is missing: run `npm run build` first');
@@ -36,14 +40,19 @@ describe('the package from its tarball', { timeout: 120_000 }, () => {
     app = join(scratch, 'app');
     mkdirSync(app);
     writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'scratch-app', private: true, type: 'module' }));
+    const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
+    registry = await startLocalRegistry(ROOT, dependencyClosure(ROOT, manifest), mkdtempSync(join(scratch, 'registry-')));
     await run(
       'npm',
-      ['install', '--offline', '--no-audit', '--no-fund', '--ignore-scripts', '--omit=dev', '--no-package-lock', join(scratch, info!.filename)],
-      { cwd: app },
-    );
+      ['install', '--registry', registry.url, '--no-audit', '--no-fund', '--ignore-scripts', '--omit=dev', '--no-package-lock', join(scratch, info!.filename)],
+      { cwd: app, env: { ...process.env, npm_config_cache: mkdtempSync(join(scratch, 'cache-')) } },
+    ).catch((error: { stderr: string }) => assert.fail(`the tarball did not install from ${registry!.packages.join(', ')}:\n${error.stderr}`));
     installed = join(app, 'node_modules', NAME);
   });
-  after(() => rmSync(scratch, { recursive: true, force: true }));
+  after(async () => {
+    await registry?.close();
+    rmSync(scratch, { recursive: true, force: true });
+  });
 
   it('ships the built artefacts and nothing of the repository', () => {
     for (const file of ['dist/pos-widgets.js', 'dist/index.js', 'dist/react.js', 'dist/custom-elements.json', 'dist/vscode.html-custom-data.json', 'dist/types/index.d.ts', 'README.md', 'package.json']) {
