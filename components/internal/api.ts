@@ -12,6 +12,14 @@ export class PosApiError extends Error {
   }
 }
 
+/**
+ * Whether asking again can help. Not for 403 (the user's role does not permit
+ * it: PartnerOS's partner role on internal endpoints) nor 402 (a quota is
+ * spent): the same request gets the same answer until something outside the
+ * element changes. 401 can: the host may sign the user in again.
+ */
+export const canRetry = (error: { status?: number }): boolean => error.status !== 402 && error.status !== 403;
+
 /** `base` + `path` with exactly one slash between them; `base` may be relative (`/api`). */
 export function apiUrl(base: string, path: string): string {
   return `${base.replace(/\/+$/, '')}/${path.replace(/^\/+/, '')}`;

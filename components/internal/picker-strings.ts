@@ -14,6 +14,12 @@ export interface PickerStrings {
   noMatches: string;
   /** Heading of the error state; the server's reason follows it. */
   loadError: string;
+  /** Heading of the error state on a 401: the session is missing or expired (Retry stays: the host may sign in again). */
+  signedOut: string;
+  /** Heading of the error state on a 403: the user's role has no access (no Retry). */
+  forbidden: string;
+  /** Heading of the error state on a 402: a quota is spent (no Retry). */
+  quotaExceeded: string;
   /** The error state's button. */
   retry: string;
   /** The accessible name of a chip's remove button; `{label}` is the chip's text. */
@@ -30,6 +36,9 @@ export const DEFAULT_STRINGS: PickerStrings = {
   empty: 'Nothing to choose from yet.',
   noMatches: 'No matches for “{query}”.',
   loadError: 'The list could not be loaded.',
+  signedOut: 'You are signed out.',
+  forbidden: 'You do not have access to this list.',
+  quotaExceeded: 'Your plan’s allowance is used up.',
   retry: 'Retry',
   removeItem: 'Remove {label}',
   required: 'Please choose an option.',

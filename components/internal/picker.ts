@@ -2,7 +2,7 @@ import { Task, initialState } from '@lit/task';
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
 import { live } from 'lit/directives/live.js';
-import { DEFAULT_TIMEOUT_MS, PosApiError, apiUrl } from './api.js';
+import { DEFAULT_TIMEOUT_MS, PosApiError, apiUrl, canRetry } from './api.js';
 import { ComboboxController } from './combobox-controller.js';
 import { FormControlController } from './form-control.js';
 import { DEFAULT_STRINGS, formatString, type PickerStrings } from './picker-strings.js';
@@ -646,10 +646,12 @@ export abstract class PosPicker<T> extends LitElement {
 
   #renderError(): TemplateResult | typeof nothing {
     if (this.loadState !== 'error') return nothing;
-    const error = this.#loader.error as Error | undefined;
+    const error = this.#loader.error as (Error & { status?: number }) | undefined;
+    const status = error?.status;
+    const heading = status === 401 ? this.text.signedOut : status === 403 ? this.text.forbidden : status === 402 ? this.text.quotaExceeded : this.text.loadError;
     return html`<div id="error" part="error" class="error" role="alert">
-      <span class="error-text"><strong>${this.text.loadError}</strong> ${error?.message ?? ''}</span>
-      <button part="retry" class="retry" type="button" @click=${() => this.refresh()}>${this.text.retry}</button>
+      <span class="error-text"><strong>${heading}</strong> ${error?.message ?? ''}</span>
+      ${canRetry(error ?? {}) ? html`<button part="retry" class="retry" type="button" @click=${() => this.refresh()}>${this.text.retry}</button>` : nothing}
     </div>`;
   }
 }

@@ -28,7 +28,7 @@ import { specializationPickerStyles } from './specialization-picker.styles.js';
  * @csspart skeleton - The loading state.
  * @csspart empty - The empty or no-match message.
  * @csspart error - The error message (`role="alert"`).
- * @csspart retry - The error's Retry button.
+ * @csspart retry - The error's Retry button (absent on 402 and 403, where asking again cannot help).
  *
  * @cssprop --pos-accent - Focus ring, active option outline, check mark (light `#4f46e5`).
  * @cssprop --pos-on-accent - Text on the accent colour (`#ffffff`).

@@ -34,7 +34,7 @@ const listConverter = {
  * @csspart skeleton - The loading state.
  * @csspart empty - The empty or no-match message.
  * @csspart error - The error message (`role="alert"`).
- * @csspart retry - The error's Retry button.
+ * @csspart retry - The error's Retry button (absent on 402 and 403, where asking again cannot help).
  * @csspart option-tag - A tag shown inside a training option.
  *
  * @cssprop --pos-accent - Focus ring, active option outline, check mark (light `#4f46e5`).

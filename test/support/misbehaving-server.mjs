@@ -44,7 +44,13 @@ export function startMisbehavingServer(host, origin) {
     const behaviour = (req.url ?? '').split('/')[1] ?? '';
     hits.set(behaviour, (hits.get(behaviour) ?? 0) + 1);
     const handle = BEHAVIOURS[behaviour];
+    // `json-<status>-<code>`: a JSON error as the API writes them, e.g. json-402-quota_exceeded.
+    const jsonError = /^json-(\d{3})-(\w+)$/.exec(behaviour);
     if (handle) handle(req, res);
+    else if (jsonError) {
+      const [, status, code] = jsonError;
+      res.writeHead(Number(status), { 'content-type': 'application/json' }).end(JSON.stringify({ error: `The server refused this (${code}).`, code }));
+    }
     else res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"No such behaviour.","code":"not_found"}');
   });
   return new Promise((resolve) => {

@@ -76,6 +76,29 @@ describe('failures end in a clear error with Retry, never in the host page', () 
     after(() => signIn());
   });
 
+  describe('<pos-training-picker> when asking again cannot help', () => {
+    const cases: [string, string, { code: string; status: number; heading: RegExp; retry: boolean }][] = [
+      ['403 (the role has no access)', misbehavingApi('json-403-forbidden'), { code: 'forbidden', status: 403, heading: /do not have access/, retry: false }],
+      ['402 (quota spent)', misbehavingApi('json-402-quota_exceeded'), { code: 'quota_exceeded', status: 402, heading: /allowance is used up/, retry: false }],
+      ['401 (signed out: the host may sign in again)', misbehavingApi('json-401-unauthorized'), { code: 'unauthorized', status: 401, heading: /signed out/, retry: true }],
+      ['404', misbehavingApi('json-404-not_found'), { code: 'not_found', status: 404, heading: /could not be loaded/, retry: true }],
+      ['503', misbehavingApi('json-503-storage_unavailable'), { code: 'storage_unavailable', status: 503, heading: /could not be loaded/, retry: true }],
+    ];
+    for (const [what, baseUrl, expected] of cases) {
+      it(`${what}: says so, Retry ${expected.retry ? 'offered' : 'not offered'}, the event carries status and code`, async () => {
+        const el = await fixture<PosPicker<unknown>>(html`<pos-training-picker label="Trainings" base-url=${baseUrl}></pos-training-picker>`);
+        const { detail } = await oneEvent(el, 'pos-error');
+        expect(detail).to.deep.equal({ status: expected.status, code: expected.code, message: `The server refused this (${expected.code}).` });
+        await el.updateComplete;
+        const alert = el.shadowRoot!.querySelector('[role="alert"]')!;
+        expect(alert.textContent).to.match(expected.heading);
+        expect(alert.textContent).to.include(detail.message);
+        expect(!!el.shadowRoot!.querySelector('[part~="retry"]')).to.equal(expected.retry);
+        await expect(el).to.be.accessible();
+      });
+    }
+  });
+
   describe('<pos-pptx-export-progress>', () => {
     const lesson = '00000000-0000-4000-8000-000000000001';
     const cases: [string, string, 'dispatch' | 'start', RegExp][] = [
