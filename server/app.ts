@@ -15,6 +15,7 @@ import { demoPageSecurity } from './demo-page.js';
 import { ApiError, onError, onNotFound } from './errors.js';
 import { ExportService, type DeckRenderer } from './exports/service.js';
 import { ExportWatcher } from './exports/watcher.js';
+import { proxyTrust } from './proxy.js';
 import { authRoutes } from './routes/auth.js';
 import { demoRoutes } from './routes/demo.js';
 import { exportRoutes, StreamCounter } from './routes/exports.js';
@@ -42,7 +43,9 @@ export async function createApp({ db, config, renderDeck, serveDemo = false }: A
   // A replayed answer would skip the request log, so no replay while logging.
   const replay = config.logRequests ? undefined : new AnswerReplay(version);
   const security = await securityHeaders({
-    // The bundle and the deck files may be loaded by host pages on other origins.
+    // The bundle, the deck files and the API may be loaded by host pages on other
+    // origins. The demo page sets its own same-origin (demo-page.ts), which the
+    // middleware leaves in place.
     crossOriginResourcePolicy: 'cross-origin',
     crossOriginOpenerPolicy: 'same-origin',
   });
@@ -56,7 +59,7 @@ export async function createApp({ db, config, renderDeck, serveDemo = false }: A
   });
 
   const api = new Hono<AppEnv>()
-    .route('/auth', authRoutes(db, sessions, new SignInLimiter(config.signInMaxFailures)))
+    .route('/auth', authRoutes(db, sessions, new SignInLimiter(config.signInMaxFailures), proxyTrust(config.trustProxy)))
     .use('*', requireOrganization(sessions))
     .route('/workflow-pickers', pickerRoutes(db, security, replay))
     .route('/enablement', lessonRoutes(db))

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { parseTrustProxy, TrustProxyError, type TrustProxy } from './proxy.js';
 
 /** Every setting of the reference server. See the README's "Settings" table. */
 export interface ServerConfig {
@@ -25,6 +26,8 @@ export interface ServerConfig {
   signInMaxFailures: number;
   /** Offer `POST /api/demo/next-export` (make the next export fail or never finish): for the demo only. */
   demoControls: boolean;
+  /** Which peers' X-Forwarded-For / X-Forwarded-Proto to believe (server/proxy.ts); off: nobody's. */
+  trustProxy: TrustProxy;
 }
 
 export const DEFAULT_CONFIG: ServerConfig = {
@@ -42,6 +45,7 @@ export const DEFAULT_CONFIG: ServerConfig = {
   logRequests: false,
   signInMaxFailures: 10,
   demoControls: false,
+  trustProxy: false,
 };
 
 /** Thrown for a setting that cannot be used; main() prints the message and exits 1. */
@@ -57,7 +61,7 @@ function integer(name: string, raw: string, min: number): number {
 
 /**
  * Reads settings from the environment, then from CLI flags (which win).
- * Flags: --port, --host, --db, --fixture, --cors-origins.
+ * Flags: --port, --host, --db, --fixture, --cors-origins, --trust-proxy.
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] = process.argv.slice(2)): ServerConfig {
   const { values } = parseArgs({
@@ -70,6 +74,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
       'cors-origins': { type: 'string' },
       'sse-timeout-ms': { type: 'string' },
       'demo-controls': { type: 'boolean' },
+      'trust-proxy': { type: 'string' },
     },
     strict: true,
   });
@@ -106,6 +111,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
   }
   if (values['sse-timeout-ms'] !== undefined) config.sseTimeoutMs = integer('--sse-timeout-ms', values['sse-timeout-ms'], 1);
   config.demoControls = values['demo-controls'] ?? (env.POS_DEMO_CONTROLS === '1' || env.POS_DEMO_CONTROLS === 'true');
+  const trustProxy = pick(values['trust-proxy'], 'POS_TRUST_PROXY');
+  try {
+    config.trustProxy = parseTrustProxy(trustProxy);
+  } catch (error) {
+    if (!(error instanceof TrustProxyError)) throw error;
+    throw new ConfigError(`${values['trust-proxy'] !== undefined ? '--trust-proxy' : 'POS_TRUST_PROXY'} ${error.message}`);
+  }
   if (env.POS_LOG_REQUESTS) config.logRequests = env.POS_LOG_REQUESTS !== '0' && env.POS_LOG_REQUESTS !== 'false';
   return config;
 }

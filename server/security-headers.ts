@@ -32,11 +32,17 @@ export async function securityHeaders(options: SecureHeadersOptions) {
       built.add(response);
       return response;
     },
-    /** Adds the headers to every response not built by `secured()`, as secureHeaders would. */
+    /**
+     * Adds the headers to every response not built by `secured()`, as secureHeaders would,
+     * but only those the route left unset: a route that chose its own value (the demo
+     * page's `Cross-Origin-Resource-Policy: same-origin`) keeps it, where overwriting
+     * would hand the page the API's `cross-origin`.
+     */
     middleware: createMiddleware(async (c, next) => {
       await next();
       if (built.has(c.res)) return;
-      for (const name in headers) c.res.headers.set(name, headers[name]!);
+      const set = c.res.headers;
+      for (const name in headers) if (!set.has(name)) set.set(name, headers[name]!);
     }),
   };
 }

@@ -7,6 +7,8 @@ const WINDOW_SECONDS = 15 * 60;
  * client address over a 15-minute window. Past the limit, sign-in answers 429
  * with `Retry-After` before any password is checked. A success clears the
  * account's count. In memory: one server process, as the reference server is.
+ * The address is the caller's to work out: the socket's peer, or the client a
+ * trusted proxy names (server/proxy.ts), lest everyone behind one proxy share a limit.
  */
 export class SignInLimiter {
   private readonly byAccount: RateLimiterMemory;

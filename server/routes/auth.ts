@@ -9,26 +9,24 @@ import type { SignInLimiter } from '../auth/sign-in-limiter.js';
 import type { Db } from '../db/database.js';
 import type { AppEnv } from '../env.js';
 import { ApiError } from '../errors.js';
+import type { ProxyTrust } from '../proxy.js';
 import { uuidSchema, validate } from '../validation.js';
 
 // A real scrypt hash of a random password: signing in with an unknown email
 // costs the same time as with a known one, so timing does not reveal accounts.
 const DUMMY_HASH = 'scrypt$16384$8$1$kMj3sD0Pc7hKnkKKQ5Jzbg$5qrfRS_AvFB5rjbXcaoRLzS9SG6_DTBWR3WJXwnZezs';
 
-const isHttps = (url: string, forwardedProto: string | undefined) =>
-  new URL(url).protocol === 'https:' || forwardedProto?.split(',')[0]?.trim() === 'https';
-
-/** The client's address; `unknown` where there is no socket (in-process requests). */
-function clientAddress(c: Context): string {
+/** The socket's peer; undefined where there is no socket (in-process requests). */
+function socketAddress(c: Context): string | undefined {
   try {
-    return getConnInfo(c).remote.address ?? 'unknown';
+    return getConnInfo(c).remote.address;
   } catch {
-    return 'unknown';
+    return undefined;
   }
 }
 
 /** `/api/auth`: sign-in, sign-out, the session, the active organisation. */
-export function authRoutes(db: Db, sessions: SessionStore, limiter: SignInLimiter) {
+export function authRoutes(db: Db, sessions: SessionStore, limiter: SignInLimiter, proxy: ProxyTrust) {
   const sql = {
     user: db.prepare<[string], { id: string; email: string; name: string; password_hash: string; active_organization_id: string | null }>(
       'SELECT id, email, name, password_hash, active_organization_id FROM users WHERE email = ?',
@@ -47,7 +45,9 @@ export function authRoutes(db: Db, sessions: SessionStore, limiter: SignInLimite
       validate('json', z.object({ email: z.string().max(320), password: z.string().max(200) })),
       async (c) => {
         const { email, password } = c.req.valid('json');
-        const address = clientAddress(c);
+        const socket = socketAddress(c);
+        // Behind a proxy the socket is the proxy's: every user would share one address limit.
+        const address = proxy.clientAddress(socket, c.req.header('x-forwarded-for'));
         const wait = await limiter.retryAfter(email.trim(), address);
         if (wait > 0) {
           c.header('Retry-After', String(wait));
@@ -68,7 +68,7 @@ export function authRoutes(db: Db, sessions: SessionStore, limiter: SignInLimite
           httpOnly: true,
           sameSite: 'Lax',
           path: '/',
-          secure: isHttps(c.req.url, c.req.header('x-forwarded-proto')),
+          secure: proxy.isHttps(c.req.url, socket, c.req.header('x-forwarded-proto')),
           expires: expiresAt,
         });
         return c.json({ user: { id: user.id, email: user.email, name: user.name }, activeOrganizationId });
