@@ -1,10 +1,11 @@
 import { ConfigError, loadConfig } from './config.js';
 import { DEMO_PASSWORD, DEMO_USERS } from './db/demo-data.js';
 import { FixtureError } from './db/fixture.js';
-import { startServer } from './server.js';
+import { guardProcess, startServer } from './server.js';
 
 /** `npm run serve`: the reference server with settings from the environment and flags. */
 async function main() {
+  guardProcess();
   const config = loadConfig();
   const running = await startServer(config, { serveDemo: true });
   if (running.seeded && !config.fixture) {

@@ -48,6 +48,35 @@ export interface StartOptions extends Omit<AppOptions, 'db' | 'config'> {
   onStatement?: (sql: string) => void;
 }
 
+/**
+ * The last line of defence for `npm run serve`; nothing may depend on it (every
+ * background task handles its own failures, and the tests run without it).
+ *
+ * - An unhandled rejection is logged and the server keeps serving: it is one
+ *   async task that failed with nobody awaiting it, and whatever it left
+ *   half-done is its own (as with any error a handler catches); the event loop
+ *   and every other request are unaffected, and exiting would drop every open
+ *   stream for one lost task.
+ * - An uncaught exception is logged and the process exits with 1: it was
+ *   thrown through code that did not expect it, which may have stopped halfway
+ *   (a counter not decremented, a timer not cleared), and Node documents the
+ *   process as being in an undefined state. The supervisor restarts it; SQLite
+ *   (WAL, every write in a transaction) survives the exit, and unfinished
+ *   exports resume at the next start.
+ *
+ * Installed by main.ts, not by startServer(): a library that embeds the server
+ * (or a test that starts several) keeps its own process policy.
+ */
+export function guardProcess(): void {
+  process.on('unhandledRejection', (reason) => {
+    console.error('unhandled rejection (a bug: the server keeps serving):', reason);
+  });
+  process.on('uncaughtException', (error, origin) => {
+    console.error(`uncaught exception (${origin}); exiting, as the process state is unknown:`, error);
+    process.exit(1);
+  });
+}
+
 /** Opens the database (seeding a new one), builds the app and listens. */
 export async function startServer(config: ServerConfig, { fixture, onStatement, ...options }: StartOptions = {}): Promise<RunningServer> {
   const { db, isNew } = openDatabase(config.db, { onStatement });

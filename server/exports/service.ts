@@ -34,6 +34,14 @@ interface JobRow {
 
 export type DeckRenderer = (lesson: LessonContent) => Promise<RenderedDeck>;
 
+/** What a generation needs to know of its job beyond the lesson: for the mark and the log. */
+interface QueuedJob {
+  id: string;
+  lessonId: string;
+}
+
+const reasonOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
 /** What the demo's control asks of an organisation's next export. */
 export type DemoBehaviour = 'fail' | 'hang';
 
@@ -81,8 +89,8 @@ export class ExportService {
       insert: db.prepare(
         `INSERT INTO export_jobs (id, organization_id, lesson_id, cache_key, status, created_at, runs_here) VALUES (?, ?, ?, ?, 'pending', ?, ?)`,
       ),
-      interrupted: db.prepare<[], { id: string; title: string; sections: string }>(
-        `SELECT j.id, l.title, l.sections FROM export_jobs j JOIN lessons l ON l.id = j.lesson_id
+      interrupted: db.prepare<[], { id: string; lesson_id: string; title: string; sections: string }>(
+        `SELECT j.id, j.lesson_id, l.title, l.sections FROM export_jobs j JOIN lessons l ON l.id = j.lesson_id
          WHERE j.status = 'pending' AND j.runs_here = 1 ORDER BY j.created_at`,
       ),
       job: db.prepare<[string], JobRow>(`SELECT ${JOB_COLUMNS} FROM export_jobs j WHERE j.id = ?`),
@@ -119,8 +127,9 @@ export class ExportService {
     this.nextBehaviour.delete(organizationId);
     // A job meant to hang is left to no one (runs_here = 0): it stays pending, so its stream times out.
     this.sql.insert.run(id, organizationId, lessonId, cacheKey, new Date().toISOString(), behaviour === 'hang' ? 0 : 1);
-    if (behaviour === 'fail') this.enqueue(id, { title: lesson.title, sections: [] }, () => Promise.reject(new Error('the demo asked this export to fail')));
-    else if (behaviour !== 'hang') this.enqueue(id, { title: lesson.title, sections: JSON.parse(lesson.sections) });
+    const job = { id, lessonId };
+    if (behaviour === 'fail') this.enqueue(job, { title: lesson.title, sections: [] }, () => Promise.reject(new Error('the demo asked this export to fail')));
+    else if (behaviour !== 'hang') this.enqueue(job, { title: lesson.title, sections: JSON.parse(lesson.sections) });
     return { job: toExportJob(this.sql.job.get(id)!), cached: false };
   }
 
@@ -131,7 +140,7 @@ export class ExportService {
    */
   resumeInterrupted(): number {
     const jobs = this.sql.interrupted.all();
-    for (const job of jobs) this.enqueue(job.id, { title: job.title, sections: JSON.parse(job.sections) });
+    for (const job of jobs) this.enqueue({ id: job.id, lessonId: job.lesson_id }, { title: job.title, sections: JSON.parse(job.sections) });
     return jobs.length;
   }
 
@@ -141,8 +150,13 @@ export class ExportService {
     else this.nextBehaviour.set(organizationId, behaviour);
   }
 
-  private enqueue(id: string, lesson: LessonContent, render = this.render): void {
-    const work = this.limit(() => this.generate(id, lesson, render)).finally(() => this.running.delete(work));
+  private enqueue(job: QueuedJob, lesson: LessonContent, render = this.render): void {
+    const work = this.limit(() => this.generate(job, lesson, render))
+      // Nothing awaits this promise: generate() handles its failures, and this
+      // is for a bug in it, which must not become an unhandled rejection (on
+      // Node 20 the process would exit, taking every open stream with it).
+      .catch((error) => console.error(`export ${job.id} (lesson ${job.lessonId}): unexpected error:`, error))
+      .finally(() => this.running.delete(work));
     this.running.add(work);
   }
 
@@ -158,11 +172,14 @@ export class ExportService {
   }
 
 
-  private async generate(id: string, lesson: LessonContent, render: DeckRenderer): Promise<void> {
+  private async generate(job: QueuedJob, lesson: LessonContent, render: DeckRenderer): Promise<void> {
+    const { id } = job;
+    let storing = false;
     try {
       const deck = await render(lesson);
       // Shut down mid-render (past the grace period): the job stays pending and resumes at the next start.
       if (!this.db.open) return;
+      storing = true;
       this.db.transaction(() => {
         this.sql.insertFile.run(id, deckFileName(lesson.title), deck.bytes);
         this.sql.complete.run(deck.costCents, deck.model, new Date().toISOString(), id);
@@ -170,7 +187,21 @@ export class ExportService {
     } catch (error) {
       if (!this.db.open) return;
       const message = error instanceof Error && error.message ? error.message : 'The export failed.';
-      this.sql.fail.run(`The export failed: ${message}`, new Date().toISOString(), id);
+      try {
+        this.sql.fail.run(`The export failed: ${message}`, new Date().toISOString(), id);
+      } catch (markError) {
+        // The database refuses writes (read-only, full, I/O error). The job stays
+        // pending with runs_here = 1, so the next start generates it again; its
+        // streams are told now rather than at their timeout.
+        console.error(
+          `export ${id} (lesson ${job.lessonId}): ${storing ? 'storing the deck' : 'generation'} failed (${message}), ` +
+            `and marking the job failed did too (${reasonOf(markError)}); it stays pending until the next start`,
+        );
+        this.watcher.failedUnrecorded(id);
+        return;
+      }
+      // A renderer's failure is the job's business (its error says why); the database refusing the deck is the operator's.
+      if (storing) console.error(`export ${id} (lesson ${job.lessonId}): storing the deck failed (${message}); the job is marked failed`);
     }
     this.watcher.checkNow();
   }

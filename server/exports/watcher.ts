@@ -3,7 +3,7 @@ import type { Db } from '../db/database.js';
 /** How a followed export ended, as the stream reports it. */
 export type ExportOutcome =
   | { status: 'completed'; url: string; costCents: number; model: string }
-  | { status: 'failed'; message: string }
+  | { status: 'failed'; message: string; code?: 'storage_unavailable' }
   /** The server is shutting down: the client should reconnect (to the next instance). */
   | { status: 'restarting' };
 
@@ -19,13 +19,30 @@ interface OutcomeRow {
   lesson_id: string;
   cache_key: string | null;
   id: string;
-  status: 'completed' | 'failed';
+  status: 'completed' | 'failed' | 'pending';
   cost_cents: number | null;
   model: string | null;
   error: string | null;
 }
 
 export const exportFileUrl = (jobId: string) => `/api/exports/pptx/files/${jobId}.pptx`;
+
+/** Consecutive failed checks after which the open streams are told the server cannot follow their exports. */
+export const POLL_FAILURES_BEFORE_GIVING_UP = 3;
+
+// One object each, so routes encode their event once for every stream they end.
+const POLL_UNAVAILABLE: ExportOutcome = {
+  status: 'failed',
+  message: 'The server cannot read its database right now, so it cannot follow this export. Try again later.',
+  code: 'storage_unavailable',
+};
+const FAILURE_NOT_RECORDED: ExportOutcome = {
+  status: 'failed',
+  message: 'The export failed, and the server could not record it: its database cannot be written right now. Try again later.',
+  code: 'storage_unavailable',
+};
+
+const reasonOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 /**
  * Follows exports for every open stream with one shared poll.
@@ -42,6 +59,14 @@ export class ExportWatcher {
   private timer: NodeJS.Timeout | undefined;
   private scheduled = false;
   private readonly query;
+  /** Checks failed in a row; 0 while the poll works. */
+  private failures = 0;
+  /**
+   * Jobs of this process whose failure could not be written (the database
+   * refused the write): still `pending` in the database, so the query reports
+   * them by id and their streams end with FAILURE_NOT_RECORDED.
+   */
+  private readonly unrecorded = new Set<string>();
 
   constructor(
     db: Db,
@@ -50,7 +75,7 @@ export class ExportWatcher {
     // For each watched key: the job the stream waits for, if it has ended.
     // With a cache key: the newest job of the lesson with that key. Without:
     // the newest job created at or after the lesson's last update (a fresh one).
-    this.query = db.prepare<[string], OutcomeRow>(`
+    this.query = db.prepare<[string, string], OutcomeRow>(`
       WITH watched AS (
         SELECT json_extract(value, '$[0]') AS lesson_id, json_extract(value, '$[1]') AS cache_key FROM json_each(?)
       )
@@ -64,7 +89,7 @@ export class ExportWatcher {
         ORDER BY j2.created_at DESC, j2.rowid DESC
         LIMIT 1
       )
-      WHERE j.status <> 'pending'`);
+      WHERE j.status <> 'pending' OR j.id IN (SELECT value FROM json_each(?))`);
   }
 
   /** Number of distinct (lesson, cache key) pairs being followed. */
@@ -94,6 +119,16 @@ export class ExportWatcher {
     };
   }
 
+  /**
+   * The job failed but its failure could not be written: the streams that
+   * follow it end now with an `error` (code `storage_unavailable`) instead of
+   * waiting for their timeout. The job itself stays pending for the next start.
+   */
+  failedUnrecorded(jobId: string): void {
+    this.unrecorded.add(jobId);
+    this.checkNow();
+  }
+
   /** Checks soon (next turn of the event loop), coalescing calls made together. */
   checkNow(): void {
     if (this.scheduled || this.watches.size === 0) return;
@@ -109,19 +144,39 @@ export class ExportWatcher {
     this.timer = undefined;
   }
 
-  /** Ends every subscription with `outcome` (at shutdown) and stops polling. */
-  closeAll(outcome: ExportOutcome): void {
+  /** Ends every subscription with `outcome` (at shutdown, or when the poll gives up) and stops polling. Returns how many streams it ended. */
+  closeAll(outcome: ExportOutcome): number {
     const watches = [...this.watches.values()];
     this.watches.clear();
     this.stop();
-    for (const watch of watches) for (const listener of watch.listeners) listener(outcome);
+    let streams = 0;
+    for (const watch of watches) streams += this.notify(watch, outcome);
+    return streams;
   }
 
+  /**
+   * Runs from timers (the interval, setImmediate): it must not throw, or the
+   * process exits and every open stream with it. A failed query leaves the
+   * streams waiting for the next check; after POLL_FAILURES_BEFORE_GIVING_UP
+   * in a row they are ended with an `error`, and so is any stream that
+   * subscribes while the query still fails.
+   */
   private check(): void {
     if (this.watches.size === 0) return;
     this.stats.checks++;
     const keys = [...this.watches.values()].map((w) => [w.lessonId, w.cacheKey]);
-    for (const row of this.query.all(JSON.stringify(keys))) {
+    let rows: OutcomeRow[];
+    try {
+      rows = this.query.all(JSON.stringify(keys), JSON.stringify([...this.unrecorded]));
+    } catch (error) {
+      this.pollFailed(error);
+      return;
+    }
+    if (this.failures) {
+      console.error(`export poll: recovered after ${this.failures} failed check(s)`);
+      this.failures = 0;
+    }
+    for (const row of rows) {
       const key = JSON.stringify([row.lesson_id, row.cache_key]);
       const watch = this.watches.get(key);
       if (!watch) continue;
@@ -129,9 +184,37 @@ export class ExportWatcher {
       const outcome: ExportOutcome =
         row.status === 'completed'
           ? { status: 'completed', url: exportFileUrl(row.id), costCents: row.cost_cents ?? 0, model: row.model ?? 'unknown' }
-          : { status: 'failed', message: row.error ?? 'The export failed.' };
-      for (const listener of watch.listeners) listener(outcome);
+          : row.status === 'pending'
+            ? FAILURE_NOT_RECORDED
+            : { status: 'failed', message: row.error ?? 'The export failed.' };
+      this.notify(watch, outcome);
     }
     if (this.watches.size === 0) this.stop();
+  }
+
+  // Logs the first failure and the giving up, not every tick: a database that
+  // stays unreadable would otherwise write a line per poll period forever.
+  private pollFailed(error: unknown): void {
+    this.failures++;
+    if (this.failures === 1) {
+      console.error(`export poll: the query failed (${this.watches.size} export(s) followed): ${reasonOf(error)}; the streams keep waiting`);
+    }
+    if (this.failures < POLL_FAILURES_BEFORE_GIVING_UP) return;
+    const streams = this.closeAll(POLL_UNAVAILABLE);
+    if (this.failures === POLL_FAILURES_BEFORE_GIVING_UP) {
+      console.error(`export poll: failed ${this.failures} times in a row (${reasonOf(error)}); ended ${streams} stream(s) with an error event`);
+    }
+  }
+
+  /** Calls every listener of `watch`; one that throws does not keep the others from hearing. Returns how many. */
+  private notify(watch: Watch, outcome: ExportOutcome): number {
+    for (const listener of watch.listeners) {
+      try {
+        listener(outcome);
+      } catch (error) {
+        console.error(`export stream (lesson ${watch.lessonId}, cache key ${watch.cacheKey}): ending it failed: ${reasonOf(error)}`);
+      }
+    }
+    return watch.listeners.size;
   }
 }

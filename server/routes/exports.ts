@@ -30,7 +30,7 @@ function outcomeText(outcome: ExportOutcome): string {
     case 'completed':
       return sseEvent('completed', { url: outcome.url, costCents: outcome.costCents, model: outcome.model });
     case 'failed':
-      return sseEvent('error', { message: outcome.message });
+      return sseEvent('error', outcome.code ? { message: outcome.message, code: outcome.code } : { message: outcome.message });
     case 'restarting':
       // Not the export's end: the code tells clients to reconnect, to the next instance.
       return sseEvent('error', { message: 'The server is restarting; the export goes on. Reconnect in a moment.', code: 'server_restarting' });
@@ -62,17 +62,33 @@ export function exportRoutes(
     counter.open++;
     let finished = false;
     let unsubscribe = () => {};
-    const finish = (last?: string | Uint8Array) => {
+    // Everything below runs from timers, the shared poll and socket events: a
+    // throw there would be uncaught and end the process, so a broken connection
+    // is logged once and released like one the client closed.
+    const broken = (what: string, error: unknown) =>
+      console.error(`export stream (lesson ${lessonId}, cache key ${cacheKey}): ${what} failed:`, error instanceof Error ? error.message : error);
+    const finish = (last?: string | Uint8Array, quiet = false) => {
       if (finished) return;
       finished = true;
       clearInterval(heartbeat);
       clearTimeout(timeout);
       unsubscribe();
       counter.open--;
-      channel.end(last);
+      try {
+        channel.end(last);
+      } catch (error) {
+        if (!quiet) broken('ending the stream', error);
+      }
     };
     channel.write(': connected\n\n');
-    const heartbeat = setInterval(() => channel.write(':hb\n\n'), config.sseHeartbeatMs);
+    const heartbeat = setInterval(() => {
+      try {
+        channel.write(':hb\n\n');
+      } catch (error) {
+        broken('the heartbeat', error);
+        finish(undefined, true);
+      }
+    }, config.sseHeartbeatMs);
     const timeout = setTimeout(
       () => finish(sseEvent('error', { message: `The export timed out: no result after ${formatDuration(config.sseTimeoutMs)}.` })),
       config.sseTimeoutMs,
