@@ -1,6 +1,5 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import { PosApiError } from './api.js';
-import { createSseParser, type SseEvent } from './sse-parser.js';
+import { SSE_MAX_LENGTH, createSseParser, type SseEvent } from './sse-parser.js';
 
 /*
  * Why `fetch` and not `EventSource`
@@ -40,7 +39,7 @@ export type ExportStreamStatus = keyof typeof ExportStreamStatus;
 
 /** The `completed` event's data. */
 export interface ExportResult {
-  /** As the server sent it: a path relative to the API's origin. */
+  /** As the server sent it: a path relative to the API's origin; resolved, always http: or https:. */
   url: string;
   costCents: number;
   model: string;
@@ -53,8 +52,10 @@ export interface ExportFailure {
   /**
    * The API's `code` for its JSON errors (`not_found`, `unauthorized`…),
    * `connection_lost` when reconnecting gave up, `network_error`,
-   * `invalid_response`; for a server-sent `event: error`, the `code` of its
-   * data if it has one (the export failed or timed out: only a message).
+   * `invalid_response` (also for a stream line or event over `SSE_MAX_LENGTH`),
+   * `unsafe_url` (a `completed` url that is not http: or https:, see `webUrl`);
+   * for a server-sent `event: error`, the `code` of its data if it has one
+   * (the export failed or timed out: only a message).
    */
   code?: string;
   /** The HTTP status, when the failure is a response. */
@@ -84,6 +85,31 @@ export interface ExportStreamOptions {
   /** Called once when following ends in `error`. */
   onError?: (failure: ExportFailure) => void;
 }
+
+/**
+ * `url` resolved against `base` (itself resolved against the page), or
+ * undefined unless that is an http: or https: URL. A download link is what
+ * the user clicks, so a server, a proxy or a compromised API that sends
+ * `javascript:`, `data:`, `blob:`… must not get it into an href: anything but
+ * a web URL, and anything the URL parser rejects, is refused. The parser
+ * strips the spaces and removes the tabs and newlines a browser ignores in an
+ * href (` java\tscript:`), and lower-cases the scheme, so `protocol` is what a
+ * click would run.
+ */
+export function webUrl(url: string, base: string): string | undefined {
+  try {
+    const resolved = new URL(url, new URL(base, document.baseURI));
+    return /^https?:$/.test(resolved.protocol) ? resolved.href : undefined;
+  } catch {
+    // Malformed: refused like any other non-web URL.
+  }
+}
+
+/** The failure for a `completed` url that `webUrl` refuses. */
+export const unsafeUrlFailure = (): ExportFailure => ({
+  message: 'The server sent a download link that is not http or https.',
+  code: 'unsafe_url',
+});
 
 const isResult = (v: unknown): v is ExportResult =>
   !!v &&
@@ -261,6 +287,9 @@ export class ExportStreamController implements ReactiveController {
       onComment: (text) => this.#alive(text !== 'connected'),
       onRetry: (ms) => (this.#baseDelayMs = Math.max(ms, 50)),
       onEvent: (event) => this.#onEvent(event),
+      // Final, not a drop: reconnecting would fetch the same garbage again.
+      onOverflow: () =>
+        this.#fail({ message: `The server sent an event stream line or event over ${SSE_MAX_LENGTH} characters.`, code: 'invalid_response' }),
     });
     const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
     try {
@@ -300,11 +329,13 @@ export class ExportStreamController implements ReactiveController {
     try {
       data = JSON.parse(text);
     } catch {
-      data = undefined;
+      // Not JSON: `data` stays undefined, which neither outcome accepts as its data.
     }
     if (type === 'completed') {
-      if (isResult(data)) this.#complete(data);
-      else this.#fail({ message: 'The server sent a completion without a file.', code: 'invalid_response' });
+      // Checked here, so no consumer of the controller ever sees an unsafe url as a result.
+      if (!isResult(data)) this.#fail({ message: 'The server sent a completion without a file.', code: 'invalid_response' });
+      else if (!webUrl(data.url, this.#url!)) this.#fail(unsafeUrlFailure());
+      else this.#complete(data);
     } else {
       const { message, code } = (data ?? {}) as { message?: unknown; code?: unknown };
       const failure: ExportFailure = { message: typeof message === 'string' && message ? message : text || 'The export failed.' };
@@ -325,8 +356,7 @@ export class ExportStreamController implements ReactiveController {
     } catch {
       // Not JSON: fall through to a plain sentence.
     }
-    const error = new PosApiError(`The server answered ${response.status} ${response.statusText}`.trim() + '.', 'http_error', response.status);
-    return { message: error.message, code: error.code, status: response.status };
+    return { message: `The server answered ${response.status} ${response.statusText}`.trim() + '.', code: 'http_error', status: response.status };
   }
 
   /** The connection failed or went silent: reconnect after a backoff, or give up. */

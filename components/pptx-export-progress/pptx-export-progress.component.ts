@@ -7,6 +7,8 @@ import {
   DEFAULT_HEARTBEAT_MS,
   DEFAULT_MAX_RECONNECTS,
   ExportStreamController,
+  unsafeUrlFailure,
+  webUrl,
   type ExportFailure,
   type ExportResult,
 } from '../internal/export-stream-controller.js';
@@ -159,19 +161,11 @@ export class PosPptxExportProgress extends LitElement {
     if (this.dispatchRequest) return 'dispatching';
     if (this.failure) return 'error';
     if (this.result) return 'completed';
-    switch (this.#stream.status) {
-      case 'connecting':
-        return 'connecting';
-      case 'open':
-        return 'waiting';
-      case 'reconnecting':
-        return 'reconnecting';
-      default:
-        return 'idle';
-    }
+    const status = this.#stream.status;
+    return status === 'open' ? 'waiting' : status === 'connecting' || status === 'reconnecting' ? status : 'idle';
   }
 
-  /** The download URL once completed, absolute (resolved against the API's origin). */
+  /** The download URL once completed, absolute (resolved against the API's origin); always http: or https:. */
   get url(): string | undefined {
     return this.result && this.#resolve(this.result.url);
   }
@@ -248,13 +242,12 @@ export class PosPptxExportProgress extends LitElement {
     this.announcementId++;
   }
 
-  /** `url` resolved against the API's origin (the base URL may be another origin than the page). */
-  #resolve(url: string): string {
-    try {
-      return new URL(url, new URL(this.baseUrl || '/api', document.baseURI)).href;
-    } catch {
-      return url;
-    }
+  /**
+   * `url` resolved against the API's origin (the base URL may be another origin
+   * than the page); undefined unless http: or https: (see `webUrl`).
+   */
+  #resolve(url: string): string | undefined {
+    return webUrl(url, this.baseUrl || '/api');
   }
 
   #fileName(url: string): string {
@@ -320,11 +313,14 @@ export class PosPptxExportProgress extends LitElement {
   }
 
   #complete(result: ExportResult): void {
+    // The stream controller checks its own results; a dispatch answered from the cache is checked here.
+    const url = this.#resolve(result.url);
+    if (!url) return this.#fail(unsafeUrlFailure());
     this.#stream.close();
     this.result = result;
     this.failure = undefined;
     this.#announce(this.#texts.completed);
-    const detail: ExportCompletedDetail = { url: this.#resolve(result.url), costCents: result.costCents, model: result.model };
+    const detail: ExportCompletedDetail = { url, costCents: result.costCents, model: result.model };
     this.dispatchEvent(new CustomEvent('pos-export-completed', { detail, bubbles: true, composed: true }));
   }
 
@@ -442,9 +438,8 @@ export class PosPptxExportProgress extends LitElement {
     `;
   }
 
-  #renderCompleted(result: ExportResult): TemplateResult {
+  #renderCompleted(result: ExportResult, url: string): TemplateResult {
     const t = this.#texts;
-    const url = this.#resolve(result.url);
     const fileName = this.#fileName(url);
     return html`
       <p part="title">${t.completed}</p>
@@ -481,9 +476,11 @@ export class PosPptxExportProgress extends LitElement {
 
   protected override render(): TemplateResult {
     const state = this.state;
+    // Only a web URL is ever an href, whatever path set the result.
+    const url = this.url;
     return html`
-      ${state === 'completed' && this.result
-        ? this.#renderCompleted(this.result)
+      ${state === 'completed' && url
+        ? this.#renderCompleted(this.result!, url)
         : state === 'error' && this.failure
           ? this.#renderError(this.failure)
           : ACTIVE.has(state)

@@ -1,7 +1,7 @@
 import { expect } from '@open-wc/testing';
 import { createParser } from 'eventsource-parser';
 import fc from 'fast-check';
-import { createSseParser } from '../../components/internal/sse-parser.js';
+import { SSE_MAX_LENGTH, createSseParser } from '../../components/internal/sse-parser.js';
 
 type Seen = (string | [string, string])[];
 
@@ -74,5 +74,76 @@ describe('createSseParser', () => {
       }),
       { numRuns: 2000 },
     );
+  });
+});
+
+describe('createSseParser: the buffer is bounded (SSE_MAX_LENGTH)', () => {
+  /** A parser that records what it reports, overflows included. */
+  const bounded = () => {
+    const seen: Seen = [];
+    const parser = createSseParser({
+      onEvent: ({ event, data }) => seen.push([event ?? 'message', data]),
+      onComment: (text) => seen.push(`comment ${text}`),
+      onOverflow: () => seen.push('overflow'),
+    });
+    return { seen, feed: (chunk: string) => parser.feed(chunk) };
+  };
+  const CHUNK = 64 * 1024;
+
+  it('is 1 Mi characters', () => {
+    expect(SSE_MAX_LENGTH).to.equal(1024 * 1024);
+  });
+
+  it('a line that never ends overflows on the chunk that takes it past the limit, and the rest of the stream is ignored', () => {
+    const { seen, feed } = bounded();
+    feed(': connected\n\ndata: ');
+    // With `data: ` (6 characters) in front, 15 chunks stay under the limit and the 16th crosses it.
+    const chunksBefore = Math.floor((SSE_MAX_LENGTH - 6) / CHUNK);
+    for (let i = 0; i < chunksBefore; i++) feed('x'.repeat(CHUNK));
+    expect(seen, 'not before the limit').to.deep.equal(['comment connected']);
+    feed('x'.repeat(CHUNK));
+    expect(seen, 'at the chunk that crosses it').to.deep.equal(['comment connected', 'overflow']);
+    // Nothing more is buffered or reported: not the end of that line, not a valid event after it.
+    feed('x'.repeat(CHUNK));
+    feed('\n\n:hb\ndata: fine\n\n');
+    expect(seen).to.deep.equal(['comment connected', 'overflow']);
+  });
+
+  it('accepts an unfinished line of exactly the limit, overflows at one character more', () => {
+    const exact = bounded();
+    exact.feed(':' + 'x'.repeat(SSE_MAX_LENGTH - 1));
+    exact.feed('\n');
+    expect(exact.seen).to.deep.equal([`comment ${'x'.repeat(SSE_MAX_LENGTH - 1)}`]);
+
+    const over = bounded();
+    over.feed(':' + 'x'.repeat(SSE_MAX_LENGTH - 1));
+    over.feed('x');
+    expect(over.seen).to.deep.equal(['overflow']);
+  });
+
+  it('a complete line over the limit, arriving in one chunk, overflows too', () => {
+    const { seen, feed } = bounded();
+    feed(`:${'x'.repeat(SSE_MAX_LENGTH)}\ndata: after\n\n`);
+    expect(seen).to.deep.equal(['overflow']);
+  });
+
+  it("one event's data is bounded as well: many short data lines without a blank line overflow", () => {
+    const half = SSE_MAX_LENGTH / 2;
+    // Two lines joined by a newline: exactly the limit is an event…
+    const exact = bounded();
+    exact.feed(`data:${'a'.repeat(half)}\ndata:${'b'.repeat(half - 1)}\n\n`);
+    expect(exact.seen.length).to.equal(1);
+    expect((exact.seen[0] as [string, string])[1].length).to.equal(SSE_MAX_LENGTH);
+    // …one character more is not.
+    const over = bounded();
+    over.feed(`data:${'a'.repeat(half)}\ndata:${'b'.repeat(half)}\n\n`);
+    expect(over.seen).to.deep.equal(['overflow']);
+
+    const { seen, feed } = bounded();
+    const line = `data: ${'y'.repeat(1017)}\n`; // 1 KiB
+    for (let i = 0; i < 2048 && !seen.length; i++) feed(line);
+    expect(seen).to.deep.equal(['overflow']);
+    feed('\n');
+    expect(seen, 'the blank line does not dispatch what was dropped').to.deep.equal(['overflow']);
   });
 });

@@ -29,6 +29,31 @@ const BEHAVIOURS = {
   'html-stream': (req, res) => {
     res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><p>Login required</p>');
   },
+  // An export that is done, with the download url the test chose, percent-encoded as
+  // the next segment (`/completed-url/<url>/api`, so hostile urls come from a real
+  // server): the POST answers it as a cache hit, the stream as a `completed` event.
+  'completed-url': (req, res) => {
+    const url = decodeURIComponent((req.url ?? '').split('/')[2] ?? '');
+    const done = { url, costCents: 1234, model: 'test-model' };
+    if (req.method === 'POST') {
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ job: { id: 'job-1', status: 'completed', ...done } }));
+    } else {
+      res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+      res.end(`: connected\n\nevent: completed\ndata: ${JSON.stringify(done)}\n\n`);
+    }
+  },
+  // An event stream whose line never ends: 2 MiB without a line break, then it stays open.
+  'endless-line': (req, res) => {
+    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+    res.write(': connected\n\ndata: ');
+    for (let i = 0; i < 32; i++) res.write('x'.repeat(64 * 1024));
+  },
+  // An event stream whose event never ends: 2 MiB of short data lines and no blank line, then it stays open.
+  'endless-event': (req, res) => {
+    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+    res.write(': connected\n\n');
+    for (let i = 0; i < 32; i++) res.write(`data: ${'y'.repeat(1017)}\n`.repeat(64));
+  },
 };
 
 /** Starts it on 127.0.0.1; CORS allows `origin` with credentials, as the real API does. */
