@@ -15,7 +15,7 @@ export function benchFixture(published = 2000, lessons = 10): FixtureInput {
   const f: Required<FixtureInput> = {
     organizations: [{ id: org('a'), name: 'Bench A' }, { id: org('b'), name: 'Bench B' }],
     users: [{ id: stableUuid('bench:user'), email: BENCH_USER, password: BENCH_PASSWORD, name: 'Bench', organizationIds: [org('a')], activeOrganizationId: org('a') }],
-    specializations: [], trainings: [], lessons: [], exports: [],
+    specializations: [], trainings: [], lessons: [], exports: [], partnerStages: [],
   };
   for (const k of ['a', 'b']) {
     for (let i = 0; i < 100; i++) {

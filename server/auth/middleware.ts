@@ -3,6 +3,7 @@ import { getCookie } from 'hono/cookie';
 import { createMiddleware } from 'hono/factory';
 import { ApiError } from '../errors.js';
 import type { AppEnv } from '../env.js';
+import { mayUseInternalEndpoints } from './roles.js';
 import type { SessionStore } from './sessions.js';
 
 export const SESSION_COOKIE = 'session_token';
@@ -20,14 +21,23 @@ export const requireSession = (sessions: SessionStore) =>
 
 /**
  * requireSession, then 400 `no_active_organization` unless the session has
- * one; otherwise also sets `organizationId`. One middleware rather than two:
- * every level of the chain is a promise per request on the hottest routes.
+ * one, then 403 `forbidden` for a role that may not use the internal
+ * management endpoints (the partner role: every route behind this middleware
+ * is one, see roles.ts); otherwise also sets `organizationId`. One middleware
+ * rather than three: every level of the chain is a promise per request on the
+ * hottest routes. The role comes with the cached session: no query of its own.
  */
 export const requireOrganization = (sessions: SessionStore) =>
   createMiddleware<AppEnv>(async (c, next) => {
-    const organizationId = authenticate(c, sessions).activeOrganizationId;
-    if (!organizationId) {
+    const { activeOrganizationId: organizationId, role } = authenticate(c, sessions);
+    if (!organizationId || !role) {
       throw new ApiError('no_active_organization', 'Choose an organization first: this session has no active organization.');
+    }
+    if (!mayUseInternalEndpoints(role)) {
+      throw new ApiError(
+        'forbidden',
+        `Your role (${role}) does not permit this: workflow pickers, lessons and exports are internal management endpoints.`,
+      );
     }
     c.set('organizationId', organizationId);
     await next();

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { Role } from '../auth/roles.js';
 import type { FixtureInput } from './fixture.js';
 
 /** A stable UUID (version-5 layout) from a name, so demo ids survive a re-seed. */
@@ -8,16 +9,30 @@ export function stableUuid(name: string): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
-/** Sign-in details printed at start and listed in the README. */
-export const DEMO_PASSWORD = 'partneros-demo';
-export const DEMO_USERS = [
-  { email: 'ada@acme.example', name: 'Ada Lovelace', orgs: ['acme'], active: 'acme' },
-  { email: 'grace@globex.example', name: 'Grace Hopper', orgs: ['globex'], active: 'globex' },
-  { email: 'sam@partners.example', name: 'Sam Rivera', orgs: ['acme', 'globex'], active: 'acme' },
-] as const;
-
 const ORGS = { acme: 'Acme Cloud', globex: 'Globex Systems' } as const;
 type OrgKey = keyof typeof ORGS;
+
+/** Sign-in details printed at start and listed in the README; `roles` gives the role in each of `orgs`. */
+export const DEMO_PASSWORD = 'partneros-demo';
+export const DEMO_USERS: readonly {
+  email: string;
+  name: string;
+  orgs: readonly OrgKey[];
+  roles: Readonly<Partial<Record<OrgKey, Role>>>;
+  active: OrgKey;
+}[] = [
+  { email: 'ada@acme.example', name: 'Ada Lovelace', orgs: ['acme'], roles: { acme: 'owner' }, active: 'acme' },
+  { email: 'grace@globex.example', name: 'Grace Hopper', orgs: ['globex'], roles: { globex: 'owner' }, active: 'globex' },
+  { email: 'sam@partners.example', name: 'Sam Rivera', orgs: ['acme', 'globex'], roles: { acme: 'admin', globex: 'member' }, active: 'acme' },
+  // A partner-portal user: every data route answers 403 forbidden (only /api/auth/* is open to the partner role).
+  { email: 'pat@partner.example', name: 'Pat Morgan', orgs: ['acme'], roles: { acme: 'partner' }, active: 'acme' },
+];
+
+/** Each organisation's partner lifecycle stages, in order. */
+const PARTNER_STAGES: Record<OrgKey, string[]> = {
+  acme: ['Prospect', 'Onboarding', 'Active', 'At risk', 'Churned'],
+  globex: ['Applied', 'Approved', 'Certified', 'Preferred', 'Inactive'],
+};
 
 // [title, description, published]
 const SPECIALIZATIONS: Record<OrgKey, [string, string, boolean][]> = {
@@ -137,12 +152,14 @@ export function demoFixture(now = new Date()): FixtureInput {
       password: DEMO_PASSWORD,
       name: u.name,
       organizationIds: u.orgs.map(orgId),
+      roles: Object.fromEntries(u.orgs.map((org) => [orgId(org), u.roles[org] ?? 'member'])),
       activeOrganizationId: orgId(u.active),
     })),
     specializations: [],
     trainings: [],
     lessons: [],
     exports: [],
+    partnerStages: [],
   };
   for (const org of Object.keys(ORGS) as OrgKey[]) {
     SPECIALIZATIONS[org].forEach(([title, description, isPublished], i) => {
@@ -163,6 +180,9 @@ export function demoFixture(now = new Date()): FixtureInput {
         id: stableUuid(`lesson:${org}:${title}`), organizationId: orgId(org), title,
         sections: sections.map(([heading, body]) => ({ heading, body })), updatedAt: at(10 + i),
       });
+    });
+    PARTNER_STAGES[org].forEach((name, i) => {
+      fixture.partnerStages.push({ id: stableUuid(`partner-stage:${org}:${name}`), organizationId: orgId(org), name, position: i + 1 });
     });
   }
   return fixture;

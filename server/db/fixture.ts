@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { hashPassword } from '../auth/passwords.js';
+import { DEFAULT_ROLE, ROLES } from '../auth/roles.js';
 import { deckFileName, renderLessonDeck } from '../exports/deck.js';
 import type { Db } from './database.js';
 
@@ -17,7 +18,16 @@ const user = z.strictObject({
   password: z.string().min(8, 'must be at least 8 characters').max(200),
   name: text(200).min(1, 'must not be empty'),
   organizationIds: z.array(uuid),
+  // The role in each of organizationIds (keys are checked against them below); an organisation not
+  // named here gives DEFAULT_ROLE ('member'), so fixtures written before roles load unchanged.
+  roles: z.record(z.string(), z.enum(ROLES, `must be one of ${ROLES.join(', ')}`)).optional(),
   activeOrganizationId: uuid.nullable(),
+});
+const partnerStage = z.strictObject({
+  id: uuid,
+  organizationId: uuid,
+  name: text(200).min(1, 'must not be empty'),
+  position: z.number().int('must be a whole number'),
 });
 const specialization = z.strictObject({
   id: uuid,
@@ -67,6 +77,7 @@ export const fixtureSchema = z.strictObject({
   trainings: z.array(training).default([]),
   lessons: z.array(lesson).default([]),
   exports: z.array(exportJob).default([]),
+  partnerStages: z.array(partnerStage).default([]),
 });
 
 /** The fixture format as written in JSON (see the README's "Fixture" section). */
@@ -105,7 +116,7 @@ export function parseFixture(raw: unknown): Fixture {
   };
 
   const ids = new Set<string>();
-  for (const kind of ['organizations', 'users', 'specializations', 'trainings', 'lessons', 'exports'] as const) {
+  for (const kind of ['organizations', 'users', 'specializations', 'trainings', 'lessons', 'exports', 'partnerStages'] as const) {
     fixture[kind].forEach((record, i) => {
       if (ids.has(record.id)) fail([kind, i, 'id'], `duplicate id ${record.id}`);
       ids.add(record.id);
@@ -125,8 +136,11 @@ export function parseFixture(raw: unknown): Fixture {
     if (u.activeOrganizationId && !u.organizationIds.includes(u.activeOrganizationId)) {
       fail(['users', i, 'activeOrganizationId'], 'must be one of the user’s organizationIds');
     }
+    for (const org of Object.keys(u.roles ?? {})) {
+      if (!u.organizationIds.includes(org)) fail(['users', i, 'roles', org], 'must be one of the user’s organizationIds');
+    }
   });
-  for (const kind of ['specializations', 'trainings', 'lessons', 'exports'] as const) {
+  for (const kind of ['specializations', 'trainings', 'lessons', 'exports', 'partnerStages'] as const) {
     fixture[kind].forEach((r, i) => orgs.has(r.organizationId) || fail([kind, i, 'organizationId'], `unknown organization ${r.organizationId}`));
   }
   fixture.trainings.forEach((t, i) => {
@@ -140,6 +154,12 @@ export function parseFixture(raw: unknown): Fixture {
     if (!org) fail(['exports', i, 'lessonId'], `unknown lesson ${e.lessonId}`);
     if (org !== e.organizationId) fail(['exports', i, 'lessonId'], 'belongs to another organization');
     if (e.status === 'failed' && !e.error) fail(['exports', i, 'error'], 'is required when status is "failed"');
+  });
+  const stageNames = new Set<string>();
+  fixture.partnerStages.forEach((s, i) => {
+    const key = `${s.organizationId}\n${s.name}`;
+    if (stageNames.has(key)) fail(['partnerStages', i, 'name'], `duplicate name ${JSON.stringify(s.name)} in its organization`);
+    stageNames.add(key);
   });
   return fixture;
 }
@@ -165,7 +185,7 @@ export async function loadFixture(db: Db, raw: unknown, now = new Date()): Promi
   const insert = {
     organization: db.prepare('INSERT INTO organizations (id, name) VALUES (?, ?)'),
     user: db.prepare('INSERT INTO users (id, email, name, password_hash, active_organization_id) VALUES (?, ?, ?, ?, ?)'),
-    membership: db.prepare('INSERT INTO memberships (user_id, organization_id) VALUES (?, ?)'),
+    membership: db.prepare('INSERT INTO memberships (user_id, organization_id, role) VALUES (?, ?, ?)'),
     specialization: db.prepare(
       'INSERT INTO specializations (id, organization_id, title, description, is_published, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
     ),
@@ -179,13 +199,14 @@ export async function loadFixture(db: Db, raw: unknown, now = new Date()): Promi
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     file: db.prepare('INSERT INTO export_files (job_id, file_name, bytes) VALUES (?, ?, ?)'),
+    stage: db.prepare('INSERT INTO partner_stages (id, organization_id, name, position) VALUES (?, ?, ?, ?)'),
   };
 
   db.transaction(() => {
     for (const o of fixture.organizations) insert.organization.run(o.id, o.name);
     fixture.users.forEach((u, i) => {
       insert.user.run(u.id, u.email, u.name, hashes[i]!, u.activeOrganizationId);
-      for (const org of u.organizationIds) insert.membership.run(u.id, org);
+      for (const org of u.organizationIds) insert.membership.run(u.id, org, u.roles?.[org] ?? DEFAULT_ROLE);
     });
     for (const s of fixture.specializations) {
       const created = s.createdAt ?? loadedAt;
@@ -208,5 +229,6 @@ export async function loadFixture(db: Db, raw: unknown, now = new Date()): Promi
       );
       if (rendered) insert.file.run(e.id, rendered.fileName, rendered.deck.bytes);
     });
+    for (const s of fixture.partnerStages) insert.stage.run(s.id, s.organizationId, s.name, s.position);
   })();
 }

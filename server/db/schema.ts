@@ -97,6 +97,21 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE export_jobs ADD COLUMN runs_here INTEGER NOT NULL DEFAULT 0 CHECK (runs_here IN (0, 1));
   CREATE INDEX export_jobs_interrupted ON export_jobs (status, runs_here);
   `,
+  /* 3: a role per membership (server/auth/roles.ts), and each organisation's partner stages */ `
+  -- Existing memberships become 'member', the role of a fixture's plain organizationIds.
+  ALTER TABLE memberships ADD COLUMN role TEXT NOT NULL DEFAULT 'member'
+    CHECK (role IN ('owner', 'admin', 'member', 'viewer', 'partner'));
+
+  -- The lifecycle stages a partner moves through; their names are the organisation's own.
+  CREATE TABLE partner_stages (
+    id              TEXT PRIMARY KEY,
+    organization_id TEXT NOT NULL REFERENCES organizations(id),
+    name            TEXT NOT NULL,
+    position        INTEGER NOT NULL,
+    UNIQUE (organization_id, name)
+  ) STRICT;
+  CREATE INDEX partner_stages_by_org ON partner_stages (organization_id, position, name COLLATE NOCASE, id);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -31,8 +31,8 @@ export function authRoutes(db: Db, sessions: SessionStore, limiter: SignInLimite
     user: db.prepare<[string], { id: string; email: string; name: string; password_hash: string; active_organization_id: string | null }>(
       'SELECT id, email, name, password_hash, active_organization_id FROM users WHERE email = ?',
     ),
-    organizations: db.prepare<[string], { id: string; name: string }>(
-      `SELECT o.id, o.name FROM organizations o JOIN memberships m ON m.organization_id = o.id
+    organizations: db.prepare<[string], { id: string; name: string; role: string }>(
+      `SELECT o.id, o.name, m.role FROM organizations o JOIN memberships m ON m.organization_id = o.id
        WHERE m.user_id = ? ORDER BY o.name COLLATE NOCASE, o.id`,
     ),
     isMember: db.prepare<[string, string], { ok: number }>('SELECT 1 AS ok FROM memberships WHERE user_id = ? AND organization_id = ?'),
@@ -81,8 +81,8 @@ export function authRoutes(db: Db, sessions: SessionStore, limiter: SignInLimite
       return c.json({ ok: true });
     })
     .get('/session', (c) => {
-      const { user, activeOrganizationId } = c.get('session');
-      return c.json({ user, activeOrganizationId, organizations: sql.organizations.all(user.id) });
+      const { user, activeOrganizationId, role } = c.get('session');
+      return c.json({ user, activeOrganizationId, role, organizations: sql.organizations.all(user.id) });
     })
     .post('/organization/set-active', validate('json', z.object({ organizationId: uuidSchema })), (c) => {
       const { organizationId } = c.req.valid('json');

@@ -39,6 +39,10 @@ const TRIGGER_TYPE_BODY = { triggerTypes: TRIGGER_TYPES.map(({ type, description
  * Response — measured at 20× the cost of the 304 itself (see BENCHMARKS.md).
  * Each answer is also handed to `replay`, which answers the same request
  * again in front of Hono while nothing has changed (answer-replay.ts).
+ *
+ * `/partner-stages` is this reference server's own route, not one of
+ * PartnerOS's documented pickers: the organisation's partner lifecycle stages
+ * (the names are each organisation's own), for a stage picker to offer.
  */
 export function pickerRoutes(db: Db, security: SecurityHeaders, replay?: AnswerReplay) {
   const cache = new ResponseCache();
@@ -78,6 +82,9 @@ export function pickerRoutes(db: Db, security: SecurityHeaders, replay?: AnswerR
        WHERE t.organization_id = ? AND t.is_published = 1 AND j.type = 'text' AND tag <> ''
        ORDER BY tag COLLATE NOCASE, tag`,
     ),
+    partnerStages: db.prepare<[string], { id: string; name: string }>(
+      'SELECT id, name FROM partner_stages WHERE organization_id = ? ORDER BY position, name COLLATE NOCASE, id',
+    ),
   };
 
   return new Hono<AppEnv>()
@@ -109,5 +116,6 @@ export function pickerRoutes(db: Db, security: SecurityHeaders, replay?: AnswerR
       })),
     )
     .get('/training-tags', (c) => respond(c, 'training-tags', (organizationId) => ({ tags: sql.tags.all(organizationId).map((r) => r.tag) })))
-    .get('/trigger-types', (c) => respond(c, 'trigger-types', () => TRIGGER_TYPE_BODY));
+    .get('/trigger-types', (c) => respond(c, 'trigger-types', () => TRIGGER_TYPE_BODY))
+    .get('/partner-stages', (c) => respond(c, 'partner-stages', (organizationId) => ({ partnerStages: sql.partnerStages.all(organizationId) })));
 }

@@ -67,13 +67,14 @@ describe('authentication and scoping', () => {
   });
 
   describe('GET /api/auth/session', () => {
-    it('answers the user, the active organization and the user’s organizations', async () => {
+    it('answers the user, the active organization, its role and the user’s organizations with their roles', async () => {
       const cookie = await t.signIn(EMAIL.both);
       const response = await t.get('/api/auth/session', cookie);
       assert.deepEqual(await response.json(), {
         user: { id: ID.userBoth, email: EMAIL.both, name: 'Both' },
         activeOrganizationId: ID.orgA,
-        organizations: [{ id: ID.orgA, name: 'Org A' }, { id: ID.orgB, name: 'Org B' }],
+        role: 'member',
+        organizations: [{ id: ID.orgA, name: 'Org A', role: 'member' }, { id: ID.orgB, name: 'Org B', role: 'member' }],
       });
     });
   });

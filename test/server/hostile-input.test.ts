@@ -44,7 +44,8 @@ describe('hostile and malformed input (fast-check)', () => {
 
   const GETS = [
     '/api/workflow-pickers/specializations', '/api/workflow-pickers/trainings', '/api/workflow-pickers/training-tags',
-    '/api/workflow-pickers/trigger-types', '/api/enablement/lessons', '/api/auth/session', '/healthz', '/api/exports/pptx/files/',
+    '/api/workflow-pickers/trigger-types', '/api/workflow-pickers/partner-stages', '/api/enablement/lessons', '/api/auth/session', '/healthz',
+    '/api/exports/pptx/files/',
   ];
   const POSTS = ['/api/exports/pptx', '/api/auth/sign-in/email', '/api/auth/organization/set-active', '/api/auth/sign-out'];
 
@@ -94,6 +95,38 @@ describe('hostile and malformed input (fast-check)', () => {
       { numRuns: 400 },
     );
     await t.exports.idle();
+  });
+
+  it('the partner role: whatever the path tail, query, body or header, every data route is a 403 forbidden and never data', async () => {
+    const partner = await t.signIn(EMAIL.partner);
+    const jobs = () => (t.db.prepare('SELECT count(*) AS n FROM export_jobs').get() as { n: number }).n;
+    const jobsBefore = jobs();
+    const data = (path: string) => path.startsWith('/api/') && !path.startsWith('/api/auth/');
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...GETS.filter(data), '/api/exports/pptx/stream', '/api/x/'),
+        fc.dictionary(fc.string({ maxLength: 20 }), nasty, { maxKeys: 4 }), nasty, nasty,
+        async (path, query, tail, header) => {
+          const qs = new URLSearchParams(query).toString();
+          const url = `${path}${path.endsWith('/') ? encodeURIComponent(tail) : ''}${qs ? `?${qs}` : ''}`;
+          const headers: Record<string, string> = { cookie: partner };
+          if (/^[\x20-\x7e]*$/.test(header)) headers['if-none-match'] = header;
+          const response = await t.app.request(url, { headers });
+          assert.equal(response.status, 403, `GET ${url}`);
+          await expectSafe(response, `GET ${url}`);
+        },
+      ),
+      { numRuns: 200 },
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom('/api/exports/pptx', '/api/demo/next-export'), fc.oneof(jsonValue.map((v) => JSON.stringify(v)), nasty), async (path, body) => {
+        const response = await t.app.request(path, { method: 'POST', headers: { 'content-type': 'application/json', cookie: partner }, body });
+        assert.equal(response.status, 403, `POST ${path} ${body.slice(0, 80)}`);
+        await expectSafe(response, `POST ${path}`);
+      }),
+      { numRuns: 200 },
+    );
+    assert.equal(jobs(), jobsBefore, 'the partner dispatched nothing');
   });
 
   it('bodies over the limit get 413, whatever the route', async () => {

@@ -9,6 +9,7 @@ describe('organisation isolation matrix', () => {
   let t: Awaited<ReturnType<typeof createTestApp>>;
   let a: string;
   let none: string;
+  let partner: string;
   let bJob: string;
   let bSecrets: string[];
 
@@ -21,14 +22,15 @@ describe('organisation isolation matrix', () => {
     assert.equal((await t.get(`/api/exports/pptx/files/${bJob}.pptx`, b)).status, 200, 'B itself can download it');
     a = await t.signIn(EMAIL.a);
     none = await t.signIn(EMAIL.noOrg);
+    partner = await t.signIn(EMAIL.partner);
     // Everything that identifies B's data.
-    bSecrets = [ID.orgB, ID.specB, ID.trainingB, ID.lessonB, bJob, 'B only', 'B training', 'b-tag', 'Lesson B', 'b-secret-key', 'Org B'];
+    bSecrets = [ID.orgB, ID.specB, ID.trainingB, ID.lessonB, ID.stageB, bJob, 'B only', 'B training', 'b-tag', 'Lesson B', 'B stage', 'b-secret-key', 'Org B'];
   });
   after(() => t.close());
 
-  const bIds = () => [ID.orgB, ID.specB, ID.trainingB, ID.lessonB, bJob];
+  const bIds = () => [ID.orgB, ID.specB, ID.trainingB, ID.lessonB, ID.stageB, bJob];
   const requests = () => [
-    ...['specializations', 'trainings', 'training-tags', 'trigger-types'].map((r) => ({ method: 'GET', path: `/api/workflow-pickers/${r}` })),
+    ...['specializations', 'trainings', 'training-tags', 'trigger-types', 'partner-stages'].map((r) => ({ method: 'GET', path: `/api/workflow-pickers/${r}` })),
     { method: 'GET', path: '/api/enablement/lessons' },
     { method: 'GET', path: '/api/auth/session' },
     ...bIds().flatMap((id) => [
@@ -75,6 +77,34 @@ describe('organisation isolation matrix', () => {
       assert.equal(response.status, 400, `${r.method} ${r.path}: ${body}`);
       assert.equal((JSON.parse(body) as { code: string }).code, 'no_active_organization');
     }
+  });
+
+  it('a partner of A gets 403 forbidden on every data route, by any id, and sees nothing of B on any route', async () => {
+    let refused = 0;
+    for (const r of requests()) {
+      const response = await send(r, partner);
+      const body = await response.text();
+      for (const secret of bSecrets) assert.ok(!body.includes(secret), `${r.method} ${r.path} leaked "${secret}": ${response.status} ${body}`);
+      if (r.path.startsWith('/api/auth/')) continue;
+      assert.equal(response.status, 403, `${r.method} ${r.path}: ${body}`);
+      assert.equal((JSON.parse(body) as { code: string }).code, 'forbidden');
+      refused++;
+    }
+    assert.ok(refused > 30);
+    for (const trick of [`${bJob}.pptx`, `..%2F${bJob}.pptx`, `%2e%2e/${bJob}.pptx`]) {
+      assert.equal((await t.get(`/api/exports/pptx/files/${trick}`, partner)).status, 403, trick);
+    }
+  });
+
+  it('a user who is partner in A and admin in B sees B’s records only while B is active, and nothing at all in A', async () => {
+    const mixed = await t.signIn(EMAIL.mixed);
+    assert.equal((await t.get('/api/workflow-pickers/trainings', mixed)).status, 403);
+    assert.equal((await t.post('/api/auth/organization/set-active', { organizationId: ID.orgB }, mixed)).status, 200);
+    const inB = (await (await t.get('/api/workflow-pickers/trainings', mixed)).json()) as { trainings: { id: string }[] };
+    assert.deepEqual(inB.trainings.map((x) => x.id), [ID.trainingB]);
+    // A's lesson from B, as admin there: 404 like any other organisation's record.
+    assert.equal((await t.post('/api/exports/pptx', { lessonId: ID.lessonA }, mixed)).status, 404);
+    assert.equal((await t.get(`/api/exports/pptx/files/${ID.jobDone}.pptx`, mixed)).status, 404);
   });
 
   it('file path tricks are 404', async () => {
