@@ -78,7 +78,7 @@ export function authRoutes(db: Db, sessions: SessionStore, limiter: SignInLimite
     .post('/sign-out', (c) => {
       sessions.end(c.get('session'));
       deleteCookie(c, SESSION_COOKIE, { path: '/' });
-      return c.json({ ok: true });
+      return c.json({ success: true });
     })
     .get('/session', (c) => {
       const { user, activeOrganizationId, role } = c.get('session');

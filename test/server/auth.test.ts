@@ -102,6 +102,8 @@ describe('authentication and scoping', () => {
       const cookie = await t.signIn(EMAIL.a);
       const out = await t.post('/api/auth/sign-out', {}, cookie);
       assert.equal(out.status, 200);
+      // PartnerOS's API overview shows a bare success as { "success": true }.
+      assert.deepEqual(await out.json(), { success: true });
       assert.match(out.headers.get('set-cookie')!, /session_token=;/);
       assert.equal((await t.get('/api/workflow-pickers/trainings', cookie)).status, 401);
     });
