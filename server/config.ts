@@ -16,6 +16,13 @@ export interface ServerConfig {
   sseTimeoutMs: number;
   /** How many PPTX exports may be generated at the same time. */
   exportConcurrency: number;
+  /**
+   * Each organisation's allowance for premium exports per calendar month (UTC),
+   * in cents of `costCents`; undefined: no allowance (nothing is refused).
+   */
+  exportQuotaCents: number | undefined;
+  /** A job still pending this long after its dispatch is marked failed (`timed_out`). */
+  exportDeadlineMs: number;
   /** How long a session lasts after sign-in. */
   sessionTtlMs: number;
   /** Largest request body accepted, in bytes; larger ones get 413. */
@@ -24,7 +31,10 @@ export interface ServerConfig {
   logRequests: boolean;
   /** Failed sign-ins allowed per account in 15 minutes (5× that per client address) before 429. */
   signInMaxFailures: number;
-  /** Offer `POST /api/demo/next-export` (make the next export fail or never finish): for the demo only. */
+  /**
+   * Offer `/api/demo/*`: `next-export` (make the next export fail or never finish),
+   * `exhaust-quota` and `reset-quota`. For the demo only.
+   */
   demoControls: boolean;
   /** Which peers' X-Forwarded-For / X-Forwarded-Proto to believe (server/proxy.ts); off: nobody's. */
   trustProxy: TrustProxy;
@@ -40,6 +50,9 @@ export const DEFAULT_CONFIG: ServerConfig = {
   sseHeartbeatMs: 15_000,
   sseTimeoutMs: 300_000,
   exportConcurrency: 2,
+  exportQuotaCents: undefined,
+  // Longer than the stream's 5-minute timeout: a stream gives up before the job does.
+  exportDeadlineMs: 600_000,
   sessionTtlMs: 7 * 24 * 60 * 60 * 1000,
   maxBodyBytes: 64 * 1024,
   logRequests: false,
@@ -61,7 +74,8 @@ function integer(name: string, raw: string, min: number): number {
 
 /**
  * Reads settings from the environment, then from CLI flags (which win).
- * Flags: --port, --host, --db, --fixture, --cors-origins, --trust-proxy.
+ * Flags: --port, --host, --db, --fixture, --cors-origins, --trust-proxy, --sse-timeout-ms,
+ * --export-quota-cents, --export-deadline-ms, --demo-controls.
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] = process.argv.slice(2)): ServerConfig {
   const { values } = parseArgs({
@@ -73,6 +87,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
       fixture: { type: 'string' },
       'cors-origins': { type: 'string' },
       'sse-timeout-ms': { type: 'string' },
+      'export-quota-cents': { type: 'string' },
+      'export-deadline-ms': { type: 'string' },
       'demo-controls': { type: 'boolean' },
       'trust-proxy': { type: 'string' },
     },
@@ -102,6 +118,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
     ['sseHeartbeatMs', 'POS_SSE_HEARTBEAT_MS', 1],
     ['sseTimeoutMs', 'POS_SSE_TIMEOUT_MS', 1],
     ['exportConcurrency', 'POS_EXPORT_CONCURRENCY', 1],
+    ['exportDeadlineMs', 'POS_EXPORT_DEADLINE_MS', 1],
     ['maxBodyBytes', 'POS_MAX_BODY_BYTES', 1],
     ['signInMaxFailures', 'POS_SIGNIN_MAX_FAILURES', 1],
   ];
@@ -110,6 +127,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
     if (raw) (config as unknown as Record<string, number>)[key] = integer(name, raw, min);
   }
   if (values['sse-timeout-ms'] !== undefined) config.sseTimeoutMs = integer('--sse-timeout-ms', values['sse-timeout-ms'], 1);
+  if (values['export-deadline-ms'] !== undefined) config.exportDeadlineMs = integer('--export-deadline-ms', values['export-deadline-ms'], 1);
+  // 0 is an allowance (every export that is not a cache hit is refused), unlike an unset one.
+  const quota = values['export-quota-cents'] ?? (env.POS_EXPORT_QUOTA_CENTS || undefined);
+  if (quota !== undefined) {
+    config.exportQuotaCents = integer(values['export-quota-cents'] !== undefined ? '--export-quota-cents' : 'POS_EXPORT_QUOTA_CENTS', quota, 0);
+  }
   config.demoControls = values['demo-controls'] ?? (env.POS_DEMO_CONTROLS === '1' || env.POS_DEMO_CONTROLS === 'true');
   const trustProxy = pick(values['trust-proxy'], 'POS_TRUST_PROXY');
   try {

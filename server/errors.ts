@@ -8,6 +8,8 @@ export const ErrorCode = {
   no_active_organization: 400,
   invalid_credentials: 401,
   unauthorized: 401,
+  // PartnerOS answers 402 for its quota-gated AI features; the code is ours.
+  quota_exceeded: 402,
   forbidden: 403,
   not_found: 404,
   payload_too_large: 413,
@@ -16,6 +18,22 @@ export const ErrorCode = {
   storage_unavailable: 503,
 } as const;
 export type ErrorCode = keyof typeof ErrorCode;
+
+/**
+ * The `code` of every `event: error` on the export stream (the README lists them).
+ * All but `server_restarting` end the export for the client: that one is sent at
+ * a graceful shutdown, and the export goes on in the next instance.
+ */
+export const StreamErrorCode = {
+  /** The generation failed; the message says why. */
+  export_failed: 'export_failed',
+  /** No result in time: the stream's own timeout, or the job passed its deadline (then it is marked failed). */
+  timed_out: 'timed_out',
+  /** The server cannot read or write its database, so it cannot follow or record the export. */
+  storage_unavailable: 'storage_unavailable',
+  server_restarting: 'server_restarting',
+} as const;
+export type StreamErrorCode = keyof typeof StreamErrorCode;
 
 /** The body of every error response. */
 export interface ErrorBody {

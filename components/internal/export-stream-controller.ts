@@ -54,8 +54,11 @@ export interface ExportFailure {
    * `connection_lost` when reconnecting gave up, `network_error`,
    * `invalid_response` (also for a stream line or event over `SSE_MAX_LENGTH`),
    * `unsafe_url` (a `completed` url that is not http: or https:, see `webUrl`);
-   * for a server-sent `event: error`, the `code` of its data if it has one
-   * (the export failed or timed out: only a message).
+   * for a server-sent `event: error`, the `code` of its data: the reference
+   * server always sends one (`export_failed`, `timed_out`,
+   * `storage_unavailable`; `server_restarting` is followed again instead, see
+   * `RECONNECT_CODES`), and decisions are made on it, never on the sentence.
+   * Absent when the server sent only a message (PartnerOS documents no code).
    */
   code?: string;
   /** The HTTP status, when the failure is a response. */

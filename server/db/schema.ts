@@ -112,6 +112,14 @@ export const MIGRATIONS: readonly string[] = [
   ) STRICT;
   CREATE INDEX partner_stages_by_org ON partner_stages (organization_id, position, name COLLATE NOCASE, id);
   `,
+  /* 4: why a failed export failed (the stream's error code), and each organisation's spending by month */ `
+  -- export_failed: the generation failed; timed_out: the job passed its deadline
+  -- (POS_EXPORT_DEADLINE_MS). NULL on a job that failed before this migration or
+  -- came failed from a fixture: read as export_failed.
+  ALTER TABLE export_jobs ADD COLUMN error_code TEXT CHECK (error_code IN ('export_failed', 'timed_out'));
+  -- The export allowance sums an organisation's completed exports of one month.
+  CREATE INDEX export_jobs_spending ON export_jobs (organization_id, status, completed_at);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -41,7 +41,9 @@ function chunkOf(bytes: Uint8Array): Buffer {
  * event 109–126 ms against 106–144 ms with `end(bytes)`, which writes five
  * buffers per stream; a bare node:http server ending as many streams with
  * `end(bytes)` took 104–123 ms. Only where the response owns its socket and
- * is chunked (HTTP/1.1); otherwise Node frames it.
+ * is chunked (HTTP/1.1); otherwise Node frames it. Not for a stream whose
+ * connection is closed right after (a graceful shutdown): the end would come
+ * a turn too late, so the route ends those with text (`end(text)`).
  */
 function endAfter(outgoing: ServerResponse, bytes: Uint8Array) {
   const { socket } = outgoing;

@@ -3,6 +3,7 @@ import pLimit from 'p-limit';
 import type { Db } from '../db/database.js';
 import { deckFileName, renderLessonDeck, type LessonContent, type RenderedDeck } from './deck.js';
 import { exportFileUrl, type ExportWatcher } from './watcher.js';
+import { theExportId } from './which-export.js';
 
 export type ExportStatus = 'pending' | 'completed' | 'failed';
 
@@ -45,6 +46,58 @@ const reasonOf = (error: unknown) => (error instanceof Error ? error.message : S
 /** What the demo's control asks of an organisation's next export. */
 export type DemoBehaviour = 'fail' | 'hang';
 
+/** The settings the service enforces (server/config.ts). */
+export interface ExportPolicy {
+  /** Each organisation's allowance per calendar month (UTC), in cents; undefined: none. */
+  allowanceCents: number | undefined;
+  /** A job still pending this long after its dispatch is marked failed (`timed_out`). */
+  deadlineMs: number;
+}
+
+/** An organisation's export allowance for one month, as a refusal and the demo controls report it. */
+export interface Allowance {
+  /** `YYYY-MM`, UTC. */
+  month: string;
+  allowanceCents: number;
+  spentCents: number;
+}
+
+export type DispatchResult = { job: ExportJob; cached: boolean } | { refused: Allowance };
+
+export const formatDuration = (ms: number) =>
+  ms >= 60_000 && ms % 60_000 === 0 ? `${ms / 60_000} min` : ms >= 1000 ? `${Math.round(ms / 100) / 10} s` : `${ms} ms`;
+
+const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+
+/** The calendar month (UTC) of `at`: its key, its bounds as ISO strings, its name. */
+function monthOf(at: Date) {
+  const year = at.getUTCFullYear();
+  const month = at.getUTCMonth();
+  const start = new Date(Date.UTC(year, month, 1));
+  const next = new Date(Date.UTC(year, month + 1, 1));
+  return {
+    key: start.toISOString().slice(0, 7),
+    start: start.toISOString(),
+    next: next.toISOString(),
+    name: `${MONTHS[month]} ${year}`,
+    renews: `1 ${MONTHS[next.getUTCMonth()]} ${next.getUTCFullYear()}`,
+  };
+}
+
+/** The 402 sentence for a refused dispatch. */
+export function allowanceSpentMessage(allowance: Allowance): string {
+  const month = monthOf(new Date(`${allowance.month}-01T00:00:00Z`));
+  return (
+    `This organisation's export allowance for ${month.name} is used up (spent ${allowance.spentCents} of ${allowance.allowanceCents} cents). ` +
+    `It renews on ${month.renews}; exports already made can still be downloaded.`
+  );
+}
+
+// setTimeout's largest delay (about 24.8 days); a longer one would fire at once.
+const MAX_TIMER_MS = 2 ** 31 - 1;
+// SQLite's julian day to Unix ms: both sides of the deadline are computed by SQLite.
+const julianDayToMs = (jd: number) => (jd - 2440587.5) * 86_400_000;
+
 export function toExportJob(row: JobRow): ExportJob {
   const job: ExportJob = { id: row.id, lessonId: row.lesson_id, cacheKey: row.cache_key, status: row.status, createdAt: row.created_at };
   if (row.completed_at) job.completedAt = row.completed_at;
@@ -67,6 +120,23 @@ export class ExportService {
   private readonly running = new Set<Promise<void>>();
   /** Demo controls: the next export of an organisation fails or never finishes. */
   private readonly nextBehaviour = new Map<string, DemoBehaviour>();
+  /**
+   * Demo controls: cents added to an organisation's real spending of a month
+   * (key `org month`), so the demo can use up its allowance, or start afresh,
+   * without writing made-up jobs that streams and cache hits would then find.
+   */
+  private readonly demoSpending = new Map<string, number>();
+  private policy: ExportPolicy = { allowanceCents: undefined, deadlineMs: Infinity };
+  /**
+   * When this server began enforcing the deadline. A job's deadline runs from
+   * its dispatch or from here, whichever is later: time the server was down
+   * does not count (an interrupted job is resumed, not failed, at the next
+   * start), and another process's pending job gets the whole deadline from
+   * the moment this server can see it.
+   */
+  private deadlineFrom = Date.now();
+  private sweepTimer: NodeJS.Timeout | undefined;
+  private sweepFailing = false;
   private readonly sql;
 
   constructor(
@@ -81,10 +151,13 @@ export class ExportService {
       lesson: db.prepare<[string, string], { id: string; title: string; sections: string; updated_at: string }>(
         'SELECT id, title, sections, updated_at FROM lessons WHERE id = ? AND organization_id = ?',
       ),
-      freshCompleted: db.prepare<[string, string | null], JobRow>(
-        `SELECT ${JOB_COLUMNS} FROM export_jobs j JOIN lessons l ON l.id = j.lesson_id
-         WHERE j.lesson_id = ? AND j.cache_key IS ? AND j.status = 'completed' AND j.created_at >= l.updated_at
-         ORDER BY j.created_at DESC, j.rowid DESC LIMIT 1`,
+      // The job the request means (which-export.ts), if it is completed: a cache hit.
+      hit: db.prepare<[{ lessonId: string; cacheKey: string | null }], JobRow>(
+        `SELECT ${JOB_COLUMNS} FROM export_jobs j WHERE j.id = (${theExportId('@lessonId', '@cacheKey')}) AND j.status = 'completed'`,
+      ),
+      spent: db.prepare<[string, string, string], { spent: number }>(
+        `SELECT COALESCE(SUM(cost_cents), 0) AS spent FROM export_jobs
+         WHERE organization_id = ? AND status = 'completed' AND completed_at >= ? AND completed_at < ?`,
       ),
       insert: db.prepare(
         `INSERT INTO export_jobs (id, organization_id, lesson_id, cache_key, status, created_at, runs_here) VALUES (?, ?, ?, ?, 'pending', ?, ?)`,
@@ -97,7 +170,18 @@ export class ExportService {
       complete: db.prepare(
         `UPDATE export_jobs SET status = 'completed', cost_cents = ?, model = ?, completed_at = ? WHERE id = ? AND status = 'pending'`,
       ),
-      fail: db.prepare(`UPDATE export_jobs SET status = 'failed', error = ?, completed_at = ? WHERE id = ? AND status = 'pending'`),
+      fail: db.prepare(
+        `UPDATE export_jobs SET status = 'failed', error = ?, error_code = 'export_failed', completed_at = ? WHERE id = ? AND status = 'pending'`,
+      ),
+      pending: db.prepare<[string], { status: ExportStatus }>('SELECT status FROM export_jobs WHERE id = ?'),
+      // julianday(): a job another process wrote in another ISO form still compares by its instant.
+      overdue: db.prepare(
+        `UPDATE export_jobs SET status = 'failed', error = ?, error_code = 'timed_out', completed_at = ?
+         WHERE status = 'pending' AND julianday(created_at) <= julianday(?)`,
+      ),
+      oldestPending: db.prepare<[], { oldest: number | null }>(
+        `SELECT MIN(julianday(created_at)) AS oldest FROM export_jobs WHERE status = 'pending'`,
+      ),
       insertFile: db.prepare('INSERT INTO export_files (job_id, file_name, bytes) VALUES (?, ?, ?)'),
       file: db.prepare<[string, string], { file_name: string; bytes: Buffer }>(
         `SELECT f.file_name, f.bytes FROM export_files f JOIN export_jobs j ON j.id = f.job_id
@@ -112,20 +196,37 @@ export class ExportService {
   }
 
   /**
-   * A fresh completed job with the same lesson and cache key is returned as is
-   * (`cached: true`); otherwise a new pending job is created and generated.
-   * Returns undefined when the lesson is not the organisation's.
+   * The settings to enforce, from the server's configuration (the export
+   * routes pass them on: createApp hands the settings to them). Starts the
+   * deadline's clock.
    */
-  dispatch(organizationId: string, lessonId: string, cacheKey: string | null): { job: ExportJob; cached: boolean } | undefined {
+  configure(policy: ExportPolicy): void {
+    this.policy = policy;
+    this.deadlineFrom = Date.now();
+    this.sweepIn(policy.deadlineMs);
+  }
+
+  /**
+   * When the job the request means (which-export.ts) is completed, it is
+   * returned as is (`cached: true`), whatever the allowance: a hit costs
+   * nothing. Otherwise a new pending job is created and generated, unless the
+   * organisation's spending this month has reached its allowance (`refused`):
+   * a new export's cost is known only once it is made, so one dispatched just
+   * under the allowance may take the month over it. Returns undefined when the
+   * lesson is not the organisation's.
+   */
+  dispatch(organizationId: string, lessonId: string, cacheKey: string | null): DispatchResult | undefined {
     const lesson = this.lesson(organizationId, lessonId);
     if (!lesson) return undefined;
-    const hit = this.sql.freshCompleted.get(lessonId, cacheKey);
+    const hit = this.sql.hit.get({ lessonId, cacheKey });
     if (hit) return { job: toExportJob(hit), cached: true };
+    const allowance = this.allowance(organizationId);
+    if (allowance && allowance.spentCents >= allowance.allowanceCents) return { refused: allowance };
 
     const id = randomUUID();
     const behaviour = this.nextBehaviour.get(organizationId);
     this.nextBehaviour.delete(organizationId);
-    // A job meant to hang is left to no one (runs_here = 0): it stays pending, so its stream times out.
+    // A job meant to hang is left to no one (runs_here = 0): it stays pending until its deadline.
     this.sql.insert.run(id, organizationId, lessonId, cacheKey, new Date().toISOString(), behaviour === 'hang' ? 0 : 1);
     const job = { id, lessonId };
     if (behaviour === 'fail') this.enqueue(job, { title: lesson.title, sections: [] }, () => Promise.reject(new Error('the demo asked this export to fail')));
@@ -148,6 +249,85 @@ export class ExportService {
   setNextBehaviour(organizationId: string, behaviour: DemoBehaviour | 'none'): void {
     if (behaviour === 'none') this.nextBehaviour.delete(organizationId);
     else this.nextBehaviour.set(organizationId, behaviour);
+  }
+
+  /**
+   * The organisation's allowance this month (UTC) and what it has spent: the
+   * `costCents` of its exports completed this month (cache hits create no job,
+   * so they cost nothing). Undefined when the server has no allowance.
+   */
+  allowance(organizationId: string, at = new Date()): Allowance | undefined {
+    const { allowanceCents } = this.policy;
+    if (allowanceCents === undefined) return undefined;
+    const month = monthOf(at);
+    const real = this.sql.spent.get(organizationId, month.start, month.next)!.spent;
+    const demo = this.demoSpending.get(`${organizationId} ${month.key}`) ?? 0;
+    return { month: month.key, allowanceCents, spentCents: Math.max(0, real + demo) };
+  }
+
+  /**
+   * Demo controls: `exhaust` counts the organisation's spending this month as
+   * its whole allowance (the next dispatch that is not a cache hit gets 402);
+   * `reset` counts it as nothing spent so far. In memory only, like
+   * `setNextBehaviour`. Undefined when the server has no allowance.
+   */
+  setDemoSpending(organizationId: string, action: 'exhaust' | 'reset', at = new Date()): Allowance | undefined {
+    const current = this.allowance(organizationId, at);
+    if (!current) return undefined;
+    const key = `${organizationId} ${current.month}`;
+    const demo = this.demoSpending.get(key) ?? 0;
+    const real = current.spentCents - demo;
+    if (action === 'reset') this.demoSpending.set(key, -real);
+    else if (current.spentCents < current.allowanceCents) this.demoSpending.set(key, current.allowanceCents - real);
+    return this.allowance(organizationId, at);
+  }
+
+  /**
+   * Marks failed (`timed_out`) every pending job whose deadline has passed, so
+   * later streams and dispatches see a final state; streams following them
+   * hear at once. Whose work it is does not matter: this server's (even one
+   * still generating: its late result is discarded), a demo job left to no one,
+   * or another process's. Returns how many.
+   */
+  failOverdue(now = Date.now()): number {
+    const cutoff = now - this.policy.deadlineMs;
+    if (!(cutoff >= this.deadlineFrom)) return 0;
+    const message = `The export timed out: it did not finish within its deadline of ${formatDuration(this.policy.deadlineMs)}, so the server gave up on it.`;
+    const { changes } = this.sql.overdue.run(message, new Date(now).toISOString(), new Date(cutoff).toISOString());
+    if (changes) this.watcher.checkNow();
+    return changes;
+  }
+
+  /**
+   * Runs from a timer, so it must not throw. The next check is due at the
+   * oldest pending job's deadline, and at the latest one deadline from now, for
+   * jobs another process may write meanwhile. unref(): a pending check never
+   * keeps the process alive, and once the database is closed it stops.
+   */
+  private sweep(): void {
+    this.sweepTimer = undefined;
+    if (!this.db.open) return;
+    const { deadlineMs } = this.policy;
+    let next = deadlineMs;
+    try {
+      this.failOverdue();
+      const { oldest } = this.sql.oldestPending.get()!;
+      if (oldest !== null) next = Math.min(next, Math.max(julianDayToMs(oldest), this.deadlineFrom) + deadlineMs - Date.now());
+      if (this.sweepFailing) console.error('export deadline: checking works again');
+      this.sweepFailing = false;
+    } catch (error) {
+      // The database refuses (read-only, full): try again soon, and say so once, not at every try.
+      if (!this.sweepFailing) console.error(`export deadline: marking overdue jobs failed did not work (${reasonOf(error)}); trying again`);
+      this.sweepFailing = true;
+      next = Math.min(deadlineMs, 10_000);
+    }
+    // +1 ms: a deadline computed a hair early finds its job not yet due, and the check runs again at once.
+    this.sweepIn(Math.max(0, next) + 1);
+  }
+
+  private sweepIn(ms: number): void {
+    clearTimeout(this.sweepTimer);
+    this.sweepTimer = Number.isFinite(ms) ? setTimeout(() => this.sweep(), Math.min(ms, MAX_TIMER_MS)).unref() : undefined;
   }
 
   private enqueue(job: QueuedJob, lesson: LessonContent, render = this.render): void {
@@ -176,14 +356,19 @@ export class ExportService {
     const { id } = job;
     let storing = false;
     try {
+      // Queued past its deadline: it has failed already, and rendering it would cost for nothing.
+      if (this.sql.pending.get(id)?.status !== 'pending') return;
       const deck = await render(lesson);
       // Shut down mid-render (past the grace period): the job stays pending and resumes at the next start.
       if (!this.db.open) return;
       storing = true;
-      this.db.transaction(() => {
+      const stored = this.db.transaction(() => {
+        if (this.sql.complete.run(deck.costCents, deck.model, new Date().toISOString(), id).changes === 0) return false;
         this.sql.insertFile.run(id, deckFileName(lesson.title), deck.bytes);
-        this.sql.complete.run(deck.costCents, deck.model, new Date().toISOString(), id);
+        return true;
       })();
+      // Its deadline passed while it rendered: the timed_out its clients were told stands, and the deck is dropped.
+      if (!stored) console.error(`export ${id} (lesson ${job.lessonId}): rendered, but the job had already ended (its deadline passed); the deck is discarded`);
     } catch (error) {
       if (!this.db.open) return;
       const message = error instanceof Error && error.message ? error.message : 'The export failed.';

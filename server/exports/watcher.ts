@@ -1,9 +1,11 @@
 import type { Db } from '../db/database.js';
+import type { StreamErrorCode } from '../errors.js';
+import { theExportId } from './which-export.js';
 
 /** How a followed export ended, as the stream reports it. */
 export type ExportOutcome =
   | { status: 'completed'; url: string; costCents: number; model: string }
-  | { status: 'failed'; message: string; code?: 'storage_unavailable' }
+  | { status: 'failed'; message: string; code: Exclude<StreamErrorCode, 'server_restarting'> }
   /** The server is shutting down: the client should reconnect (to the next instance). */
   | { status: 'restarting' };
 
@@ -23,6 +25,7 @@ interface OutcomeRow {
   cost_cents: number | null;
   model: string | null;
   error: string | null;
+  error_code: 'export_failed' | 'timed_out' | null;
 }
 
 export const exportFileUrl = (jobId: string) => `/api/exports/pptx/files/${jobId}.pptx`;
@@ -47,7 +50,8 @@ const reasonOf = (error: unknown) => (error instanceof Error ? error.message : S
 /**
  * Follows exports for every open stream with one shared poll.
  *
- * Streams subscribe by (lesson, cache key); each tick runs ONE query for all
+ * Streams subscribe by (lesson, cache key) and wait for the job that pair
+ * means (which-export.ts); each tick runs ONE query for all
  * distinct keys together, whatever the number of streams. A job finishing in
  * this process calls `checkNow()`, so its streams hear at once instead of at
  * the next tick; the timer remains for jobs written by another process.
@@ -72,23 +76,14 @@ export class ExportWatcher {
     db: Db,
     private readonly pollMs: number,
   ) {
-    // For each watched key: the job the stream waits for, if it has ended.
-    // With a cache key: the newest job of the lesson with that key. Without:
-    // the newest job created at or after the lesson's last update (a fresh one).
+    // For each watched key: the job the stream waits for (which-export.ts), if it has ended.
     this.query = db.prepare<[string, string], OutcomeRow>(`
       WITH watched AS (
         SELECT json_extract(value, '$[0]') AS lesson_id, json_extract(value, '$[1]') AS cache_key FROM json_each(?)
       )
-      SELECT w.lesson_id, w.cache_key, j.id, j.status, j.cost_cents, j.model, j.error
+      SELECT w.lesson_id, w.cache_key, j.id, j.status, j.cost_cents, j.model, j.error, j.error_code
       FROM watched w
-      JOIN lessons l ON l.id = w.lesson_id
-      JOIN export_jobs j ON j.id = (
-        SELECT j2.id FROM export_jobs j2
-        WHERE j2.lesson_id = w.lesson_id
-          AND CASE WHEN w.cache_key IS NULL THEN j2.created_at >= l.updated_at ELSE j2.cache_key = w.cache_key END
-        ORDER BY j2.created_at DESC, j2.rowid DESC
-        LIMIT 1
-      )
+      JOIN export_jobs j ON j.id = (${theExportId('w.lesson_id', 'w.cache_key')})
       WHERE j.status <> 'pending' OR j.id IN (SELECT value FROM json_each(?))`);
   }
 
@@ -186,7 +181,7 @@ export class ExportWatcher {
           ? { status: 'completed', url: exportFileUrl(row.id), costCents: row.cost_cents ?? 0, model: row.model ?? 'unknown' }
           : row.status === 'pending'
             ? FAILURE_NOT_RECORDED
-            : { status: 'failed', message: row.error ?? 'The export failed.' };
+            : { status: 'failed', message: row.error ?? 'The export failed.', code: row.error_code ?? 'export_failed' };
       this.notify(watch, outcome);
     }
     if (this.watches.size === 0) this.stop();

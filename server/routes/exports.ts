@@ -2,8 +2,8 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import type { ServerConfig } from '../config.js';
 import type { AppEnv } from '../env.js';
-import { ApiError } from '../errors.js';
-import type { ExportService } from '../exports/service.js';
+import { ApiError, StreamErrorCode } from '../errors.js';
+import { allowanceSpentMessage, formatDuration, type ExportService } from '../exports/service.js';
 import { respondWithEventStream, sseEvent, type EventChannel } from '../exports/event-stream.js';
 import type { ExportOutcome, ExportWatcher } from '../exports/watcher.js';
 import type { SecurityHeaders } from '../security-headers.js';
@@ -12,9 +12,6 @@ import { uuidSchema, validate } from '../validation.js';
 const cacheKeySchema = z.string().max(200, 'must be at most 200 characters');
 // An empty cacheKey means "none", like an omitted one.
 const optionalCacheKey = cacheKeySchema.optional().transform((k) => k || null);
-
-const formatDuration = (ms: number) =>
-  ms >= 60_000 && ms % 60_000 === 0 ? `${ms / 60_000} min` : ms >= 1000 ? `${Math.round(ms / 100) / 10} s` : `${ms} ms`;
 
 // The watcher hands every stream of a key the same outcome object: its event is
 // encoded once, not once per stream (5,000 streams may end in one loop).
@@ -30,10 +27,10 @@ function outcomeText(outcome: ExportOutcome): string {
     case 'completed':
       return sseEvent('completed', { url: outcome.url, costCents: outcome.costCents, model: outcome.model });
     case 'failed':
-      return sseEvent('error', outcome.code ? { message: outcome.message, code: outcome.code } : { message: outcome.message });
+      return sseEvent('error', { message: outcome.message, code: outcome.code });
     case 'restarting':
       // Not the export's end: the code tells clients to reconnect, to the next instance.
-      return sseEvent('error', { message: 'The server is restarting; the export goes on. Reconnect in a moment.', code: 'server_restarting' });
+      return sseEvent('error', { message: 'The server is restarting; the export goes on. Reconnect in a moment.', code: StreamErrorCode.server_restarting });
   }
 }
 
@@ -47,10 +44,16 @@ export function exportRoutes(
   exports: ExportService,
   watcher: ExportWatcher,
   counter: StreamCounter,
-  config: Pick<ServerConfig, 'sseHeartbeatMs' | 'sseTimeoutMs'>,
+  config: Pick<ServerConfig, 'sseHeartbeatMs' | 'sseTimeoutMs' | 'exportQuotaCents' | 'exportDeadlineMs'>,
   security: SecurityHeaders,
 ) {
   const lessonNotFound = () => new ApiError('not_found', 'No such lesson in the active organization.');
+  exports.configure({ allowanceCents: config.exportQuotaCents, deadlineMs: config.exportDeadlineMs });
+  // Built once: every stream that times out sends the same event.
+  const timedOut = sseEvent('error', {
+    message: `The export timed out: no result after ${formatDuration(config.sseTimeoutMs)}.`,
+    code: StreamErrorCode.timed_out,
+  });
 
   /**
    * One open stream: `: connected` at once, `:hb` every heartbeat period, then
@@ -89,12 +92,15 @@ export function exportRoutes(
         finish(undefined, true);
       }
     }, config.sseHeartbeatMs);
-    const timeout = setTimeout(
-      () => finish(sseEvent('error', { message: `The export timed out: no result after ${formatDuration(config.sseTimeoutMs)}.` })),
-      config.sseTimeoutMs,
-    );
+    const timeout = setTimeout(() => finish(timedOut), config.sseTimeoutMs);
     channel.onClose(() => finish());
-    unsubscribe = watcher.subscribe(lessonId, cacheKey, (outcome) => finish(outcomeEvent(outcome)));
+    unsubscribe = watcher.subscribe(lessonId, cacheKey, (outcome) =>
+      // At a graceful shutdown every connection is closed right after this: a
+      // string makes Node write the event and the end of the body at once,
+      // where the shared bytes would leave the end for the next turn (see
+      // endAfter in event-stream.ts), by which time the socket is gone.
+      finish(outcome.status === 'restarting' ? outcomeText(outcome) : outcomeEvent(outcome)),
+    );
   }
 
   return new Hono<AppEnv>()
@@ -102,6 +108,7 @@ export function exportRoutes(
       const { lessonId, cacheKey } = c.req.valid('json');
       const result = exports.dispatch(c.get('organizationId'), lessonId.toLowerCase(), cacheKey || null);
       if (!result) throw lessonNotFound();
+      if ('refused' in result) throw new ApiError('quota_exceeded', allowanceSpentMessage(result.refused));
       return c.json({ job: result.job }, result.cached ? 200 : 202);
     })
     .get('/files/:file', (c) => {

@@ -124,7 +124,7 @@ describe('a generation failing while the database cannot be written', () => {
       assert.equal(second.resumed, 1);
       const cookie = await second.signIn(EMAIL.a);
       const stream = await openStream(`${second.url}/api/exports/pptx/stream?lessonId=${ID.lessonFailed}&cacheKey=readonly`, cookie);
-      assert.ok((await stream.ended).endsWith('event: error\ndata: {"message":"The export failed: the renderer crashed on purpose"}\n\n'));
+      assert.ok((await stream.ended).endsWith('event: error\ndata: {"message":"The export failed: the renderer crashed on purpose","code":"export_failed"}\n\n'));
       const check = new Database(db, { readonly: true });
       assert.equal(check.pragma('integrity_check', { simple: true }), 'ok');
       assert.deepEqual(check.prepare('SELECT status, error FROM export_jobs WHERE id = ?').get(job!.id), {

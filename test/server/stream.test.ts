@@ -140,9 +140,9 @@ describe('GET /api/exports/pptx/stream', () => {
     });
   });
 
-  it('sends `error` with the job’s message for a failed export, then ends', async () => {
+  it('sends `error` with the job’s message and code export_failed for a failed export, then ends', async () => {
     const text = await (await openStream(streamUrl(`lessonId=${ID.lessonFailed}`), a)).ended;
-    assert.ok(text.endsWith('event: error\ndata: {"message":"The renderer ran out of memory."}\n\n'), text);
+    assert.ok(text.endsWith('event: error\ndata: {"message":"The renderer ran out of memory.","code":"export_failed"}\n\n'), text);
   });
 
   it('with a cacheKey, waits for a job with that key only', async () => {
@@ -183,9 +183,9 @@ describe('GET /api/exports/pptx/stream', () => {
     }
   });
 
-  it('times out with an `error` that says so, then ends', async () => {
+  it('times out with an `error` that says so (code timed_out), then ends', async () => {
     const text = await (await openStream(streamUrl(`lessonId=${ID.lessonA}&cacheKey=timeout`), a)).ended;
-    assert.ok(text.endsWith('event: error\ndata: {"message":"The export timed out: no result after 1.5 s."}\n\n'), text);
+    assert.ok(text.endsWith('event: error\ndata: {"message":"The export timed out: no result after 1.5 s.","code":"timed_out"}\n\n'), text);
   });
 
   it('releases a stream the moment its client goes away', async () => {

@@ -229,7 +229,7 @@ describe('<pos-pptx-export-progress>', function () {
       await untilState(el, 'error');
 
       expect(event.bubbles && event.composed, 'bubbles and composed').to.equal(true);
-      expect(detail).to.deep.equal({ message: 'The export failed: the renderer crashed on purpose' });
+      expect(detail).to.deep.equal({ message: 'The export failed: the renderer crashed on purpose', code: 'export_failed' });
       expect(part(el, 'message').textContent).to.equal(detail.message);
       expect(announcements()).to.deep.equal(['The PowerPoint export has started.', `The export did not finish. ${detail.message}`]);
 
@@ -244,12 +244,12 @@ describe('<pos-pptx-export-progress>', function () {
       await untilOpenStreams(0);
     });
 
-    it('shows the timeout sentence, and Retry after start() follows again without dispatching', async () => {
+    it('shows the timeout (code timed_out), and Retry after start() follows again without dispatching', async () => {
       const id = await lessonId(`${LESSON_BEHAVIOUR.hang}Hanging lesson`);
       const el = await progress({ lesson: id, cacheKey: freshKey('timeout') });
       const failed = oneEvent(el, 'pos-export-error') as Promise<ExportErrorEvent>;
       el.start();
-      expect((await failed).detail).to.deep.equal({ message: 'The export timed out: no result after 3 s.' });
+      expect((await failed).detail).to.deep.equal({ message: 'The export timed out: no result after 3 s.', code: 'timed_out' });
       await untilState(el, 'error');
 
       const states = recordStates(el);
