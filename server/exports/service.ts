@@ -148,8 +148,10 @@ export class ExportService {
     this.limit = pLimit(concurrency);
     const JOB_COLUMNS = 'j.id, j.lesson_id, j.cache_key, j.status, j.created_at, j.completed_at, j.cost_cents, j.model, j.error';
     this.sql = {
-      lesson: db.prepare<[string, string], { id: string; title: string; sections: string; updated_at: string }>(
-        'SELECT id, title, sections, updated_at FROM lessons WHERE id = ? AND organization_id = ?',
+      // The organisation's name is for the deck's title slide and footer.
+      lesson: db.prepare<[string, string], { id: string; title: string; sections: string; updated_at: string; organization_name: string }>(
+        `SELECT l.id, l.title, l.sections, l.updated_at, o.name AS organization_name FROM lessons l JOIN organizations o ON o.id = l.organization_id
+         WHERE l.id = ? AND l.organization_id = ?`,
       ),
       // The job the request means (which-export.ts), if it is completed: a cache hit.
       hit: db.prepare<[{ lessonId: string; cacheKey: string | null }], JobRow>(
@@ -162,8 +164,9 @@ export class ExportService {
       insert: db.prepare(
         `INSERT INTO export_jobs (id, organization_id, lesson_id, cache_key, status, created_at, runs_here) VALUES (?, ?, ?, ?, 'pending', ?, ?)`,
       ),
-      interrupted: db.prepare<[], { id: string; lesson_id: string; title: string; sections: string }>(
-        `SELECT j.id, j.lesson_id, l.title, l.sections FROM export_jobs j JOIN lessons l ON l.id = j.lesson_id
+      interrupted: db.prepare<[], { id: string; lesson_id: string; title: string; sections: string; organization_id: string; organization_name: string }>(
+        `SELECT j.id, j.lesson_id, l.title, l.sections, j.organization_id, o.name AS organization_name
+         FROM export_jobs j JOIN lessons l ON l.id = j.lesson_id JOIN organizations o ON o.id = j.organization_id
          WHERE j.status = 'pending' AND j.runs_here = 1 ORDER BY j.created_at`,
       ),
       job: db.prepare<[string], JobRow>(`SELECT ${JOB_COLUMNS} FROM export_jobs j WHERE j.id = ?`),
@@ -230,7 +233,9 @@ export class ExportService {
     this.sql.insert.run(id, organizationId, lessonId, cacheKey, new Date().toISOString(), behaviour === 'hang' ? 0 : 1);
     const job = { id, lessonId };
     if (behaviour === 'fail') this.enqueue(job, { title: lesson.title, sections: [] }, () => Promise.reject(new Error('the demo asked this export to fail')));
-    else if (behaviour !== 'hang') this.enqueue(job, { title: lesson.title, sections: JSON.parse(lesson.sections) });
+    else if (behaviour !== 'hang') {
+      this.enqueue(job, { title: lesson.title, sections: JSON.parse(lesson.sections), organizationId, organizationName: lesson.organization_name });
+    }
     return { job: toExportJob(this.sql.job.get(id)!), cached: false };
   }
 
@@ -241,7 +246,10 @@ export class ExportService {
    */
   resumeInterrupted(): number {
     const jobs = this.sql.interrupted.all();
-    for (const job of jobs) this.enqueue({ id: job.id, lessonId: job.lesson_id }, { title: job.title, sections: JSON.parse(job.sections) });
+    for (const job of jobs) {
+      const lesson = { title: job.title, sections: JSON.parse(job.sections), organizationId: job.organization_id, organizationName: job.organization_name };
+      this.enqueue({ id: job.id, lessonId: job.lesson_id }, lesson);
+    }
     return jobs.length;
   }
 

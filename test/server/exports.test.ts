@@ -40,8 +40,8 @@ describe('PPTX exports', () => {
     await t.exports.idle();
 
     const row = t.db.prepare('SELECT status, cost_cents, model FROM export_jobs WHERE id = ?').get(body.job.id);
-    // Title slide + 2 sections = 3 slides; 2 + 3 cents.
-    assert.deepEqual(row, { status: 'completed', cost_cents: 5, model: 'pptxgenjs-reference-renderer' });
+    // Title, agenda, 2 sections, summary = 5 slides; 2 + 5 cents.
+    assert.deepEqual(row, { status: 'completed', cost_cents: 7, model: 'pptxgenjs-reference-renderer' });
 
     const file = await t.get(`/api/exports/pptx/files/${body.job.id}.pptx`, a);
     assert.equal(file.status, 200);
@@ -49,9 +49,12 @@ describe('PPTX exports', () => {
     assert.match(file.headers.get('content-disposition')!, /attachment; filename="Lesson-A\.pptx"/);
     const zip = await JSZip.loadAsync(await file.arrayBuffer());
     assert.ok(zip.file('ppt/presentation.xml'), 'a real PPTX holds ppt/presentation.xml');
-    assert.equal(Object.keys(zip.files).filter((f) => /^ppt\/slides\/slide\d+\.xml$/.test(f)).length, 3);
-    const slide2 = await zip.file('ppt/slides/slide2.xml')!.async('string');
-    assert.match(slide2, /One/);
+    assert.equal(Object.keys(zip.files).filter((f) => /^ppt\/slides\/slide\d+\.xml$/.test(f)).length, 5);
+    const slide3 = await zip.file('ppt/slides/slide3.xml')!.async('string');
+    assert.match(slide3, /One.*First/);
+    // The title slide and the footer name the organisation the service looked up.
+    assert.match(await zip.file('ppt/slides/slide1.xml')!.async('string'), /<a:t>Org A<\/a:t>/);
+    assert.match(await zip.file('ppt/slideLayouts/slideLayout2.xml')!.async('string'), /<a:t>Org A  ·  Lesson A<\/a:t>/);
   });
 
   it('answers 200 with the completed job at once when a fresh one with the same lesson and cache key exists', async () => {
@@ -62,7 +65,7 @@ describe('PPTX exports', () => {
     assert.equal(second.body.job.id, first.body.job.id);
     assert.equal(second.body.job.status, 'completed');
     assert.equal(second.body.job.url, `/api/exports/pptx/files/${first.body.job.id}.pptx`);
-    assert.equal(second.body.job.costCents, 5);
+    assert.equal(second.body.job.costCents, 7);
     // Another cache key is another export.
     assert.equal((await dispatch({ lessonId: ID.lessonA, cacheKey: 'other' })).status, 202);
     await t.exports.idle();

@@ -94,7 +94,8 @@ describe('GET /api/exports/pptx/stream', () => {
     await stream.waitFor(': connected');
     const job = await dispatch(ID.lessonA, 'live');
     const text = await stream.ended;
-    const expected = `event: completed\ndata: ${JSON.stringify({ url: `/api/exports/pptx/files/${job.id}.pptx`, costCents: 5, model: 'pptxgenjs-reference-renderer' })}\n\n`;
+    // Lesson A (two sections): title, agenda, two section slides, summary = 5 slides; 2 + 5 cents.
+    const expected = `event: completed\ndata: ${JSON.stringify({ url: `/api/exports/pptx/files/${job.id}.pptx`, costCents: 7, model: 'pptxgenjs-reference-renderer' })}\n\n`;
     assert.ok(text.endsWith(expected), text);
   });
 
