@@ -3,7 +3,19 @@
  * `<script type="module" src=".../pos-widgets.js">` is all a host page needs.
  */
 export { PosApiError } from './internal/api.js';
-export { TRIGGER_TYPES, TriggerGroup, type TriggerType, type GroupedTriggerType } from './internal/trigger-types.js';
+export {
+  TRIGGER_DAYS,
+  TRIGGER_PARAMETERS,
+  TRIGGER_TYPES,
+  TriggerGroup,
+  type GroupedTriggerType,
+  type PartnerStage,
+  type PlainTriggerType,
+  type TriggerParameter,
+  type TriggerType,
+  type TriggerTypeName,
+  type TriggerValue,
+} from './internal/trigger-types.js';
 export { PosPicker, type PosErrorDetail } from './internal/picker.js';
 export { DEFAULT_STRINGS, type PickerStrings } from './internal/picker-strings.js';
 export { refreshShared as refreshPickerData } from './internal/record-loader.js';

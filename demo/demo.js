@@ -84,7 +84,7 @@ const initials = (name) =>
     .slice(0, 2)
     .toUpperCase();
 
-/** `deal_closed_won` → `Deal closed won` (the trigger select's own rule). */
+/** `deal_closed_won` → `Deal closed won`, for the summary and the log (the select itself shows PartnerOS's names). */
 const triggerTitle = (type) => {
   const words = type.replace(/_/g, ' ');
   return words.charAt(0).toUpperCase() + words.slice(1);
@@ -322,6 +322,8 @@ function mountWorkspace(container) {
     picker.addEventListener('pos-error', () => updateDefinition());
   }
   w.name.addEventListener('input', () => updateDefinition());
+  // A trigger's parameters (Partner Inactive's days, …) show in the JSON as they are typed.
+  w.trigger.addEventListener('input', () => updateDefinition());
 
   // The log: every `change` and `pos-*` event the elements fire, with its payload.
   for (const type of ['change', 'pos-error', 'pos-export-completed', 'pos-export-error']) {
@@ -376,7 +378,8 @@ function definition() {
   return {
     name: w.name.value.trim() || 'Untitled workflow',
     organizationId: org?.id ?? null,
-    trigger: w.trigger.value ? { type: w.trigger.value } : null,
+    // The whole trigger: `{ type }` and its parameters (`{ type: 'partner_inactive', days: 45 }`).
+    trigger: w.trigger.trigger,
     target: { specializationId: w.specialization.value || null },
     assignTraining: {
       tags: w.tags.value,

@@ -2,6 +2,7 @@
 // first path segment picks a behaviour, the rest mimics the API's paths, so an
 // element points its base-url at `${url}/<behaviour>/api`. Real HTTP, a real
 // socket: what the browser does with it is what a host page would see.
+import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 
 const BEHAVIOURS = {
@@ -54,7 +55,22 @@ const BEHAVIOURS = {
     res.write(': connected\n\n');
     for (let i = 0; i < 32; i++) res.write(`data: ${'y'.repeat(1017)}\n`.repeat(64));
   },
+  // Not a failure: the built dist/*.js files, as a CDN on another origin than the page serves
+  // them (`/cdn/pos-widgets.js`, a query ignored), for the script-tag bundle's own chunk...
+  cdn: serveDist(() => true),
+  // ...and as a host that copied pos-widgets.js alone: its chunks answer 404.
+  'cdn-bundle-only': serveDist((name) => name === 'pos-widgets.js'),
 };
+
+/** Serves `dist/<name>.js` for the names `allow` lets through (no paths: a name only), else 404. */
+function serveDist(allow) {
+  return async (req, res) => {
+    const name = /^\/[\w-]+\/([\w-]+\.js)(?:\?.*)?$/.exec(req.url ?? '')?.[1];
+    const body = name && allow(name) && (await readFile(new URL(`../../dist/${name}`, import.meta.url)).catch(() => undefined));
+    if (!body) return void res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
+    res.writeHead(200, { 'content-type': 'text/javascript' }).end(body);
+  };
+}
 
 /** Starts it on 127.0.0.1; CORS allows `origin` with credentials, as the real API does. */
 export function startMisbehavingServer(host, origin) {
