@@ -18,6 +18,22 @@ export interface Answer {
 interface Entry extends Answer {
   /** `headers` with Content-Length, as the app sent it. */
   headersWithLength: Readonly<Record<string, string | number>>;
+  /** Replayed before this only: the session's expiry, or earlier, when its use must reach the store. */
+  untilMs: number;
+}
+
+export interface ReplayOptions {
+  maxEntries?: number;
+  /** The clock, ms since the epoch (the sessions'); tests move it forward rather than wait. */
+  now?: () => number;
+  /**
+   * How long after the app's answer it may be replayed (SessionStore.refreshMs).
+   * A replayed request never reaches the session store, so it does not count as
+   * a use: without this bound a session used only through the replay would reach
+   * its idle expiry while in use. One request per session and URL per interval
+   * goes to the app, which records the use; the replay itself never writes.
+   */
+  recheckMs?: number;
 }
 
 /**
@@ -30,7 +46,8 @@ interface Entry extends Answer {
  * whole app (security headers, session, organisation, ResponseCache) has
  * answered a request, the same request line and cookie can be answered again
  * here, with the same bytes, while the data version is the one it was built
- * at and the session has not expired; anything else goes to the app. Any
+ * at and the session has not expired (nor come due for its use to be recorded:
+ * `recheckMs`); anything else goes to the app. Any
  * write, by this process or another (a sign-out, an organisation switch, a
  * membership removed, a training published), moves the data version, so a
  * replayed answer is never staler than the database.
@@ -49,11 +66,18 @@ export class AnswerReplay {
    */
   private readonly entries = new Map<string, Entry>();
   private version = '';
+  private readonly maxEntries: number;
+  private readonly now: () => number;
+  private readonly recheckMs: number;
 
   constructor(
     private readonly currentVersion: () => string,
-    private readonly maxEntries = 10_000,
-  ) {}
+    { maxEntries = 10_000, now = Date.now, recheckMs = Infinity }: ReplayOptions = {},
+  ) {
+    this.maxEntries = maxEntries;
+    this.now = now;
+    this.recheckMs = recheckMs;
+  }
 
   /**
    * Remembers the app's answer to `request`, which it routed as `path`; it is
@@ -67,7 +91,11 @@ export class AnswerReplay {
     if (answer.version !== this.version) this.startOver(answer.version);
     const key = keyOf(path, cookie);
     this.entries.delete(key);
-    this.entries.set(key, { ...answer, headersWithLength: { ...answer.headers, 'Content-Length': answer.body.byteLength } });
+    this.entries.set(key, {
+      ...answer,
+      headersWithLength: { ...answer.headers, 'Content-Length': answer.body.byteLength },
+      untilMs: Math.min(answer.expiresAtMs, this.now() + this.recheckMs),
+    });
     // Maps iterate in insertion order: the first key is the least recently remembered.
     if (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
   }
@@ -90,9 +118,9 @@ export class AnswerReplay {
       waiting = [];
       const version = this.currentVersion();
       if (version !== this.version) this.startOver(version);
-      const now = Date.now();
+      const now = this.now();
       for (const { request, response, entry } of batch) {
-        if (entry.version === version && entry.expiresAtMs > now) this.answer(request, response, entry);
+        if (entry.version === version && entry.untilMs > now) this.answer(request, response, entry);
         else app(request, response);
       }
     };

@@ -30,18 +30,20 @@ export interface AppOptions {
   renderDeck?: DeckRenderer;
   /** Serve the demo page and the built bundle (`npm start`); off in API-only tests. */
   serveDemo?: boolean;
+  /** The sessions' and the answer replay's clock, ms since the epoch: tests move it forward rather than wait. */
+  now?: () => number;
 }
 
 /** Builds the reference server: the Hono app plus the services it runs. */
-export async function createApp({ db, config, renderDeck, serveDemo = false }: AppOptions) {
+export async function createApp({ db, config, renderDeck, serveDemo = false, now = Date.now }: AppOptions) {
   const version = dataVersion(db);
-  const sessions = new SessionStore(db, config.sessionTtlMs, version);
+  const sessions = new SessionStore(db, { idleMs: config.sessionIdleMs, maxMs: config.sessionMaxMs }, version, now);
   const watcher = new ExportWatcher(db, config.ssePollMs);
   const exports = new ExportService(db, watcher, config.exportConcurrency, renderDeck);
   const streams = new StreamCounter();
   const allowed = new Set(config.corsOrigins);
   // A replayed answer would skip the request log, so no replay while logging.
-  const replay = config.logRequests ? undefined : new AnswerReplay(version);
+  const replay = config.logRequests ? undefined : new AnswerReplay(version, { now, recheckMs: sessions.refreshMs });
   const security = await securityHeaders({
     // The bundle, the deck files and the API may be loaded by host pages on other
     // origins. The demo page sets its own same-origin (demo-page.ts), which the

@@ -23,8 +23,10 @@ export interface ServerConfig {
   exportQuotaCents: number | undefined;
   /** A job still pending this long after its dispatch is marked failed (`timed_out`). */
   exportDeadlineMs: number;
-  /** How long a session lasts after sign-in. */
-  sessionTtlMs: number;
+  /** A session unused this long has expired (its use is recorded at most once a minute). */
+  sessionIdleMs: number;
+  /** A session has expired this long after sign-in, however much it was used (and the cookie with it). */
+  sessionMaxMs: number;
   /** Largest request body accepted, in bytes; larger ones get 413. */
   maxBodyBytes: number;
   /** Log one line per request (Hono's logger) to stdout. */
@@ -53,7 +55,8 @@ export const DEFAULT_CONFIG: ServerConfig = {
   exportQuotaCents: undefined,
   // Longer than the stream's 5-minute timeout: a stream gives up before the job does.
   exportDeadlineMs: 600_000,
-  sessionTtlMs: 7 * 24 * 60 * 60 * 1000,
+  sessionIdleMs: 7 * 24 * 60 * 60 * 1000,
+  sessionMaxMs: 30 * 24 * 60 * 60 * 1000,
   maxBodyBytes: 64 * 1024,
   logRequests: false,
   signInMaxFailures: 10,
@@ -121,6 +124,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
     ['exportDeadlineMs', 'POS_EXPORT_DEADLINE_MS', 1],
     ['maxBodyBytes', 'POS_MAX_BODY_BYTES', 1],
     ['signInMaxFailures', 'POS_SIGNIN_MAX_FAILURES', 1],
+    ['sessionIdleMs', 'POS_SESSION_IDLE_MS', 1],
+    ['sessionMaxMs', 'POS_SESSION_MAX_MS', 1],
   ];
   for (const [key, name, min] of numbers) {
     const raw = env[name];

@@ -45,7 +45,7 @@ export const requireOrganization = (sessions: SessionStore) =>
 
 function authenticate(c: Context<AppEnv>, sessions: SessionStore) {
   const dataVersion = sessions.currentVersion();
-  const session = sessions.get(getCookie(c, SESSION_COOKIE), new Date(), dataVersion);
+  const session = sessions.get(getCookie(c, SESSION_COOKIE), new Date(sessions.now()), dataVersion);
   if (!session) throw new ApiError('unauthorized', 'Sign in to use the PartnerOS API: the session is missing or has expired.');
   c.set('session', session);
   c.set('dataVersion', dataVersion);

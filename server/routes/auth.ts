@@ -63,13 +63,15 @@ export function authRoutes(db: Db, sessions: SessionStore, limiter: SignInLimite
 
         const activeOrganizationId =
           user.active_organization_id && sql.isMember.get(user.id, user.active_organization_id) ? user.active_organization_id : null;
-        const { token, expiresAt } = sessions.create(user.id, activeOrganizationId);
+        const { token, endsAt } = sessions.create(user.id, activeOrganizationId);
         setCookie(c, SESSION_COOKIE, token, {
           httpOnly: true,
           sameSite: 'Lax',
           path: '/',
           secure: proxy.isHttps(c.req.url, socket, c.req.header('x-forwarded-proto')),
-          expires: expiresAt,
+          // The absolute end, not the idle expiry: a cookie must not go before the session it
+          // carries, and this one needs no re-sending as the session is used.
+          expires: endsAt,
         });
         return c.json({ user: { id: user.id, email: user.email, name: user.name }, activeOrganizationId });
       },

@@ -143,17 +143,23 @@ describe('picker answers replayed in front of the app', () => {
 
 describe('replayed answers and session expiry', () => {
   it('stop the moment the session expires', async () => {
-    const s = await startTestServer({ sessionTtlMs: 1500 });
+    // The absolute maximum is the one expiry use cannot push back: the replay must stop at it exactly.
+    let clock = Date.now();
+    const s = await startTestServer({ sessionMaxMs: 600_000 }, { now: () => clock });
     try {
+      const signedInAt = clock;
       const cookie = await s.signIn(EMAIL.a);
-      const signedInAt = Date.now();
       const get = () => fetch(`${s.url}${PICKERS[0]!}`, { headers: { cookie } });
+      clock = signedInAt + 600_000 - 30_000;
       assert.equal((await get()).status, 200);
       assert.equal((await get()).status, 200);
-      assert.ok(s.replay!.stats.replayed >= 1, 'replayed while the session lives');
-      await new Promise((resolve) => setTimeout(resolve, Math.max(0, signedInAt + 1600 - Date.now())));
+      clock = signedInAt + 600_000 - 1;
+      assert.equal((await get()).status, 200);
+      assert.equal(s.replay!.stats.replayed, 2, 'replayed while the session lives');
+      clock = signedInAt + 600_000;
       const expired = await get();
       assert.equal(expired.status, 401);
+      assert.equal(s.replay!.stats.replayed, 2);
     } finally {
       await s.close(0);
     }
