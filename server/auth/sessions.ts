@@ -154,7 +154,13 @@ export class SessionStore {
     };
     if (pushedTo - expiresAtMs >= this.refreshMs) {
       const expiresAt = new Date(pushedTo).toISOString();
-      this.touch.run({ expiresAt, tokenHash });
+      try {
+        this.touch.run({ expiresAt, tokenHash });
+      } catch {
+        // A read-only or full database keeps serving reads: the session stays valid
+        // until its recorded expiry, and the next request tries the write again.
+        return session;
+      }
       // Not cached: the write moved the data version, so the entry would never be hit.
       return { ...session, expiresAt };
     }

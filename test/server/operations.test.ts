@@ -55,6 +55,20 @@ describe('storage faults', () => {
     }
   });
 
+  it('a read-only database still serves reads to a session whose use is due to be recorded', async () => {
+    let clock = Date.now();
+    const t = await createTestApp({}, { now: () => clock });
+    const cookie = await t.signIn(EMAIL.a);
+    t.db.pragma('query_only = ON');
+    clock += 5 * 60_000; // past the once-a-minute refresh: this read would write the new expiry
+    try {
+      assert.equal((await t.get('/api/workflow-pickers/trainings', cookie)).status, 200);
+      assert.equal((await t.get('/api/auth/session', cookie)).status, 200);
+    } finally {
+      t.close();
+    }
+  });
+
   it('a full disk fails the export with a clear message instead of crashing', async () => {
     const t = await createTestApp();
     const cookie = await t.signIn(EMAIL.a);
