@@ -146,7 +146,9 @@ describe('kill -9 during an export', () => {
         .then((r) => r.json() as Promise<{ job: { id: string; status: string } }>);
 
     const done = await post(first.url, stableUuid('lesson:test:Test lesson 1'), 'before-kill');
-    await new Promise((r) => setTimeout(r, 300));
+    // Wait for the first export to be stored (its stream says so), not for a guessed time.
+    const firstDone = await openStream(`${first.url}/api/exports/pptx/stream?lessonId=${stableUuid('lesson:test:Test lesson 1')}&cacheKey=before-kill`, cookie);
+    assert.match(await firstDone.ended, /event: completed/);
     const slow = await post(first.url, stableUuid('lesson:test:[slow] Slow lesson'), 'interrupted');
     assert.equal(slow.job.status, 'pending');
     first.child.kill('SIGKILL');
