@@ -40,6 +40,7 @@ export async function createApp({ db, config, renderDeck, serveDemo = false, now
   const sessions = new SessionStore(db, { idleMs: config.sessionIdleMs, maxMs: config.sessionMaxMs }, version, now);
   const watcher = new ExportWatcher(db, config.ssePollMs);
   const exports = new ExportService(db, watcher, config.exportConcurrency, renderDeck);
+  exports.configure({ allowanceCents: config.exportQuotaCents, deadlineMs: config.exportDeadlineMs });
   const streams = new StreamCounter();
   const allowed = new Set(config.corsOrigins);
   // A replayed answer would skip the request log, so no replay while logging.

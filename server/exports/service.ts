@@ -199,9 +199,8 @@ export class ExportService {
   }
 
   /**
-   * The settings to enforce, from the server's configuration (the export
-   * routes pass them on: createApp hands the settings to them). Starts the
-   * deadline's clock.
+   * The settings to enforce, from the server's configuration (createApp
+   * passes them). Starts the deadline's clock.
    */
   configure(policy: ExportPolicy): void {
     this.policy = policy;

@@ -44,11 +44,10 @@ export function exportRoutes(
   exports: ExportService,
   watcher: ExportWatcher,
   counter: StreamCounter,
-  config: Pick<ServerConfig, 'sseHeartbeatMs' | 'sseTimeoutMs' | 'exportQuotaCents' | 'exportDeadlineMs'>,
+  config: Pick<ServerConfig, 'sseHeartbeatMs' | 'sseTimeoutMs'>,
   security: SecurityHeaders,
 ) {
   const lessonNotFound = () => new ApiError('not_found', 'No such lesson in the active organization.');
-  exports.configure({ allowanceCents: config.exportQuotaCents, deadlineMs: config.exportDeadlineMs });
   // Built once: every stream that times out sends the same event.
   const timedOut = sseEvent('error', {
     message: `The export timed out: no result after ${formatDuration(config.sseTimeoutMs)}.`,
