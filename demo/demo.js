@@ -490,6 +490,9 @@ function setUpExport() {
   for (const button of $$('[data-next]', w.root)) {
     button.addEventListener('click', () => void armNextExport(button.dataset.next));
   }
+  for (const button of $$('[data-quota]', w.root)) {
+    button.addEventListener('click', () => void setQuota(button.dataset.quota));
+  }
   renderArmed();
 }
 
@@ -510,7 +513,7 @@ async function loadLessons() {
     select.disabled = false;
     selectLesson(lessons[0].id);
   } catch (e) {
-    select.replaceChildren(el('option', {}, 'Lessons could not be loaded'));
+    select.replaceChildren(el('option', {}, e.status === 403 ? 'No access to lessons (partner role)' : 'Lessons could not be loaded'));
     logEntry({ event: 'lessons failed', source: 'page', kind: 'error', payload: { code: e.code, message: e.message } });
   }
   renderExportState();
@@ -548,6 +551,19 @@ async function armNextExport(behaviour) {
     state.armed = behaviour;
     renderArmed();
     logEntry({ event: 'demo control', source: 'page', kind: 'page', payload: { nextExport: behaviour } });
+  } catch (e) {
+    w.armed.textContent = e.code === 'not_found' ? 'Demo controls are off: start the server with --demo-controls.' : e.message;
+  }
+}
+
+async function setQuota(action) {
+  try {
+    const { quota } = await api(`/demo/${action}-quota`, { method: 'POST', body: {} });
+    w.armed.textContent =
+      action === 'exhaust'
+        ? `Allowance spent (${quota.spentCents} of ${quota.allowanceCents} cents in ${quota.month}): the next export that is not a cache hit answers 402.`
+        : `Allowance reset: ${quota.allowanceCents} cents for ${quota.month}.`;
+    logEntry({ event: 'demo control', source: 'page', kind: 'page', payload: { quota } });
   } catch (e) {
     w.armed.textContent = e.code === 'not_found' ? 'Demo controls are off: start the server with --demo-controls.' : e.message;
   }

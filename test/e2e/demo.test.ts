@@ -231,6 +231,32 @@ describe('the stakeholder demo', { timeout: 120_000 }, () => {
     await page.locator('#progress[state="completed"]').waitFor({ timeout: 20_000 });
   });
 
+  it('exhausts the allowance: the next export shows the 402 state without Retry; a reset exports again', async () => {
+    await tabTo(page, (f) => f.text === 'Exhaust the allowance (402)');
+    await page.keyboard.press('Enter');
+    await page.locator('[data-armed]', { hasText: 'Allowance spent' }).waitFor();
+    await tabTo(page, (f) => f.inner === '#dispatch', { backwards: true });
+    await page.keyboard.press('Enter');
+    await page.locator('#progress[state="error"]').waitFor({ timeout: 20_000 });
+    const progress = page.locator('#progress');
+    assert.match(await progress.locator('[part="message"]').innerText(), /allowance/i);
+    assert.equal(await progress.locator('[part~="retry"]').count(), 0, 'asking again cannot help: no Retry');
+    const errors = (await eventLog(page)).filter((e) => e.event === 'pos-export-error');
+    assert.deepEqual(
+      { status: (errors.at(-1)!.payload as { status?: number }).status, code: (errors.at(-1)!.payload as { code?: string }).code },
+      { status: 402, code: 'quota_exceeded' },
+    );
+    assert.deepEqual(await axeViolations(page), [], 'the 402 state passes axe');
+    await screenshot(page, 'demo-export-quota-desktop-light');
+
+    await tabTo(page, (f) => f.text === 'Reset the allowance');
+    await page.keyboard.press('Enter');
+    await page.locator('[data-armed]', { hasText: 'Allowance reset' }).waitFor();
+    await tabTo(page, (f) => f.inner === '#dispatch', { backwards: true });
+    await page.keyboard.press('Enter');
+    await page.locator('#progress[state="completed"]').waitFor({ timeout: 20_000 });
+  });
+
   it('passes axe-core with no violations, in light and in dark', async () => {
     assert.deepEqual(await axeViolations(page), [], 'light');
     await screenshot(page, 'demo-desktop-light');
@@ -293,6 +319,23 @@ describe('the stakeholder demo', { timeout: 120_000 }, () => {
     assert.equal(await page.locator('#workspace').innerHTML(), '');
     assert.deepEqual(pageErrors, []);
     assert.deepEqual(await page.evaluate(() => (window as unknown as { __cspViolations: string[] }).__cspViolations), [], 'the page lives within its CSP');
+  });
+
+  it('signs in as Pat (partner role): every list says it has no access, with no Retry, and passes axe', async () => {
+    await tabTo(page, (f) => f.text.includes('Pat Morgan'));
+    await page.keyboard.press('Enter');
+    await page.locator('.who__name', { hasText: 'Pat Morgan' }).waitFor();
+    assert.equal(await page.locator('[data-org-eyebrow]').textContent(), 'Acme Cloud');
+    for (const id of ['#specialization', '#tags', '#trainings']) {
+      const error = page.locator(`${id} [part~="error"]`);
+      await error.waitFor();
+      assert.match(await error.innerText(), /do not have access/, id);
+      assert.equal(await page.locator(`${id} [part~="retry"]`).count(), 0, `${id}: no Retry`);
+    }
+    assert.match(await page.locator('#lesson').innerText(), /No access to lessons/);
+    assert.deepEqual(await axeViolations(page), [], 'the 403 states pass axe');
+    await screenshot(page, 'demo-partner-role-desktop-light');
+    assert.deepEqual(pageErrors, []);
   });
 });
 

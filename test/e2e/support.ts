@@ -4,7 +4,7 @@
  * helpers that see through shadow roots.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -49,11 +49,17 @@ export interface RunningServer {
  * The reference server as `npm start` runs it (demo controls, a 20 s stream
  * timeout), on a free port and a throw-away database seeded with the demo data.
  */
+/** The flags `npm start` gives the server, read from package.json so the two never drift apart. */
+const START_FLAGS = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start
+  .split('server/main.ts')[1]!
+  .trim()
+  .split(/\s+/);
+
 export async function startServer(): Promise<RunningServer> {
   const dir = mkdtempSync(join(tmpdir(), 'pos-e2e-'));
   const child: ChildProcess = spawn(
     process.execPath,
-    ['--import', 'tsx', 'server/main.ts', '--demo-controls', '--sse-timeout-ms', '20000', '--port', '0'],
+    ['--import', 'tsx', 'server/main.ts', ...START_FLAGS, '--port', '0'],
     { cwd: ROOT, env: { ...process.env, POS_DB: join(dir, 'demo.sqlite'), PORT: '0' }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let output = '';
