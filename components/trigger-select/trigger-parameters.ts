@@ -225,7 +225,7 @@ export class ParameterFields implements ReactiveController {
     return this.#kit.formatString(this.#strings().daysInvalid, this.#kit.days);
   }
 
-  render(): TemplateResult | typeof nothing {
+  render(): TemplateResult | symbol {
     const { html, nothing } = this.#kit;
     const [type, names] = this.#parameters();
     if (!names.length) return nothing;
