@@ -99,7 +99,9 @@ export interface ExportStreamOptions {
  * href (` java\tscript:`), and lower-cases the scheme, so `protocol` is what a
  * click would run.
  */
-export function webUrl(url: string, base: string): string | undefined {
+export function webUrl(url: unknown, base: string): string | undefined {
+  // Not a string (a host dispatcher's `completed` is not type-checked at run time): `new URL` would stringify it.
+  if (typeof url !== 'string') return;
   try {
     const resolved = new URL(url, new URL(base, document.baseURI));
     return /^https?:$/.test(resolved.protocol) ? resolved.href : undefined;
@@ -174,11 +176,6 @@ export class ExportStreamController implements ReactiveController {
   /** True while a stream is wanted: connecting, open or reconnecting. */
   get active(): boolean {
     return this.status === 'connecting' || this.status === 'open' || this.status === 'reconnecting';
-  }
-
-  /** The URL being followed (or last followed). */
-  get streamUrl(): string | undefined {
-    return this.#url;
   }
 
   /**

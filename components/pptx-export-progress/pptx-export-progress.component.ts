@@ -1,7 +1,7 @@
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { keyed } from 'lit/directives/keyed.js';
-import { PosApiError, apiUrl, requestJson } from '../internal/api.js';
+import { PosApiError, apiUrl, canRetry, requestJson } from '../internal/api.js';
 import { deckFileName } from '../internal/deck-file-name.js';
 import {
   DEFAULT_HEARTBEAT_MS,
@@ -37,7 +37,33 @@ export interface ExportCompletedDetail {
 export interface ExportErrorDetail {
   message: string;
   code?: string;
+  /** The HTTP status, when the failure is a response (402: the allowance is spent, a host may offer an upgrade). */
+  status?: number;
 }
+
+/** What the element hands a host's `dispatcher`. */
+export interface ExportDispatchRequest {
+  lessonId: string;
+  /** The element's `cache-key`, or null without one. */
+  cacheKey: string | null;
+  /** Aborted on `cancel()`, on a new run, and when the lesson, cache key or base URL changes. */
+  signal: AbortSignal;
+}
+/**
+ * What a `dispatcher` resolves to: nothing (follow the element's own cache key),
+ * the `cacheKey` to follow (null: any fresh export of the lesson), or a
+ * `completed` export (the host's cache hit), which completes without a stream.
+ */
+export interface ExportDispatchResult {
+  cacheKey?: string | null;
+  completed?: ExportCompletedDetail;
+}
+/**
+ * Starts an export the host's way. A rejection ends in `error` with the
+ * rejection's `message`, and its `code` (else `dispatch_failed`) and `status`
+ * if it has them (a `PosApiError` has both).
+ */
+export type ExportDispatcher = (request: ExportDispatchRequest) => Promise<ExportDispatchResult | void>;
 export type ExportCompletedEvent = CustomEvent<ExportCompletedDetail>;
 export type ExportErrorEvent = CustomEvent<ExportErrorDetail>;
 
@@ -51,7 +77,6 @@ interface ExportJob {
   url?: string;
   costCents?: number;
   model?: string;
-  error?: string;
 }
 
 const ACTIVE: ReadonlySet<ExportState> = new Set(['dispatching', 'connecting', 'waiting', 'reconnecting']);
@@ -63,7 +88,7 @@ const ACTIVE: ReadonlySet<ExportState> = new Set(['dispatching', 'connecting', '
  * model, or the reason it failed and a Retry button.
  *
  * @event pos-export-completed - The file is ready. Detail: `{ url, costCents, model }`. Bubbles, composed.
- * @event pos-export-error - The export failed, timed out or could not be followed. Detail: `{ message, code? }`. Bubbles, composed.
+ * @event pos-export-error - The export failed, timed out or could not be followed. Detail: `{ message, code?, status? }`. Bubbles, composed.
  * @event pos-export-state-change - `state` changed. Detail: `{ state }`. Bubbles, composed.
  *
  * @csspart header - The row with the state label, the liveness dot and the elapsed time.
@@ -79,7 +104,7 @@ const ACTIVE: ReadonlySet<ExportState> = new Set(['dispatching', 'connecting', '
  * @csspart export - The idle state's button.
  * @csspart cancel - The Cancel button shown while running.
  * @csspart download - The download link.
- * @csspart retry - The Retry button.
+ * @csspart retry - The Retry button (absent on 402 and 403, where asking again cannot help).
  * @csspart status - The (visually hidden) live region.
  *
  * @cssprop --pos-accent - The progress bar, the dot, the buttons (light `#4f46e5`).
@@ -138,6 +163,14 @@ export class PosPptxExportProgress extends LitElement {
   /** Overrides for any text (merged over the defaults). */
   @property({ attribute: false }) strings: Partial<PptxExportProgressStrings> = {};
 
+  /**
+   * How `dispatch()` starts the export. Unset: `POST /exports/pptx`, the
+   * reference server's own route (PartnerOS documents no dispatch, only the
+   * stream that `start()` follows). A property (on the prototype, so React
+   * wrappers pass it as one).
+   */
+  @property({ attribute: false }) dispatcher: ExportDispatcher | undefined = undefined;
+
   /** How the current run began. */
   @state() private action: 'dispatch' | 'start' | undefined;
   /** What `retry()` repeats: the step that failed (set on failure). */
@@ -155,6 +188,8 @@ export class PosPptxExportProgress extends LitElement {
   #autostarted: string | undefined;
   /** The lesson, cache key and base URL of the current run (see `target()`). */
   #runTarget = '';
+  /** The cache key followed: a dispatcher's may differ from `cacheKey`, and a Retry must follow the same. */
+  #followKey: string | null | undefined;
 
   /** Where the export is (reflected as the `state` attribute). */
   get state(): ExportState {
@@ -206,6 +241,7 @@ export class PosPptxExportProgress extends LitElement {
   /** The lesson, cache key or base URL changed: follow the new export, or drop the old outcome. */
   #targetChanged(): void {
     const state = this.state;
+    this.#followKey = undefined;
     if (!this.lessonId) {
       this.cancel();
     } else if (state === 'dispatching') {
@@ -299,17 +335,17 @@ export class PosPptxExportProgress extends LitElement {
     return true;
   }
 
-  #streamUrl(): string {
+  #streamUrl(cacheKey: string | null): string {
     const query = new URLSearchParams({ lessonId: this.lessonId });
-    if (this.cacheKey) query.set('cacheKey', this.cacheKey);
+    if (cacheKey) query.set('cacheKey', cacheKey);
     return `${apiUrl(this.baseUrl || '/api', 'exports/pptx/stream')}?${query}`;
   }
 
-  #follow(): void {
+  #follow(cacheKey: string | null = this.cacheKey): void {
     this.#runTarget = this.#target();
-    this.result = undefined;
-    this.failure = undefined;
-    this.#stream.follow(this.#streamUrl());
+    this.#followKey = cacheKey;
+    // No outcome to clear: every caller follows from a fresh run (#begin) or a running one.
+    this.#stream.follow(this.#streamUrl(cacheKey));
   }
 
   #complete(result: ExportResult): void {
@@ -324,6 +360,12 @@ export class PosPptxExportProgress extends LitElement {
     this.dispatchEvent(new CustomEvent('pos-export-completed', { detail, bubbles: true, composed: true }));
   }
 
+  /** The error state's heading, by status: the same rule as the pickers' (see `canRetry`). */
+  #heading({ status }: ExportFailure): string {
+    const t = this.#texts;
+    return status === 401 ? t.signedOut : status === 403 ? t.forbidden : status === 402 ? t.quotaExceeded : t.failed;
+  }
+
   #fail(failure: ExportFailure): void {
     // Repeat what failed: a followed run is followed again; after a dispatch, the
     // dispatch, unless only the following failed (the connection was lost: the
@@ -333,49 +375,53 @@ export class PosPptxExportProgress extends LitElement {
     this.#stream.close();
     this.result = undefined;
     this.failure = { ...failure, message };
-    this.#announce(this.#texts.failedAnnouncement(message));
-    const detail: ExportErrorDetail = failure.code ? { message, code: failure.code } : { message };
+    this.#announce(this.#texts.failedAnnouncement(message, this.#heading(failure)));
+    // A copy: the failure's own keys (message, and code and status when known), safe from the host.
+    const detail: ExportErrorDetail = { ...this.failure };
     this.dispatchEvent(new CustomEvent('pos-export-error', { detail, bubbles: true, composed: true }));
   }
 
   /**
-   * POSTs the export (`/exports/pptx` with the lesson and cache key), then
-   * follows it. A cached export completes at once. Never rejects: failures
-   * become the `error` state and a `pos-export-error` event.
+   * The default dispatcher: `POST /exports/pptx`, the reference server's own
+   * route. A completed job is a cache hit; any other is followed (a failed one
+   * too: the stream announces the same job's end, with the server's code).
+   */
+  async #post({ lessonId, cacheKey, signal }: ExportDispatchRequest): Promise<ExportDispatchResult | void> {
+    const { job } = ((await requestJson(apiUrl(this.baseUrl || '/api', 'exports/pptx'), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(cacheKey ? { lessonId, cacheKey } : { lessonId }),
+      signal,
+    })) ?? {}) as { job?: ExportJob };
+    if (!job?.status) throw new PosApiError('The server sent a response without an export job.', 'invalid_response');
+    if (job.status === 'completed' && typeof job.url === 'string') return { completed: job as ExportCompletedDetail };
+  }
+
+  /**
+   * Starts the export with `dispatcher` (by default the reference server's
+   * POST), then follows it; an export the dispatcher reports completed (a
+   * cache hit) completes at once. Never rejects: failures, the dispatcher's
+   * included, become the `error` state and a `pos-export-error` event.
    */
   async dispatch(): Promise<void> {
     if (!this.#begin('dispatch')) return;
-    const request = new AbortController();
-    this.dispatchRequest = request;
-    let job: ExportJob | undefined;
-    let failure: ExportFailure | undefined;
+    const request = (this.dispatchRequest = new AbortController());
+    // Whether this is still the current run (cancel() and a newer run replace and abort
+    // `dispatchRequest`, so a late answer is ignored); it stops being the dispatch then.
+    const current = () => {
+      if (this.dispatchRequest !== request) return false;
+      this.dispatchRequest = undefined;
+      return true;
+    };
     try {
-      const body = (await requestJson(apiUrl(this.baseUrl || '/api', 'exports/pptx'), {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(this.cacheKey ? { lessonId: this.lessonId, cacheKey: this.cacheKey } : { lessonId: this.lessonId }),
-        signal: request.signal,
-      })) as { job?: ExportJob };
-      job = body?.job;
-      if (!job || typeof job.status !== 'string') {
-        failure = { message: 'The server sent a response without an export job.', code: 'invalid_response' };
-      }
+      const outcome = await (this.dispatcher ?? this.#post).call(this, { lessonId: this.lessonId, cacheKey: this.cacheKey || null, signal: request.signal });
+      const done = outcome?.completed;
+      // #complete checks the url like every other (webUrl), a host's included.
+      if (current()) done ? this.#complete({ url: done.url, costCents: done.costCents ?? 0, model: done.model ?? '' }) : this.#follow(outcome?.cacheKey);
     } catch (error) {
-      if (request.signal.aborted) return; // cancelled, or superseded by a newer run
-      failure =
-        error instanceof PosApiError
-          ? { message: error.message, code: error.code, ...(error.status ? { status: error.status } : {}) }
-          : { message: 'The export could not be started.', code: 'network_error' };
-    }
-    if (this.dispatchRequest !== request) return;
-    this.dispatchRequest = undefined;
-    if (failure) return this.#fail(failure);
-    if (job!.status === 'completed' && typeof job!.url === 'string') {
-      this.#complete({ url: job!.url, costCents: job!.costCents ?? 0, model: job!.model ?? '' });
-    } else if (job!.status === 'failed') {
-      this.#fail({ message: job!.error || 'The export failed.' });
-    } else {
-      this.#follow();
+      // A host's Error keeps its sentence; its code and status count when it has them (a PosApiError does).
+      const { message, code, status } = (error ?? {}) as Partial<PosApiError>;
+      if (current()) this.#fail({ message: message || 'The export could not be started.', code: code || 'dispatch_failed', ...(status ? { status } : {}) });
     }
   }
 
@@ -384,7 +430,7 @@ export class PosPptxExportProgress extends LitElement {
     if (this.#begin('start')) this.#follow();
   }
 
-  /** Stops: aborts the request, closes the stream, back to `idle`. Announces nothing. */
+  /** Stops: aborts the dispatch (the dispatcher's `signal`), closes the stream, back to `idle`. Announces nothing. */
   cancel(): void {
     this.#reset();
     this.action = undefined;
@@ -393,13 +439,15 @@ export class PosPptxExportProgress extends LitElement {
   /**
    * Repeats what failed (the Retry button): `start()` after a followed run or a
    * lost connection, `dispatch()` after a failed dispatch or a failed export.
+   * Works after a 402 or 403 too, which show no Retry: for a host that knows
+   * what changed (the plan was upgraded, the user switched account).
    */
   retry(): void {
     if (this.#retryAction === 'start') {
-      // Still a dispatched run for the next retry's purposes, if it was one.
-      const action = this.action;
-      this.start();
-      if (action) this.action = action;
+      // Still a dispatched run for the next retry's purposes, if it was one, and
+      // following the key it followed (a dispatcher's may not be `cacheKey`).
+      const key = this.#followKey;
+      if (this.#begin(this.action ?? 'start')) this.#follow(key);
     } else {
       void this.dispatch();
     }
@@ -456,13 +504,14 @@ export class PosPptxExportProgress extends LitElement {
   }
 
   #renderError(failure: ExportFailure): TemplateResult {
-    const t = this.#texts;
     return html`
-      <p part="title">${t.failed}</p>
+      <p part="title">${this.#heading(failure)}</p>
       <p part="message">${failure.message}</p>
-      <div part="actions">
-        <button type="button" part="retry" @click=${() => this.retry()}>${t.retry}</button>
-      </div>
+      ${canRetry(failure)
+        ? html`<div part="actions">
+            <button type="button" part="retry" @click=${() => this.retry()}>${this.#texts.retry}</button>
+          </div>`
+        : nothing}
     `;
   }
 

@@ -32,8 +32,17 @@ export interface PptxExportProgressStrings {
   model: string;
   /** Heading of the error state (the message follows it). */
   failed: string;
-  /** Announced once on failure; `message` is the server's sentence or one of the texts below. */
-  failedAnnouncement: (message: string) => string;
+  /** Heading of the error state on a 401: the session is missing or expired (Retry stays: the host may sign in again). */
+  signedOut: string;
+  /** Heading of the error state on a 403: the user's role may not export (no Retry). */
+  forbidden: string;
+  /** Heading of the error state on a 402: the export allowance is spent (no Retry). */
+  quotaExceeded: string;
+  /**
+   * Announced once on failure; `message` is the server's sentence or one of the
+   * texts below, `heading` the error state's heading (`failed` or one of the three above).
+   */
+  failedAnnouncement: (message: string, heading: string) => string;
   retry: string;
   cancel: string;
   /** The element has no `lesson-id`. */
@@ -67,7 +76,10 @@ export const DEFAULT_STRINGS: PptxExportProgressStrings = {
   cost: 'Cost',
   model: 'Model',
   failed: 'The export did not finish',
-  failedAnnouncement: (message) => `The export did not finish. ${message}`,
+  signedOut: 'You are signed out',
+  forbidden: 'You do not have access to exports',
+  quotaExceeded: 'Your plan’s export allowance is used up',
+  failedAnnouncement: (message, heading) => `${heading}. ${message}`,
   retry: 'Retry',
   cancel: 'Cancel',
   noLesson: 'No lesson is selected to export.',

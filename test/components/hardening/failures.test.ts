@@ -1,16 +1,17 @@
 /**
  * Every failure a server or network can produce ends in the element's clear
- * error state with a Retry button and an error event, and nothing is thrown
- * into the host page. Against real servers: the reference server (stopped,
- * signed out, no organisation) and one that misbehaves on purpose
- * (test/support/misbehaving-server.mjs).
+ * error state with a Retry button (none on 402 and 403, where asking again
+ * cannot help) and an error event, and nothing is thrown into the host page.
+ * Against real servers: the reference server (stopped, signed out, no
+ * organisation, the partner role, a spent allowance) and one that misbehaves
+ * on purpose (test/support/misbehaving-server.mjs).
  */
 import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
 import '../../../components/pptx-export-progress/pptx-export-progress.js';
 import '../../../components/training-picker/training-picker.js';
 import type { PosPicker } from '../../../components/internal/picker.js';
 import type { PosPptxExportProgress } from '../../../components/pptx-export-progress/pptx-export-progress.component.js';
-import { API, TEST_USERS, misbehavingApi, signIn, signOut } from '../../support/api.js';
+import { API, TEST_USERS, apiGet, lessonId, misbehavingApi, signIn, signOut } from '../../support/api.js';
 import { clearCache } from '../pickers/helpers.js';
 
 /** Collects what reaches the page as uncaught: it must stay empty. */
@@ -125,6 +126,103 @@ describe('failures end in a clear error with Retry, never in the host page', () 
         expect(el.shadowRoot!.textContent).to.match(message);
       });
     }
+  });
+
+  describe('<pos-pptx-export-progress> when asking again cannot help', () => {
+    const lesson = '00000000-0000-4000-8000-000000000001';
+    const refused = (code: string) => `The server refused this (${code}).`;
+    const cases: [string, `json-${number}-${string}`, { code: string; status: number; message: string; heading: RegExp; retry: boolean }][] = [
+      ['403 (the role may not export)', 'json-403-forbidden', { code: 'forbidden', status: 403, message: refused('forbidden'), heading: /do not have access/, retry: false }],
+      ['402 (the allowance is spent)', 'json-402-quota_exceeded', { code: 'quota_exceeded', status: 402, message: refused('quota_exceeded'), heading: /allowance is used up/, retry: false }],
+      ['401 (signed out: the host may sign in again)', 'json-401-unauthorized', { code: 'unauthorized', status: 401, message: refused('unauthorized'), heading: /signed out/, retry: true }],
+      ['404', 'json-404-not_found', { code: 'not_found', status: 404, message: refused('not_found'), heading: /did not finish/, retry: true }],
+    ];
+    const run = async (baseUrl: string, action: 'dispatch' | 'start') => {
+      const el = await fixture<PosPptxExportProgress>(
+        html`<pos-pptx-export-progress base-url=${baseUrl} lesson-id=${lesson} max-reconnects="0"></pos-pptx-export-progress>`,
+      );
+      const failed = oneEvent(el, 'pos-export-error');
+      if (action === 'dispatch') void el.dispatch();
+      else el.start();
+      const { detail } = await failed;
+      await el.updateComplete;
+      return { el, detail };
+    };
+    for (const action of ['dispatch', 'start'] as const) {
+      for (const [what, behaviour, expected] of cases) {
+        it(`${what}, on ${action}(): says so, Retry ${expected.retry ? 'offered' : 'not offered'}, the event carries status and code`, async () => {
+          const { el, detail } = await run(misbehavingApi(behaviour), action);
+          expect(detail).to.deep.equal({ message: expected.message, code: expected.code, status: expected.status });
+          expect(el.shadowRoot!.querySelector('[part~="title"]')!.textContent).to.match(expected.heading);
+          expect(el.shadowRoot!.querySelector('[part~="message"]')!.textContent).to.equal(detail.message);
+          // Announced with the same heading as shown.
+          const announced = el.shadowRoot!.querySelector('[part~="status"]')!.textContent!;
+          expect(announced).to.match(expected.heading).and.include(detail.message);
+          expect(!!el.shadowRoot!.querySelector('[part~="retry"]')).to.equal(expected.retry);
+          await expect(el).to.be.accessible();
+        });
+      }
+    }
+    it('503 on dispatch(): the export did not finish, Retry offered, the event carries status and code', async () => {
+      const { el, detail } = await run(misbehavingApi('json-503-storage_unavailable'), 'dispatch');
+      expect(detail).to.deep.equal({ message: refused('storage_unavailable'), code: 'storage_unavailable', status: 503 });
+      expect(el.shadowRoot!.querySelector('[part~="title"]')!.textContent).to.match(/did not finish/);
+      expect(el.shadowRoot!.querySelector('[part~="retry"]')).to.exist;
+    });
+    it('503 on start(): reconnecting gives up with connection_lost and the status, Retry offered', async () => {
+      const { el, detail } = await run(misbehavingApi('json-503-storage_unavailable'), 'start');
+      expect(detail.code).to.equal('connection_lost');
+      expect(detail.status).to.equal(503);
+      expect(el.shadowRoot!.querySelector('[part~="title"]')!.textContent).to.match(/did not finish/);
+      expect(el.shadowRoot!.querySelector('[part~="retry"]')).to.exist;
+    });
+  });
+
+  describe('<pos-pptx-export-progress> against the reference server: no access, allowance spent', () => {
+    const post = (path: string) => fetch(`${API}${path}`, { method: 'POST', credentials: 'include' });
+    after(() => signIn());
+
+    it('403 for the partner role, on dispatch() and on start(): no access, no Retry, status and code in the event', async () => {
+      await signIn();
+      const lesson = await lessonId('Test lesson 1');
+      await signIn(TEST_USERS.partner);
+      const el = await fixture<PosPptxExportProgress>(html`<pos-pptx-export-progress base-url=${API} lesson-id=${lesson}></pos-pptx-export-progress>`);
+      for (const run of [() => void el.dispatch(), () => el.start()]) {
+        const failed = oneEvent(el, 'pos-export-error');
+        run();
+        const { detail } = await failed;
+        expect(detail).to.deep.include({ code: 'forbidden', status: 403 });
+        expect(detail.message).to.match(/Your role \(partner\) does not permit this/);
+        await el.updateComplete;
+        expect(el.shadowRoot!.querySelector('[part~="title"]')!.textContent).to.equal('You do not have access to exports');
+        expect(el.shadowRoot!.querySelector('[part~="retry"]')).to.equal(null);
+        await expect(el).to.be.accessible();
+      }
+    });
+
+    it('402 when the organisation has spent its allowance: says so, no Retry, status and code in the event', async () => {
+      // Globex: no other test exports there, so its spent allowance touches nobody.
+      await signIn(TEST_USERS.globex);
+      const lesson = (await apiGet<{ lessons: { id: string }[] }>('/enablement/lessons')).lessons[0]!.id;
+      expect((await post('/demo/exhaust-quota')).status).to.equal(200);
+      try {
+        const el = await fixture<PosPptxExportProgress>(
+          html`<pos-pptx-export-progress base-url=${API} lesson-id=${lesson} cache-key=${`quota-${crypto.randomUUID()}`}></pos-pptx-export-progress>`,
+        );
+        const failed = oneEvent(el, 'pos-export-error');
+        void el.dispatch();
+        const { detail } = await failed;
+        expect(detail).to.deep.include({ code: 'quota_exceeded', status: 402 });
+        expect(detail.message).to.match(/export allowance for .+ is used up/);
+        await el.updateComplete;
+        expect(el.shadowRoot!.querySelector('[part~="title"]')!.textContent).to.equal('Your plan’s export allowance is used up');
+        expect(el.shadowRoot!.querySelector('[part~="message"]')!.textContent).to.equal(detail.message);
+        expect(el.shadowRoot!.querySelector('[part~="retry"]')).to.equal(null);
+        await expect(el).to.be.accessible();
+      } finally {
+        await post('/demo/reset-quota');
+      }
+    });
   });
 
   describe('hostile and unusual record text', () => {

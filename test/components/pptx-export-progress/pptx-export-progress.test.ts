@@ -152,7 +152,7 @@ describe('<pos-pptx-export-progress>', function () {
       const el = await progress({ lesson: crypto.randomUUID() });
       const failed = oneEvent(el, 'pos-export-error') as Promise<ExportErrorEvent>;
       await el.dispatch();
-      expect((await failed).detail).to.deep.equal({ message: 'No such lesson in the active organization.', code: 'not_found' });
+      expect((await failed).detail).to.deep.equal({ message: 'No such lesson in the active organization.', code: 'not_found', status: 404 });
       expect(part(el, 'message').textContent).to.equal('No such lesson in the active organization.');
     });
   });
@@ -200,7 +200,7 @@ describe('<pos-pptx-export-progress>', function () {
       const states = recordStates(el);
       const failed = oneEvent(el, 'pos-export-error') as Promise<ExportErrorEvent>;
       el.start();
-      expect((await failed).detail).to.deep.equal({ message: 'No such lesson in the active organization.', code: 'not_found' });
+      expect((await failed).detail).to.deep.equal({ message: 'No such lesson in the active organization.', code: 'not_found', status: 404 });
       await untilState(el, 'error');
       expect(part(el, 'message').textContent).to.equal('No such lesson in the active organization.');
       expect(states()).to.not.include('reconnecting');
