@@ -42,6 +42,9 @@ const api = {
           POS_SSE_POLL_MS: '200',
           POS_SSE_HEARTBEAT_MS: '300',
           POS_SSE_TIMEOUT_MS: '3000',
+          // Tests dispatch exports that hang on purpose; each holds a generation slot
+          // until its deadline (10 min), so the default 2 would stall the exports after them.
+          POS_EXPORT_CONCURRENCY: '8',
           // An allowance no test reaches by exporting; the export element's 402 test uses
           // it up for one organisation through the demo controls (and restores it).
           POS_EXPORT_QUOTA_CENTS: '1000000000',

@@ -359,13 +359,40 @@ export class ExportService {
   }
 
 
+  /**
+   * The deck, or undefined once the deadline has passed since rendering began.
+   * By then the sweep has failed the job (its deadline counts from the dispatch,
+   * earlier), so nobody waits for the deck; without this, a renderer that never
+   * returns would hold its concurrency slot forever and stall every later export.
+   */
+  private async withinDeadline(job: QueuedJob, rendering: Promise<RenderedDeck>): Promise<RenderedDeck | undefined> {
+    const { deadlineMs } = this.policy;
+    if (!Number.isFinite(deadlineMs)) return rendering;
+    let timer: NodeJS.Timeout | undefined;
+    const givenUp = new Promise<undefined>((resolve) => {
+      timer = setTimeout(() => resolve(undefined), Math.min(deadlineMs, MAX_TIMER_MS)).unref();
+    });
+    try {
+      const deck = await Promise.race([rendering, givenUp]);
+      if (!deck) {
+        // The late result, or failure, of the abandoned render goes nowhere.
+        rendering.catch(() => {});
+        console.error(`export ${job.id} (lesson ${job.lessonId}): the renderer did not return within the deadline; its slot is released`);
+      }
+      return deck;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
   private async generate(job: QueuedJob, lesson: LessonContent, render: DeckRenderer): Promise<void> {
     const { id } = job;
     let storing = false;
     try {
       // Queued past its deadline: it has failed already, and rendering it would cost for nothing.
       if (this.sql.pending.get(id)?.status !== 'pending') return;
-      const deck = await render(lesson);
+      const deck = await this.withinDeadline(job, render(lesson));
+      if (!deck) return;
       // Shut down mid-render (past the grace period): the job stays pending and resumes at the next start.
       if (!this.db.open) return;
       storing = true;

@@ -169,25 +169,34 @@ describe('jobs end at their deadline (POS_EXPORT_DEADLINE_MS)', () => {
     }
   });
 
-  it('a job still generating at its deadline fails; the deck it makes afterwards is discarded', async () => {
+  it('a job still generating at its deadline fails, its slot goes to the next export, and the deck it makes afterwards is discarded', async () => {
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
-    const s = await startTestServer({ exportDeadlineMs: 300, sseTimeoutMs: 30_000 }, { renderDeck: async () => (await gate, deck) });
+    let renders = 0;
+    // One slot: a renderer that never returns would stall every later export if it kept it.
+    const s = await startTestServer(
+      { exportDeadlineMs: 300, sseTimeoutMs: 30_000, exportConcurrency: 1 },
+      { renderDeck: async () => (renders++ === 0 ? (await gate, deck) : deck) },
+    );
     const logged: string[] = [];
     const originalError = console.error;
+    console.error = (...args: unknown[]) => void logged.push(args.join(' '));
     try {
       const a = await s.signIn(EMAIL.a);
       const stream = await openStream(streamUrl(s, ID.lessonA, 'slow'), a);
       const { body } = await dispatch(s, a, ID.lessonA, 'slow');
       assert.deepEqual(eventsOf(await stream.ended), [timedOut('300 ms')]);
-      console.error = (...args: unknown[]) => void logged.push(args.join(' '));
+
+      const next = await openStream(streamUrl(s, ID.lessonA, 'next'), a);
+      await dispatch(s, a, ID.lessonA, 'next');
+      assert.equal(eventsOf(await next.ended)[0]!.event, 'completed', 'the hung render no longer holds the only slot');
+
       release();
       await s.exports.idle();
-      console.error = originalError;
       assert.deepEqual(s.db.prepare('SELECT status, error_code FROM export_jobs WHERE id = ?').get(body.job.id), { status: 'failed', error_code: 'timed_out' });
       assert.equal(s.db.prepare('SELECT COUNT(*) FROM export_files WHERE job_id = ?').pluck().get(body.job.id), 0);
       assert.equal((await fetch(`${s.url}/api/exports/pptx/files/${body.job.id}.pptx`, { headers: { cookie: a } })).status, 404);
-      assert.deepEqual(logged, [`export ${body.job.id} (lesson ${ID.lessonA}): rendered, but the job had already ended (its deadline passed); the deck is discarded`]);
+      assert.deepEqual(logged, [`export ${body.job.id} (lesson ${ID.lessonA}): the renderer did not return within the deadline; its slot is released`]);
     } finally {
       console.error = originalError;
       await s.close();
