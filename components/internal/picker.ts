@@ -1,10 +1,10 @@
-import { Task, initialState } from '@lit/task';
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
 import { live } from 'lit/directives/live.js';
 import { DEFAULT_TIMEOUT_MS, PosApiError, apiUrl, canRetry } from './api.js';
 import { ComboboxController } from './combobox-controller.js';
 import { FormControlController } from './form-control.js';
+import { LoadTask, initialState } from './load-task.js';
 import { DEFAULT_STRINGS, formatString, type PickerStrings } from './picker-strings.js';
 import { pickerStyles } from './picker.styles.js';
 import { PopupPositioner } from './popup-position.js';
@@ -120,9 +120,9 @@ export abstract class PosPicker<T> extends LitElement {
   });
   readonly #positioner = new PopupPositioner();
 
-  readonly #loader = new Task(this, {
+  readonly #loader = new LoadTask(this, {
     args: () => [this.baseUrl, this.data, this.source, this.revision] as const,
-    task: ([baseUrl, data, source], { signal }) =>
+    task: ([baseUrl, data, source], signal) =>
       data || !source ? initialState : loadRecords<T>(baseUrl, source.endpoint, source.key, signal, this.timeout),
     onError: (error) => this.#reportError(error),
   });

@@ -8,9 +8,9 @@
  * Type imports only: Lit and the kit's helpers come in the `FieldKit` the
  * element hands over (see its #loadFields), so this chunk imports nothing.
  */
-import type { Task } from '@lit/task';
 import type { html, nothing, ReactiveController, TemplateResult } from 'lit';
 import type { live } from 'lit/directives/live.js';
+import type { LoadTask } from '../internal/load-task.js';
 import type { formatString } from '../internal/picker-strings.js';
 import type { loadRecords } from '../internal/record-loader.js';
 import type { PartnerStage, TRIGGER_DAYS, TRIGGER_PARAMETERS, TriggerParameter, TriggerValue } from '../internal/trigger-types.js';
@@ -21,7 +21,7 @@ export interface FieldKit {
   html: typeof html;
   nothing: typeof nothing;
   live: typeof live;
-  Task: typeof Task;
+  LoadTask: typeof LoadTask;
   loadRecords: typeof loadRecords;
   formatString: typeof formatString;
   defaults: typeof TRIGGER_PARAMETERS;
@@ -133,17 +133,17 @@ export class ParameterFields implements ReactiveController {
   /** Set once a stage trigger was chosen, and kept: switching back and forth asks once. */
   #wantsStages = false;
   /** The stage names from the server; `null` when it has none or the request failed (free text then). */
-  readonly #stages: Task<readonly [string | null, boolean], string[] | null>;
+  readonly #stages: LoadTask<readonly [string | null, boolean], string[] | null>;
 
   constructor(host: PosTriggerSelect, kit: FieldKit, initial: TriggerValue | null | undefined) {
     this.#host = host;
     this.#kit = kit;
     this.set(initial);
     adoptStyles(host.renderRoot as ShadowRoot);
-    this.#stages = new kit.Task(host, {
+    this.#stages = new kit.LoadTask(host, {
       args: () => [host.stages ? null : host.baseUrl, (this.#wantsStages ||= host.value === 'partner_stage_changed')] as const,
       // Stages are optional to a trigger: no route (404) or any failure means free text, not an error state.
-      task: ([baseUrl, wanted], { signal }) =>
+      task: ([baseUrl, wanted], signal) =>
         baseUrl && wanted ? kit.loadRecords<unknown>(baseUrl, STAGES_ENDPOINT, 'partnerStages', signal, host.timeout).then(stageNames, () => null) : null,
     });
     host.addController(this);
@@ -285,7 +285,8 @@ export class ParameterFields implements ReactiveController {
     const strings = this.#strings();
     const text = this.#text(type, name);
     const given = this.#host.stages;
-    const list = given ? stageNames(given) : this.#stages.render({ initial: () => [], pending: () => [], complete: (names) => names });
+    // Not asked yet or loading: no names (a disabled select); then the names, or null (free text) without any.
+    const list = given ? stageNames(given) : this.#stages.status < 2 ? [] : this.#stages.value;
     const pending = !given && list?.length === 0;
     const disabled = this.#disabled();
     const onEdit = (e: Event) => this.#onEdit(e, name);

@@ -1,7 +1,7 @@
-import { Task } from '@lit/task';
 import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property } from 'lit/decorators.js';
 import { live } from 'lit/directives/live.js';
+import { LoadTask } from '../internal/load-task.js';
 import { PosPicker, type PosErrorDetail } from '../internal/picker.js';
 import { formatString, type PickerStrings } from '../internal/picker-strings.js';
 import { loadRecords } from '../internal/record-loader.js';
@@ -251,7 +251,7 @@ export class PosTriggerSelect extends PosPicker<TriggerOption> {
             html,
             nothing,
             live,
-            Task,
+            LoadTask,
             loadRecords,
             formatString,
             defaults: TRIGGER_PARAMETERS,
