@@ -1,9 +1,9 @@
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
-import { property, query, state } from 'lit/decorators.js';
-import { live } from 'lit/directives/live.js';
+import { property, state } from 'lit/decorators.js';
 import { DEFAULT_TIMEOUT_MS, PosApiError, apiUrl, canRetry } from './api.js';
 import { ComboboxController } from './combobox-controller.js';
 import { FormControlController } from './form-control.js';
+import { live } from './live.js';
 import { LoadTask, initialState } from './load-task.js';
 import { DEFAULT_STRINGS, formatString, type PickerStrings } from './picker-strings.js';
 import { pickerStyles } from './picker.styles.js';
@@ -127,9 +127,14 @@ export abstract class PosPicker<T> extends LitElement {
     onError: (error) => this.#reportError(error),
   });
 
-  @query('#input') private readonly input!: HTMLInputElement | null;
-  @query('#popup') private readonly popup!: HTMLElement | null;
-  @query('#listbox') private readonly listbox!: HTMLElement | null;
+  /** The shadow root's element with this id, as Lit's `@query('#…')` gives it. */
+  // Own code: with three @query fields instead, dist/pos-widgets.js is 0.12 KB brotli larger (19.63 vs 19.51 KB).
+  #byId<E extends HTMLElement = HTMLElement>(id: string): E | null {
+    return this.renderRoot?.querySelector<E>(`#${id}`) ?? null;
+  }
+  get #input(): HTMLInputElement | null {
+    return this.#byId('input');
+  }
 
   // --- Private state --------------------------------------------------------
 
@@ -164,7 +169,7 @@ export abstract class PosPicker<T> extends LitElement {
   /** Tracks the listbox's scrolling (passive: it never cancels the scroll). */
   readonly #listScroll = {
     handleEvent: () => {
-      const row = Math.floor((this.listbox?.scrollTop ?? 0) / this.#rowHeight);
+      const row = Math.floor((this.#byId('listbox')?.scrollTop ?? 0) / this.#rowHeight);
       if (row !== this.scrollRow) this.scrollRow = row;
     },
     passive: true,
@@ -250,7 +255,7 @@ export abstract class PosPicker<T> extends LitElement {
     return this.text.required;
   }
   get validationAnchor(): HTMLElement | null {
-    return this.input;
+    return this.#input;
   }
 
   protected get text(): PickerStrings {
@@ -355,10 +360,10 @@ export abstract class PosPicker<T> extends LitElement {
   }
 
   override focus(options?: FocusOptions): void {
-    this.input?.focus(options);
+    this.#input?.focus(options);
   }
   override blur(): void {
-    this.input?.blur();
+    this.#input?.blur();
   }
 
   // --- Internals ------------------------------------------------------------------
@@ -429,7 +434,7 @@ export abstract class PosPicker<T> extends LitElement {
   }
 
   #syncPopup(): void {
-    const popup = this.popup;
+    const popup = this.#byId('popup');
     const anchor = this.renderRoot.querySelector<HTMLElement>('[part~="combobox"]');
     if (!popup || !anchor) return;
     if (this.open && this.isConnected) {
@@ -472,8 +477,8 @@ export abstract class PosPicker<T> extends LitElement {
    * moves the window there.
    */
   #revealActive(): void {
-    const listbox = this.listbox;
-    const option = this.renderRoot.querySelector<HTMLElement>(`#${this.optionId(this.combobox.activeIndex)}`);
+    const listbox = this.#byId('listbox');
+    const option = this.#byId(this.optionId(this.combobox.activeIndex));
     if (!listbox || !option) return;
     const o = option.getBoundingClientRect();
     const l = listbox.getBoundingClientRect();
@@ -501,7 +506,7 @@ export abstract class PosPicker<T> extends LitElement {
   #onFieldClick(event: MouseEvent): void {
     if (this.#isDisabled) return;
     if ((event.target as HTMLElement).closest('[part~="chip__remove"]')) return;
-    this.input?.focus();
+    this.#input?.focus();
     this.combobox.toggle();
   }
 
@@ -512,12 +517,12 @@ export abstract class PosPicker<T> extends LitElement {
   }
 
   #onOptionClick(index: number): void {
-    this.input?.focus();
+    this.#input?.focus();
     this.combobox.pick(index);
   }
 
   #removeValue(id: string): void {
-    this.input?.focus();
+    this.#input?.focus();
     this.#userSet(this.values.filter((v) => v !== id));
   }
 

@@ -9,8 +9,8 @@
  * element hands over (see its #loadFields), so this chunk imports nothing.
  */
 import type { html, nothing, ReactiveController, TemplateResult } from 'lit';
-import type { live } from 'lit/directives/live.js';
 import type { LoadTask } from '../internal/load-task.js';
+import type { live } from '../internal/live.js';
 import type { formatString } from '../internal/picker-strings.js';
 import type { loadRecords } from '../internal/record-loader.js';
 import type { PartnerStage, TRIGGER_DAYS, TRIGGER_PARAMETERS, TriggerParameter, TriggerValue } from '../internal/trigger-types.js';

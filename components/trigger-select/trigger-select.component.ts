@@ -1,7 +1,7 @@
 import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property } from 'lit/decorators.js';
-import { live } from 'lit/directives/live.js';
 import { LoadTask } from '../internal/load-task.js';
+import { live } from '../internal/live.js';
 import { PosPicker, type PosErrorDetail } from '../internal/picker.js';
 import { formatString, type PickerStrings } from '../internal/picker-strings.js';
 import { loadRecords } from '../internal/record-loader.js';
