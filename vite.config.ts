@@ -1,6 +1,8 @@
+import { fileURLToPath } from 'node:url';
 import licensePlugin from 'rollup-plugin-license';
 import { defineConfig } from 'vite';
 import { minifyTemplates } from './build/minify-templates.js';
+import { terserBundle } from './build/terser-bundle.js';
 
 // A CommonJS package whose types declare an ES default export: under NodeNext
 // TypeScript sees the module object, while Node hands us the function itself.
@@ -12,11 +14,17 @@ const license = licensePlugin as unknown as typeof licensePlugin.default;
 // for bundlers come from vite.elements.config.ts (a second build: one file
 // with everything inlined and modules sharing chunks cannot be one output).
 export default defineConfig({
+  resolve: {
+    // Lit's decorators without their TC39 path, which this legacy-decorator build never takes (build/lit-legacy-decorators.ts).
+    alias: [{ find: /^lit\/decorators\.js$/, replacement: fileURLToPath(new URL('./build/lit-legacy-decorators.ts', import.meta.url)) }],
+  },
   plugins: [
     minifyTemplates(),
     // Lit is BSD-3-Clause: a binary that bundles it must carry its notice. The
     // file sits beside the bundle rather than as comments inside it (bytes every page pays).
     license({ thirdParty: { output: { file: 'dist/THIRD-PARTY-LICENSES.txt' } } }),
+    // A second minifier over Rolldown's output, this build only (bytes every page pays).
+    terserBundle(),
   ],
   build: {
     target: 'es2022',
