@@ -8,7 +8,7 @@ import Database from 'better-sqlite3';
 import { stableUuid } from '../../server/db/demo-data.js';
 import type { FixtureInput } from '../../server/db/fixture.js';
 import { EMAIL, ID, serverFixture } from '../fixtures/server-fixture.js';
-import { eventually, openStream, startTestServer } from './support.js';
+import { decodeChunked, eventually, openStream, startTestServer } from './support.js';
 
 type Server = Awaited<ReturnType<typeof startTestServer>>;
 
@@ -303,21 +303,3 @@ describe('every stream ends its chunked body', () => {
     assert.equal(await viaFetch, `: connected\n\n${restarting}`);
   });
 });
-
-/** The payload of an HTTP/1.1 chunked body, which must end with the last-chunk marker. */
-function decodeChunked(wire: string): string {
-  let payload = '';
-  for (let at = 0; ; ) {
-    const lineEnd = wire.indexOf('\r\n', at);
-    assert.ok(lineEnd >= 0, `the body ends without its last chunk after ${JSON.stringify(payload)}`);
-    const size = parseInt(wire.slice(at, lineEnd), 16);
-    assert.ok(Number.isInteger(size), `chunk size at ${at}: ${JSON.stringify(wire.slice(at, at + 20))}`);
-    if (size === 0) {
-      assert.equal(wire.slice(lineEnd), '\r\n\r\n', 'nothing after the last-chunk marker');
-      return payload;
-    }
-    payload += wire.slice(lineEnd + 2, lineEnd + 2 + size);
-    assert.equal(wire.slice(lineEnd + 2 + size, lineEnd + 4 + size), '\r\n');
-    at = lineEnd + 4 + size;
-  }
-}

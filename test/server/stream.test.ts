@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { connect } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { EMAIL, ID } from '../fixtures/server-fixture.js';
-import { eventually, openStream, startTestServer } from './support.js';
+import { decodeChunked, eventually, openStream, startTestServer } from './support.js';
 
 type Server = Awaited<ReturnType<typeof startTestServer>>;
 
@@ -223,20 +223,3 @@ describe('GET /api/exports/pptx/stream', () => {
     }
   });
 });
-
-/** The payload of an HTTP/1.1 chunked body, which must end with the last-chunk marker. */
-function decodeChunked(wire: string): string {
-  let payload = '';
-  for (let at = 0; ; ) {
-    const lineEnd = wire.indexOf('\r\n', at);
-    const size = parseInt(wire.slice(at, lineEnd), 16);
-    assert.ok(Number.isInteger(size), `chunk size at ${at}: ${JSON.stringify(wire.slice(at, at + 20))}`);
-    if (size === 0) {
-      assert.equal(wire.slice(lineEnd), '\r\n\r\n', 'nothing after the last-chunk marker');
-      return payload;
-    }
-    payload += wire.slice(lineEnd + 2, lineEnd + 2 + size);
-    assert.equal(wire.slice(lineEnd + 2 + size, lineEnd + 4 + size), '\r\n');
-    at = lineEnd + 4 + size;
-  }
-}

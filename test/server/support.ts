@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import { createApp, type AppOptions } from '../../server/app.js';
 import { DEFAULT_CONFIG, type ServerConfig } from '../../server/config.js';
 import { openDatabase } from '../../server/db/database.js';
@@ -140,5 +141,23 @@ export async function eventually(condition: () => boolean | Promise<boolean>, ms
   while (!(await condition())) {
     if (Date.now() > deadline) throw new Error(`${what} did not hold within ${ms} ms`);
     await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+/** The payload of an HTTP/1.1 chunked body, which must end with the last-chunk marker. */
+export function decodeChunked(wire: string): string {
+  let payload = '';
+  for (let at = 0; ; ) {
+    const lineEnd = wire.indexOf('\r\n', at);
+    assert.ok(lineEnd >= 0, `the body ends without its last chunk after ${JSON.stringify(payload)}`);
+    const size = parseInt(wire.slice(at, lineEnd), 16);
+    assert.ok(Number.isInteger(size), `chunk size at ${at}: ${JSON.stringify(wire.slice(at, at + 20))}`);
+    if (size === 0) {
+      assert.equal(wire.slice(lineEnd), '\r\n\r\n', 'nothing after the last-chunk marker');
+      return payload;
+    }
+    payload += wire.slice(lineEnd + 2, lineEnd + 2 + size);
+    assert.equal(wire.slice(lineEnd + 2 + size, lineEnd + 4 + size), '\r\n');
+    at = lineEnd + 4 + size;
   }
 }

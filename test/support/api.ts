@@ -59,3 +59,19 @@ export async function lessonId(title: string): Promise<string> {
   if (!lesson) throw new Error(`no lesson titled "${title}"`);
   return lesson.id;
 }
+
+/** Collects what reaches the page as uncaught: it must stay empty. */
+export function watchUncaught() {
+  const uncaught: string[] = [];
+  const onError = (e: ErrorEvent) => uncaught.push(`error: ${e.message}`);
+  const onRejection = (e: PromiseRejectionEvent) => uncaught.push(`unhandled rejection: ${String(e.reason)}`);
+  window.addEventListener('error', onError);
+  window.addEventListener('unhandledrejection', onRejection);
+  return {
+    uncaught,
+    stop: () => {
+      window.removeEventListener('error', onError);
+      window.removeEventListener('unhandledrejection', onRejection);
+    },
+  };
+}

@@ -11,24 +11,9 @@ import '../../../components/pptx-export-progress/pptx-export-progress.js';
 import '../../../components/training-picker/training-picker.js';
 import type { PosPicker } from '../../../components/internal/picker.js';
 import type { PosPptxExportProgress } from '../../../components/pptx-export-progress/pptx-export-progress.component.js';
-import { API, TEST_USERS, apiGet, lessonId, misbehavingApi, signIn, signOut } from '../../support/api.js';
+import { API, apiGet, lessonId, misbehavingApi, signIn, signOut, TEST_USERS, watchUncaught } from '../../support/api.js';
 import { clearCache } from '../pickers/helpers.js';
 
-/** Collects what reaches the page as uncaught: it must stay empty. */
-function watchUncaught() {
-  const uncaught: string[] = [];
-  const onError = (e: ErrorEvent) => uncaught.push(`error: ${e.message}`);
-  const onRejection = (e: PromiseRejectionEvent) => uncaught.push(`unhandled rejection: ${String(e.reason)}`);
-  window.addEventListener('error', onError);
-  window.addEventListener('unhandledrejection', onRejection);
-  return {
-    uncaught,
-    stop: () => {
-      window.removeEventListener('error', onError);
-      window.removeEventListener('unhandledrejection', onRejection);
-    },
-  };
-}
 
 // A port nothing listens on: the connection is refused.
 const REFUSED = 'http://127.0.0.1:9/api';

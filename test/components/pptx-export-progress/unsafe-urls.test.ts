@@ -11,6 +11,7 @@ import type { ReactiveControllerHost } from 'lit';
 import '../../../components/pptx-export-progress/pptx-export-progress.js';
 import { ExportStreamController } from '../../../components/internal/export-stream-controller.js';
 import type { PosPptxExportProgress } from '../../../components/pptx-export-progress/pptx-export-progress.js';
+import { watchUncaught } from '../../support/api.js';
 
 const MISBEHAVING = (window as unknown as { __POS_MISBEHAVING__: string }).__POS_MISBEHAVING__;
 /** The base URL of an API whose exports complete with `url`. */
@@ -28,21 +29,6 @@ const HOSTILE: [string, string][] = [
   ['a malformed url', 'http://[::1'],
 ];
 
-/** Collects what reaches the page as uncaught: it must stay empty. */
-function watchUncaught() {
-  const uncaught: string[] = [];
-  const onError = (e: ErrorEvent) => uncaught.push(`error: ${e.message}`);
-  const onRejection = (e: PromiseRejectionEvent) => uncaught.push(`unhandled rejection: ${String(e.reason)}`);
-  window.addEventListener('error', onError);
-  window.addEventListener('unhandledrejection', onRejection);
-  return {
-    uncaught,
-    stop: () => {
-      window.removeEventListener('error', onError);
-      window.removeEventListener('unhandledrejection', onRejection);
-    },
-  };
-}
 
 async function exportElement(baseUrl: string) {
   const el = await fixture<PosPptxExportProgress>(
