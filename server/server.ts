@@ -111,7 +111,7 @@ export async function startServer(config: ServerConfig, { fixture, onStatement, 
     async close(graceMs = 10_000) {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
-      reference.watcher.closeAll({ status: 'restarting' });
+      reference.watcher.shutDown({ status: 'restarting' });
       let timer: NodeJS.Timeout | undefined;
       await Promise.race([reference.exports.idle(), new Promise((resolve) => (timer = setTimeout(resolve, graceMs)))]);
       clearTimeout(timer);

@@ -63,6 +63,8 @@ export class ExportWatcher {
   private timer: NodeJS.Timeout | undefined;
   private scheduled = false;
   private readonly query;
+  /** Set at shutdown: every stream, including one opened afterwards, ends with it. */
+  private final: ExportOutcome | undefined;
   /** Checks failed in a row; 0 while the poll works. */
   private failures = 0;
   /**
@@ -139,6 +141,18 @@ export class ExportWatcher {
     this.timer = undefined;
   }
 
+  /**
+   * At shutdown: ends every stream with `outcome`, and every stream opened
+   * from now on at once. A browser reconnecting after `server_restarting` may
+   * reuse a kept-alive connection the closing server still reads; followed
+   * there, the stream would hear the export end on the instance going away
+   * instead of moving to the next one.
+   */
+  shutDown(outcome: ExportOutcome): number {
+    this.final = outcome;
+    return this.closeAll(outcome);
+  }
+
   /** Ends every subscription with `outcome` (at shutdown, or when the poll gives up) and stops polling. Returns how many streams it ended. */
   closeAll(outcome: ExportOutcome): number {
     const watches = [...this.watches.values()];
@@ -158,6 +172,10 @@ export class ExportWatcher {
    */
   private check(): void {
     if (this.watches.size === 0) return;
+    if (this.final) {
+      this.closeAll(this.final);
+      return;
+    }
     this.stats.checks++;
     const keys = [...this.watches.values()].map((w) => [w.lessonId, w.cacheKey]);
     let rows: OutcomeRow[];
