@@ -14,6 +14,7 @@ import type {
   PosPptxExportProgress,
 } from '../../../components/pptx-export-progress/pptx-export-progress.js';
 import { API, lessonId, signIn } from '../../support/api.js';
+import { recordStates } from './helpers.js';
 
 const WAIT = { timeout: 12_000, interval: 25 };
 const freshKey = (label: string) => `${label}-${crypto.randomUUID()}`;
@@ -32,16 +33,6 @@ async function hostDispatch(lesson: string, cacheKey: string, signal?: AbortSign
   return ((await response.json()) as { job: { id: string } }).job;
 }
 
-/** Every value the `state` attribute took from now on. */
-function recordStates(el: PosPptxExportProgress): () => string[] {
-  const old: (string | null)[] = [];
-  const observer = new MutationObserver((records) => records.forEach((r) => old.push(r.oldValue)));
-  observer.observe(el, { attributes: true, attributeFilter: ['state'], attributeOldValue: true });
-  return () => {
-    observer.takeRecords().forEach((r) => old.push(r.oldValue));
-    return [...old, el.getAttribute('state')].filter((s): s is string => s !== null);
-  };
-}
 
 const part = (el: PosPptxExportProgress, name: string) => el.shadowRoot!.querySelector<HTMLElement>(`[part~="${name}"]`);
 const untilState = (el: PosPptxExportProgress, state: string) =>

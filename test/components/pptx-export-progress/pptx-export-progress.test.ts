@@ -7,6 +7,7 @@ import type {
   PosPptxExportProgress,
 } from '../../../components/pptx-export-progress/pptx-export-progress.js';
 import { API, LESSON_BEHAVIOUR, apiHealth, lessonId, misbehavingApi, signIn, startApi, stopApi, stopApiGracefully } from '../../support/api.js';
+import { recordStates } from './helpers.js';
 
 const PPTX_TYPE = 'application/vnd.openxmlformats-officedocument.presentationml.presentation';
 const WAIT = { timeout: 12_000, interval: 25 };
@@ -26,16 +27,6 @@ async function dispatchExport(lesson: string, cacheKey?: string) {
   return (await response.json()) as { job: { id: string; status: string } };
 }
 
-/** Every value the `state` attribute took from now on (attribute mutations, so none is missed). */
-function recordStates(el: PosPptxExportProgress): () => string[] {
-  const old: (string | null)[] = [];
-  const observer = new MutationObserver((records) => records.forEach((r) => old.push(r.oldValue)));
-  observer.observe(el, { attributes: true, attributeFilter: ['state'], attributeOldValue: true });
-  return () => {
-    observer.takeRecords().forEach((r) => old.push(r.oldValue));
-    return [...old, el.getAttribute('state')].filter((s): s is string => s !== null);
-  };
-}
 
 /** Counts the announcements: each one replaces the live region's content once. */
 function recordAnnouncements(el: PosPptxExportProgress): () => string[] {
