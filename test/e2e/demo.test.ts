@@ -312,6 +312,19 @@ describe('the stakeholder demo', { timeout: 120_000 }, () => {
     assert.deepEqual(await axeViolations(page), [], 'after the switch');
   });
 
+  it('configures a trigger parameter from the keyboard: Partner Inactive for 45 days, shown in the JSON', async () => {
+    await tabTo(page, (f) => f.outer === '#trigger', { backwards: true, max: 150 });
+    await pickByTyping(page, '#trigger', 'inactive');
+    await page.keyboard.press('Escape');
+    await tabTo(page, (f) => f.outer === '#trigger' && f.inner === '#days');
+    assert.deepEqual((await definition(page)).trigger, { type: 'partner_inactive', days: 30 }, 'the documented default');
+    await page.keyboard.press('ControlOrMeta+A');
+    await page.keyboard.type('45');
+    await page.waitForFunction(() => (JSON.parse(document.querySelector('[data-json]')!.textContent!) as { trigger: { days?: number } }).trigger.days === 45);
+    assert.deepEqual((await definition(page)).trigger, { type: 'partner_inactive', days: 45 });
+    assert.deepEqual(await axeViolations(page), [], 'the parameter field passes axe');
+  });
+
   it('signs out back to the sign-in, with no errors on the page', async () => {
     await tabTo(page, (f) => f.text === 'Sign out', { backwards: true });
     await page.keyboard.press('Enter');
