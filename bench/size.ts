@@ -8,6 +8,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
+import { decodeMappings } from '../build/source-map-mappings.js';
 import { ELEMENTS } from '../vite.elements.config.js';
 import { machine, publish, table, type Row } from './support/report.js';
 
@@ -54,37 +55,15 @@ function attribution(file: string): Row[] {
     const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(path)?.[1];
     return pkg ?? (path.startsWith('components/') ? 'components/ (ours)' : path || '(bundler runtime)');
   };
-  const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
-  let source = 0;
   let current = '(bundler runtime)'; // a line's text before its first segment belongs to the segment before
-  map.mappings.split(';').forEach((lineMappings, lineIndex) => {
+  const add = (name: string, text: string) => pieces.set(name, [...(pieces.get(name) ?? []), text]);
+  // Segments hold absolute values: [column, source, …]; one of length 1 maps to no source.
+  decodeMappings(map.mappings).forEach((segments, lineIndex) => {
     const line = lines[lineIndex] ?? '';
-    let column = 0;
-    const segments: { column: number; source: number | undefined }[] = [];
-    for (const segment of lineMappings.split(',')) {
-      if (!segment) continue;
-      const values: number[] = [];
-      let value = 0;
-      let shift = 0;
-      for (const char of segment) {
-        const digit = B64.indexOf(char);
-        value += (digit & 31) << shift;
-        if (digit & 32) shift += 5;
-        else {
-          values.push(value & 1 ? -(value >> 1) : value >> 1);
-          value = 0;
-          shift = 0;
-        }
-      }
-      column += values[0]!;
-      if (values.length > 1) source += values[1]!;
-      segments.push({ column, source: values.length > 1 ? source : undefined });
-    }
-    const add = (name: string, text: string) => pieces.set(name, [...(pieces.get(name) ?? []), text]);
-    add(current, `${line.slice(0, segments[0]?.column ?? line.length)}\n`);
+    add(current, `${line.slice(0, segments[0]?.[0] ?? line.length)}\n`);
     segments.forEach((s, i) => {
-      current = s.source === undefined ? '(bundler runtime)' : group(map.sources[s.source]!);
-      add(current, line.slice(s.column, segments[i + 1]?.column ?? line.length));
+      current = s.length > 1 ? group(map.sources[s[1]!]!) : '(bundler runtime)';
+      add(current, line.slice(s[0], segments[i + 1]?.[0] ?? line.length));
     });
   });
   return [...pieces]
