@@ -27,7 +27,9 @@ const dbPath = join(dir, 'bench.sqlite');
 
 const ours = await forkServer('bench/support/server-process.ts', { POS_DB: dbPath, BENCH_TRAININGS: '2000' });
 const signIn = await fetch(`${ours.url}/api/auth/sign-in/email`, {
-  method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: BENCH_USER, password: BENCH_PASSWORD }),
+  method: 'POST',
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify({ email: BENCH_USER, password: BENCH_PASSWORD }),
 });
 const cookie = signIn.headers.get('set-cookie')!.split(';')[0]!;
 
@@ -36,7 +38,10 @@ const ROUTES = ['trainings', 'specializations', 'training-tags'].map((r) => `/ap
 // Node adds these itself on both servers.
 const PER_CONNECTION = new Set(['date', 'connection', 'keep-alive', 'content-length', 'transfer-encoding']);
 const headersOf = (response: Response) => Object.fromEntries([...response.headers].filter(([name]) => !PER_CONNECTION.has(name)));
-const captured: Record<string, { etag: string; body: string; headers: Record<string, string>; notModifiedHeaders: Record<string, string> }> = {};
+const captured: Record<
+  string,
+  { etag: string; body: string; headers: Record<string, string>; notModifiedHeaders: Record<string, string> }
+> = {};
 for (const path of ROUTES) {
   const response = await fetch(`${ours.url}${path}`, { headers: { cookie } });
   const etag = response.headers.get('etag')!;
@@ -48,7 +53,9 @@ const trainings = JSON.parse(captured[ROUTES[0]!]!.body).trainings as unknown[];
 if (trainings.length !== 2000) throw new Error(`expected 2,000 published trainings, got ${trainings.length}`);
 writeFileSync(join(dir, 'responses.json'), JSON.stringify(captured));
 const limit = await forkServer('bench/support/limit-server.ts', { BENCH_RESPONSES: join(dir, 'responses.json') });
-const floor = await forkServer('bench/support/hono-floor.ts', { BENCH_FLOOR_HEADERS: JSON.stringify(captured[ROUTES[0]!]!.notModifiedHeaders) });
+const floor = await forkServer('bench/support/hono-floor.ts', {
+  BENCH_FLOOR_HEADERS: JSON.stringify(captured[ROUTES[0]!]!.notModifiedHeaders),
+});
 
 async function load(url: string, headers: Record<string, string>, expectStatus: 200 | 304) {
   const result = await autocannon({ url, connections: CONNECTIONS, duration: DURATION, headers });
@@ -66,7 +73,11 @@ const cases = [
   { name: 'GET trainings, 304', path: ROUTES[0]!, status: 304 as const, target: 0.8 },
 ];
 type Run = Awaited<ReturnType<typeof load>>;
-const mid = (runs: Run[]) => ({ rps: median(runs.map((r) => r.rps)), p50: median(runs.map((r) => r.p50)), p99: median(runs.map((r) => r.p99)) });
+const mid = (runs: Run[]) => ({
+  rps: median(runs.map((r) => r.rps)),
+  p50: median(runs.map((r) => r.p50)),
+  p99: median(runs.map((r) => r.p99)),
+});
 for (const c of cases) {
   const conditional: Record<string, string> = c.status === 304 ? { 'if-none-match': captured[c.path]!.etag } : {};
   const mineRuns: Run[] = [];
@@ -79,17 +90,29 @@ for (const c of cases) {
   const bare = mid(bareRuns);
   const ratio = mine.rps / bare.rps;
   rows.push({
-    route: c.name, bytes: c.status === 304 ? 0 : captured[c.path]!.body.length,
-    'ours req/s': Math.round(mine.rps), 'ours p50/p99 ms': `${mine.p50} / ${mine.p99}`,
-    'limit req/s': Math.round(bare.rps), 'limit p50/p99 ms': `${bare.p50} / ${bare.p99}`,
-    'ours/limit': ratio.toFixed(2), target: `≥ ${c.target}`, met: ratio >= c.target ? 'yes' : 'NO',
+    route: c.name,
+    bytes: c.status === 304 ? 0 : captured[c.path]!.body.length,
+    'ours req/s': Math.round(mine.rps),
+    'ours p50/p99 ms': `${mine.p50} / ${mine.p99}`,
+    'limit req/s': Math.round(bare.rps),
+    'limit p50/p99 ms': `${bare.p50} / ${bare.p99}`,
+    'ours/limit': ratio.toFixed(2),
+    target: `≥ ${c.target}`,
+    met: ratio >= c.target ? 'yes' : 'NO',
   });
   console.log(rows.at(-1));
   if (c.status === 304) {
     const framework = mid(await Promise.all([0].map(() => load(`${floor.url}/x`, {}, 304))));
     rows.push({
-      route: 'Hono floor, 304 (no middleware)', bytes: 0, 'ours req/s': Math.round(framework.rps), 'ours p50/p99 ms': `${framework.p50} / ${framework.p99}`,
-      'limit req/s': Math.round(bare.rps), 'limit p50/p99 ms': `${bare.p50} / ${bare.p99}`, 'ours/limit': (framework.rps / bare.rps).toFixed(2), target: '(context)', met: '',
+      route: 'Hono floor, 304 (no middleware)',
+      bytes: 0,
+      'ours req/s': Math.round(framework.rps),
+      'ours p50/p99 ms': `${framework.p50} / ${framework.p99}`,
+      'limit req/s': Math.round(bare.rps),
+      'limit p50/p99 ms': `${bare.p50} / ${bare.p99}`,
+      'ours/limit': (framework.rps / bare.rps).toFixed(2),
+      target: '(context)',
+      met: '',
     });
   }
 }

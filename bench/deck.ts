@@ -19,12 +19,13 @@ const RUNS = SMOKE ? 2 : 30;
 const WARM_UP = SMOKE ? 1 : 3;
 const rendererFlag = process.argv.indexOf('--renderer');
 const rendererPath = rendererFlag > 0 ? process.argv[rendererFlag + 1] : undefined;
-const { renderLessonDeck } = (await import(
-  rendererPath ? pathToFileURL(resolve(rendererPath)).href : '../server/exports/deck.js'
-)) as { renderLessonDeck: (lesson: LessonContent) => Promise<RenderedDeck> };
+const { renderLessonDeck } = (await import(rendererPath ? pathToFileURL(resolve(rendererPath)).href : '../server/exports/deck.js')) as {
+  renderLessonDeck: (lesson: LessonContent) => Promise<RenderedDeck>;
+};
 
 const demo = demoFixture(new Date('2026-01-01T00:00:00Z'));
-const lengthOf = (l: { sections: { heading: string; body: string }[] }) => l.sections.reduce((n, s) => n + s.heading.length + s.body.length, 0);
+const lengthOf = (l: { sections: { heading: string; body: string }[] }) =>
+  l.sections.reduce((n, s) => n + s.heading.length + s.body.length, 0);
 const largest = [...demo.lessons!].sort((a, b) => lengthOf(b) - lengthOf(a))[0]!;
 const orgName = (id: string) => demo.organizations!.find((o) => o.id === id)?.name;
 
@@ -39,15 +40,26 @@ const prose = (chars: number, seed: number) => {
 const LESSONS: { name: string; lesson: LessonContent }[] = [
   {
     name: `demo's largest: "${largest.title}" (${largest.sections.length} sections, ${lengthOf(largest)} characters)`,
-    lesson: { title: largest.title, sections: largest.sections, organizationId: largest.organizationId, organizationName: orgName(largest.organizationId) },
+    lesson: {
+      title: largest.title,
+      sections: largest.sections,
+      organizationId: largest.organizationId,
+      organizationName: orgName(largest.organizationId),
+    },
   },
   {
     name: '8 sections of 3,000 characters',
-    lesson: { title: 'A long lesson', sections: Array.from({ length: 8 }, (_, i) => ({ heading: `Section ${i + 1}`, body: prose(3000, i * 100) })) },
+    lesson: {
+      title: 'A long lesson',
+      sections: Array.from({ length: 8 }, (_, i) => ({ heading: `Section ${i + 1}`, body: prose(3000, i * 100) })),
+    },
   },
   {
     name: '200 sections of 200 characters',
-    lesson: { title: 'A wide lesson', sections: Array.from({ length: 200 }, (_, i) => ({ heading: `Section ${i + 1}`, body: prose(200, i * 10) })) },
+    lesson: {
+      title: 'A wide lesson',
+      sections: Array.from({ length: 200 }, (_, i) => ({ heading: `Section ${i + 1}`, body: prose(200, i * 10) })),
+    },
   },
 ];
 

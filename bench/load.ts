@@ -16,33 +16,56 @@ const CONNECTIONS = SMOKE ? 20 : 100;
 const STREAMS = SMOKE ? 50 : 500;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-const server = await forkServer('bench/support/server-process.ts', { BENCH_TRAININGS: '500', POS_SSE_TIMEOUT_MS: '600000' }, ['--expose-gc']);
+const server = await forkServer('bench/support/server-process.ts', { BENCH_TRAININGS: '500', POS_SSE_TIMEOUT_MS: '600000' }, [
+  '--expose-gc',
+]);
 const { hostname, port } = new URL(server.url);
 const signInBody = JSON.stringify({ email: BENCH_USER, password: BENCH_PASSWORD });
-const signIn = await fetch(`${server.url}/api/auth/sign-in/email`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: signInBody });
+const signIn = await fetch(`${server.url}/api/auth/sign-in/email`, {
+  method: 'POST',
+  headers: { 'content-type': 'application/json' },
+  body: signInBody,
+});
 const cookie = signIn.headers.get('set-cookie')!.split(';')[0]!;
 const before = await server.stats();
 
 const streams: ClientRequest[] = [];
 await Promise.all(
-  Array.from({ length: STREAMS }, (_, i) =>
-    new Promise<void>((resolve, reject) => {
-      const req = request({ hostname, port, path: `/api/exports/pptx/stream?lessonId=${benchLessonId(i % 10)}&cacheKey=load${i}`, headers: { cookie }, agent: false }, (res) => {
-        res.once('data', () => resolve());
-        res.on('error', () => {});
-      });
-      req.on('error', reject);
-      req.end();
-      streams.push(req);
-    }),
+  Array.from(
+    { length: STREAMS },
+    (_, i) =>
+      new Promise<void>((resolve, reject) => {
+        const req = request(
+          {
+            hostname,
+            port,
+            path: `/api/exports/pptx/stream?lessonId=${benchLessonId(i % 10)}&cacheKey=load${i}`,
+            headers: { cookie },
+            agent: false,
+          },
+          (res) => {
+            res.once('data', () => resolve());
+            res.on('error', () => {});
+          },
+        );
+        req.on('error', reject);
+        req.end();
+        streams.push(req);
+      }),
   ),
 );
 
 const get = (path: string) => ({ method: 'GET' as const, path, headers: { cookie } });
 const requests = [
-  get('/api/workflow-pickers/trainings'), get('/api/workflow-pickers/specializations'), get('/api/workflow-pickers/training-tags'),
-  get('/api/workflow-pickers/trigger-types'), get('/api/enablement/lessons'), get('/api/auth/session'),
-  get('/api/workflow-pickers/trainings'), get('/api/workflow-pickers/training-tags'), get('/healthz'),
+  get('/api/workflow-pickers/trainings'),
+  get('/api/workflow-pickers/specializations'),
+  get('/api/workflow-pickers/training-tags'),
+  get('/api/workflow-pickers/trigger-types'),
+  get('/api/enablement/lessons'),
+  get('/api/auth/session'),
+  get('/api/workflow-pickers/trainings'),
+  get('/api/workflow-pickers/training-tags'),
+  get('/healthz'),
   { method: 'POST' as const, path: '/api/auth/sign-in/email', headers: { 'content-type': 'application/json' }, body: signInBody },
 ];
 const result = await autocannon({ url: server.url, connections: CONNECTIONS, duration: DURATION, requests });
@@ -58,12 +81,37 @@ const unexpected = result['1xx'] + result['3xx'] + result['4xx'] + result['5xx']
 const growth = (after.heapUsed - before.heapUsed) / before.heapUsed;
 const kb = (n: number) => `${(n / 1024).toFixed(0)} KB`;
 const rows = [
-  { measure: 'requests', value: `${result.requests.total} in ${DURATION} s (${Math.round(result.requests.average)}/s), p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms`, target: '', met: '' },
-  { measure: 'unexpected statuses, errors, timeouts', value: `${result['4xx'] + result['3xx'] + result['1xx']} / ${result['5xx']} 5xx / ${result.errors} / ${result.timeouts}`, target: '0', met: unexpected === 0 ? 'yes' : 'NO' },
-  { measure: 'streams open during the load', value: `${openDuring} of ${STREAMS}`, target: String(STREAMS), met: openDuring === STREAMS ? 'yes' : 'NO' },
+  {
+    measure: 'requests',
+    value: `${result.requests.total} in ${DURATION} s (${Math.round(result.requests.average)}/s), p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms`,
+    target: '',
+    met: '',
+  },
+  {
+    measure: 'unexpected statuses, errors, timeouts',
+    value: `${result['4xx'] + result['3xx'] + result['1xx']} / ${result['5xx']} 5xx / ${result.errors} / ${result.timeouts}`,
+    target: '0',
+    met: unexpected === 0 ? 'yes' : 'NO',
+  },
+  {
+    measure: 'streams open during the load',
+    value: `${openDuring} of ${STREAMS}`,
+    target: String(STREAMS),
+    met: openDuring === STREAMS ? 'yes' : 'NO',
+  },
   { measure: 'openStreams after', value: String(after.openStreams), target: '0', met: after.openStreams === 0 ? 'yes' : 'NO' },
-  { measure: 'heap before → after (after GC)', value: `${kb(before.heapUsed)} → ${kb(after.heapUsed)} (${(growth * 100).toFixed(1)} %)`, target: '≤ 10 %', met: growth <= 0.1 ? 'yes' : 'NO' },
-  { measure: 'errors logged by the server', value: errors ? errors.split('\n')[0]!.slice(0, 80) : 'none', target: 'none', met: errors ? 'NO' : 'yes' },
+  {
+    measure: 'heap before → after (after GC)',
+    value: `${kb(before.heapUsed)} → ${kb(after.heapUsed)} (${(growth * 100).toFixed(1)} %)`,
+    target: '≤ 10 %',
+    met: growth <= 0.1 ? 'yes' : 'NO',
+  },
+  {
+    measure: 'errors logged by the server',
+    value: errors ? errors.split('\n')[0]!.slice(0, 80) : 'none',
+    target: 'none',
+    met: errors ? 'NO' : 'yes',
+  },
 ];
 publish(
   'load',

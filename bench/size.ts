@@ -26,7 +26,9 @@ interface Sizes {
 const sizes = (bytes: Buffer): Sizes => ({
   raw: bytes.length,
   gzip: gzipSync(bytes, { level: 9 }).length,
-  brotli: brotliCompressSync(bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_MODE]: constants.BROTLI_MODE_TEXT } }).length,
+  brotli: brotliCompressSync(bytes, {
+    params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_MODE]: constants.BROTLI_MODE_TEXT },
+  }).length,
 });
 const kb = (n: number) => `${(n / 1000).toFixed(2)} KB`;
 

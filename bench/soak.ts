@@ -21,7 +21,9 @@ const server = await forkServer(
 );
 const { hostname, port } = new URL(server.url);
 const signIn = await fetch(`${server.url}/api/auth/sign-in/email`, {
-  method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: BENCH_USER, password: BENCH_PASSWORD }),
+  method: 'POST',
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify({ email: BENCH_USER, password: BENCH_PASSWORD }),
 });
 const cookie = signIn.headers.get('set-cookie')!.split(';')[0]!;
 
@@ -30,12 +32,15 @@ async function cycle(i: number): Promise<'before-answer' | 'after-connected' | '
   const lessonId = benchLessonId(i % 10);
   const mode = (['before-answer', 'after-connected', 'mid-stream'] as const)[i % 3]!;
   return new Promise((resolve) => {
-    const req = request({ hostname, port, path: `/api/exports/pptx/stream?lessonId=${lessonId}&cacheKey=soak${i % 7}`, headers: { cookie }, agent: false }, (res) => {
-      res.on('data', () => {});
-      res.on('error', () => {});
-      if (mode === 'after-connected') res.once('data', () => req.destroy());
-      else setTimeout(() => req.destroy(), 10 + Math.random() * 80);
-    });
+    const req = request(
+      { hostname, port, path: `/api/exports/pptx/stream?lessonId=${lessonId}&cacheKey=soak${i % 7}`, headers: { cookie }, agent: false },
+      (res) => {
+        res.on('data', () => {});
+        res.on('error', () => {});
+        if (mode === 'after-connected') res.once('data', () => req.destroy());
+        else setTimeout(() => req.destroy(), 10 + Math.random() * 80);
+      },
+    );
     req.on('error', () => {});
     req.on('close', () => resolve(mode));
     if (mode === 'before-answer') setImmediate(() => req.destroy());
@@ -63,11 +68,33 @@ await server.stop();
 const growth = (after.heapUsed - before.heapUsed) / before.heapUsed;
 const kb = (n: number) => `${(n / 1024).toFixed(0)} KB`;
 const rows = [
-  { measure: 'cycles', value: `${CYCLES} in ${seconds.toFixed(1)} s (${Object.entries(modes).map(([k, v]) => `${v} ${k}`).join(', ')})`, target: '', met: '' },
+  {
+    measure: 'cycles',
+    value: `${CYCLES} in ${seconds.toFixed(1)} s (${Object.entries(modes)
+      .map(([k, v]) => `${v} ${k}`)
+      .join(', ')})`,
+    target: '',
+    met: '',
+  },
   { measure: 'openStreams after', value: String(after.openStreams), target: '0', met: after.openStreams === 0 ? 'yes' : 'NO' },
-  { measure: 'timers before → after', value: `${before.timers} → ${after.timers}`, target: 'no more than before', met: after.timers <= before.timers ? 'yes' : 'NO' },
-  { measure: 'heap before → after (after GC)', value: `${kb(before.heapUsed)} → ${kb(after.heapUsed)} (${(growth * 100).toFixed(1)} %)`, target: '≤ 10 %', met: growth <= 0.1 ? 'yes' : 'NO' },
-  { measure: 'errors logged by the server', value: errors ? errors.split('\n')[0]!.slice(0, 80) : 'none', target: 'none', met: errors ? 'NO' : 'yes' },
+  {
+    measure: 'timers before → after',
+    value: `${before.timers} → ${after.timers}`,
+    target: 'no more than before',
+    met: after.timers <= before.timers ? 'yes' : 'NO',
+  },
+  {
+    measure: 'heap before → after (after GC)',
+    value: `${kb(before.heapUsed)} → ${kb(after.heapUsed)} (${(growth * 100).toFixed(1)} %)`,
+    target: '≤ 10 %',
+    met: growth <= 0.1 ? 'yes' : 'NO',
+  },
+  {
+    measure: 'errors logged by the server',
+    value: errors ? errors.split('\n')[0]!.slice(0, 80) : 'none',
+    target: 'none',
+    met: errors ? 'NO' : 'yes',
+  },
 ];
 publish(
   'soak',

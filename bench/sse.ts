@@ -31,7 +31,9 @@ const server = await forkServer(
   ['--expose-gc'],
 );
 const signIn = await fetch(`${server.url}/api/auth/sign-in/email`, {
-  method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: BENCH_USER, password: BENCH_PASSWORD }),
+  method: 'POST',
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify({ email: BENCH_USER, password: BENCH_PASSWORD }),
 });
 const cookie = signIn.headers.get('set-cookie')!.split(';')[0]!;
 const lessonId = benchLessonId(0);
@@ -87,7 +89,12 @@ async function arrivals(clients: Client[], since: () => Promise<number>) {
 }
 
 const openStarted = performance.now();
-const clients = await openStreams(server.url, `/api/exports/pptx/stream?lessonId=${lessonId}&cacheKey=bench`, `Cookie: ${cookie}\r\n`, STREAMS);
+const clients = await openStreams(
+  server.url,
+  `/api/exports/pptx/stream?lessonId=${lessonId}&cacheKey=bench`,
+  `Cookie: ${cookie}\r\n`,
+  STREAMS,
+);
 const openSeconds = (performance.now() - openStarted) / 1000;
 
 const opened = await server.stats();
@@ -103,13 +110,19 @@ const statementsPerTick = (s1.statements - s0.statements) / ticks;
 
 // One export completes; every stream should hear it at once.
 const dispatched = await fetch(`${server.url}/api/exports/pptx`, {
-  method: 'POST', headers: { 'content-type': 'application/json', cookie }, body: JSON.stringify({ lessonId, cacheKey: 'bench' }),
+  method: 'POST',
+  headers: { 'content-type': 'application/json', cookie },
+  body: JSON.stringify({ lessonId, cacheKey: 'bench' }),
 });
 if (dispatched.status !== 202) throw new Error(`dispatch answered ${dispatched.status}`);
 const { delays, missing } = await arrivals(clients, async () => {
-  const job = (await (await fetch(`${server.url}/api/exports/pptx`, {
-    method: 'POST', headers: { 'content-type': 'application/json', cookie }, body: JSON.stringify({ lessonId, cacheKey: 'bench' }),
-  })).json()) as { job: { completedAt: string } };
+  const job = (await (
+    await fetch(`${server.url}/api/exports/pptx`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', cookie },
+      body: JSON.stringify({ lessonId, cacheKey: 'bench' }),
+    })
+  ).json()) as { job: { completedAt: string } };
   return Date.parse(job.job.completedAt);
 });
 
@@ -138,19 +151,35 @@ const rows = [
   { measure: 'streams opened', value: `${STREAMS} in ${openSeconds.toFixed(1)} s`, target: '', met: '' },
   { measure: 'heap per open stream', value: `${kb(heapPerStream)} KB`, target: '≤ 10 KB', met: heapPerStream <= 10 * 1024 ? 'yes' : 'NO' },
   { measure: 'RSS per open stream', value: `${kb(rssPerStream)} KB`, target: '', met: '' },
-  { measure: 'SQL statements per poll tick', value: `${statementsPerTick} (${ticks} ticks)`, target: 'exactly 1', met: statementsPerTick === 1 ? 'yes' : 'NO' },
+  {
+    measure: 'SQL statements per poll tick',
+    value: `${statementsPerTick} (${ticks} ticks)`,
+    target: 'exactly 1',
+    met: statementsPerTick === 1 ? 'yes' : 'NO',
+  },
   { measure: 'completion → event, first stream', value: `${Math.min(...delays)} ms`, target: '', met: '' },
   { measure: 'completion → event, p50', value: `${quantile(delays, 0.5)} ms`, target: '', met: '' },
-  { measure: 'completion → event, p99', value: `${quantile(delays, 0.99)} ms`, target: '≤ 100 ms', met: quantile(delays, 0.99) <= 100 ? 'yes' : 'NO' },
+  {
+    measure: 'completion → event, p99',
+    value: `${quantile(delays, 0.99)} ms`,
+    target: '≤ 100 ms',
+    met: quantile(delays, 0.99) <= 100 ? 'yes' : 'NO',
+  },
   { measure: 'completion → event, max', value: `${Math.max(...delays)} ms`, target: '', met: '' },
   {
     measure: 'floor: bare node:http ending as many streams with the same bytes, p50 / p99 / max',
     value: `${quantile(floorRun.delays, 0.5)} / ${quantile(floorRun.delays, 0.99)} / ${Math.max(...floorRun.delays)} ms (its loop: ${floorLoopMs} ms${floorRun.missing ? `, ${floorRun.missing} missed` : ''})`,
-    target: '(context)', met: '',
+    target: '(context)',
+    met: '',
   },
   { measure: 'streams that missed the event', value: String(missing), target: '0', met: missing === 0 ? 'yes' : 'NO' },
   { measure: 'openStreams after closing', value: String(after.openStreams), target: '0', met: after.openStreams === 0 ? 'yes' : 'NO' },
-  { measure: 'heap after closing vs before', value: `${(heapBack * 100).toFixed(1)} % (${kb(before.heapUsed)} → ${kb(after.heapUsed)} KB)`, target: '≤ 10 %', met: heapBack <= 0.1 ? 'yes' : 'NO' },
+  {
+    measure: 'heap after closing vs before',
+    value: `${(heapBack * 100).toFixed(1)} % (${kb(before.heapUsed)} → ${kb(after.heapUsed)} KB)`,
+    target: '≤ 10 %',
+    met: heapBack <= 0.1 ? 'yes' : 'NO',
+  },
 ];
 publish(
   'bench:sse',

@@ -23,7 +23,19 @@ if (!existsSync('dist/pos-widgets.js')) {
   process.exit(1);
 }
 const SIZES = SMOKE ? [100, 1000] : [100, 1000, 10_000];
-const KEYS = [...'module 12', 'Backspace', 'Backspace', 'Backspace', ...'3 e', 'Backspace', 'Backspace', 'Backspace', 'Backspace', 'Backspace', 'Backspace'];
+const KEYS = [
+  ...'module 12',
+  'Backspace',
+  'Backspace',
+  'Backspace',
+  ...'3 e',
+  'Backspace',
+  'Backspace',
+  'Backspace',
+  'Backspace',
+  'Backspace',
+  'Backspace',
+];
 
 interface Measured {
   firstRender: number;
@@ -43,9 +55,12 @@ async function setUp(page: Page, mode: 'data' | 'server', size: number): Promise
       el.label = 'Trainings';
       if (mode === 'data') {
         el.data = Array.from({ length: size }, (_, i) => ({
-          id: `t${i}`, title: `${['Intro to', 'Advanced', 'Selling', 'Deploying', 'Securing'][i % 5]} module ${i}`,
+          id: `t${i}`,
+          title: `${['Intro to', 'Advanced', 'Selling', 'Deploying', 'Securing'][i % 5]} module ${i}`,
           description: `A training module about topic ${i % 97}, with exercises and a short quiz at the end.`,
-          tags: [['security', 'sales', 'cloud', 'data'][i % 4], `topic-${i % 40}`], specializationId: null, durationMinutes: 15 + (i % 8) * 15,
+          tags: [['security', 'sales', 'cloud', 'data'][i % 4], `topic-${i % 40}`],
+          specializationId: null,
+          durationMinutes: 15 + (i % 8) * 15,
         }));
       }
       // A fresh request every time: the picker shares and caches its data for the page.
@@ -114,13 +129,20 @@ try {
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   // A blank page on the API's origin (served by Playwright), loading the bundle the server serves.
   await page.route(`${server.url}/bench.html`, (route) =>
-    route.fulfill({ contentType: 'text/html', body: '<!doctype html><html lang="en"><head><title>bench</title><script type="module" src="/dist/pos-widgets.js"></script></head><body></body></html>' }),
+    route.fulfill({
+      contentType: 'text/html',
+      body: '<!doctype html><html lang="en"><head><title>bench</title><script type="module" src="/dist/pos-widgets.js"></script></head><body></body></html>',
+    }),
   );
   await page.goto(`${server.url}/bench.html`);
   await page.waitForFunction(() => customElements.get('pos-training-picker'));
   await page.evaluate(
     async ({ email, password }) => {
-      const r = await fetch('/api/auth/sign-in/email', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) });
+      const r = await fetch('/api/auth/sign-in/email', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email, password }),
+      });
       if (!r.ok) throw new Error(`sign-in ${r.status}`);
     },
     { email: BENCH_USER, password: BENCH_PASSWORD },
@@ -134,7 +156,8 @@ try {
       const m = await measure(page, mode, size);
       const at10k = size === 10_000;
       rows.push({
-        trainings: size.toLocaleString('en'), via: mode,
+        trainings: size.toLocaleString('en'),
+        via: mode,
         'first render ms': m.firstRender.toFixed(1),
         'open ms': `${m.open.toFixed(1)}${at10k ? (m.open <= 50 ? ' ✓' : ' ✗') : ''}`,
         'keystroke work median / p95 ms': `${median(m.work).toFixed(1)} / ${quantile(m.work, 0.95).toFixed(1)}${at10k ? (quantile(m.work, 0.95) <= 16 ? ' ✓' : ' ✗') : ''}`,

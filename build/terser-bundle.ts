@@ -40,7 +40,9 @@ export function terserBundle(options: MinifyOptions = TERSER_OPTIONS): Plugin {
         const before = chunk.map ? (JSON.parse(chunk.map.toString()) as RawMap) : undefined;
         const result = await minify(
           { [chunk.fileName]: code },
-          before ? { ...options, sourceMap: { content: before as never, includeSources: true, filename: chunk.fileName, asObject: true } } : options,
+          before
+            ? { ...options, sourceMap: { content: before as never, includeSources: true, filename: chunk.fileName, asObject: true } }
+            : options,
         );
         chunk.code = result.code! + comment;
         if (!before || !result.map) continue;
@@ -77,7 +79,6 @@ function withOriginalNamesOnly(after: RawMap, before: RawMap): RawMap {
   );
   return { ...after, names, mappings: encodeMappings(lines) };
 }
-
 
 interface RawMap {
   version: number;

@@ -97,8 +97,7 @@ const formatMinutes = (minutes) => {
   return h ? (m ? `${h} h ${m} min` : `${h} h`) : `${m} min`;
 };
 
-const listText = (items) =>
-  items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
+const listText = (items) => (items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`);
 
 async function copyText(text) {
   try {
@@ -362,14 +361,15 @@ const pickers = () => [w.trigger, w.specialization, w.tags, w.trainings];
 /** Resolves when every picker has its records (or failed), polling on animation frames. */
 function waitForRecords() {
   return new Promise((resolve) => {
-    const check = () => (!w || pickers().every((p) => p.loadState === 'complete' || p.loadState === 'error') ? resolve() : requestAnimationFrame(check));
+    const check = () =>
+      !w || pickers().every((p) => p.loadState === 'complete' || p.loadState === 'error') ? resolve() : requestAnimationFrame(check);
     check();
   });
 }
 
 /** What a picker's `change` event carries for the log: the value and the readable labels. */
 function changePayload(picker) {
-  const labels = picker.selectedItems.map((item) => (typeof item === 'string' ? item : item.title ?? triggerTitle(item.type)));
+  const labels = picker.selectedItems.map((item) => (typeof item === 'string' ? item : (item.title ?? triggerTitle(item.type))));
   return { value: picker.value, labels };
 }
 
@@ -677,13 +677,22 @@ function svgCopyIcon() {
   const svg = document.createElementNS(ns, 'svg');
   svg.setAttribute('viewBox', '0 0 20 20');
   svg.setAttribute('aria-hidden', 'true');
-  svg.innerHTML = '<rect x="7" y="7" width="9.5" height="9.5" rx="2"/><path d="M13 7V5a1.5 1.5 0 0 0-1.5-1.5h-6A1.5 1.5 0 0 0 4 5v6a1.5 1.5 0 0 0 1.5 1.5H7"/>';
+  svg.innerHTML =
+    '<rect x="7" y="7" width="9.5" height="9.5" rx="2"/><path d="M13 7V5a1.5 1.5 0 0 0-1.5-1.5h-6A1.5 1.5 0 0 0 4 5v6a1.5 1.5 0 0 0 1.5 1.5H7"/>';
   return svg;
 }
 
 function renderSnippets() {
   const grid = $('[data-snippets]', w.root);
-  grid.replaceChildren(...SNIPPETS.map(snippetCard), snippetCard({ id: 'theme', title: 'Theme', text: 'The tokens this page sets right now. Change the theme or accent above and this updates.', code: '' }));
+  grid.replaceChildren(
+    ...SNIPPETS.map(snippetCard),
+    snippetCard({
+      id: 'theme',
+      title: 'Theme',
+      text: 'The tokens this page sets right now. Change the theme or accent above and this updates.',
+      code: '',
+    }),
+  );
   renderThemeSnippet();
 }
 
@@ -692,7 +701,17 @@ function renderThemeSnippet() {
   const code = $('#snippet-theme')?.closest('.snippet')?.querySelector('code');
   if (!code) return;
   const style = getComputedStyle(document.documentElement);
-  const names = ['--pos-accent', '--pos-on-accent', '--pos-surface', '--pos-text', '--pos-text-muted', '--pos-border', '--pos-chip-background', '--pos-chip-text', '--pos-radius'];
+  const names = [
+    '--pos-accent',
+    '--pos-on-accent',
+    '--pos-surface',
+    '--pos-text',
+    '--pos-text-muted',
+    '--pos-border',
+    '--pos-chip-background',
+    '--pos-chip-text',
+    '--pos-radius',
+  ];
   code.textContent = `:root {\n${names.map((n) => `  ${n}: ${style.getPropertyValue(n).trim()};`).join('\n')}\n}`;
 }
 

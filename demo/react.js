@@ -15,9 +15,21 @@ function WorkflowStep() {
     'form',
     { className: 'example' },
     h(PosTriggerSelect, { label: 'When', value: trigger, onChange: (e) => setTrigger(e.currentTarget.value) }),
-    h(PosTagPicker, { label: 'Tags', multiple: true, value: tags, onChange: (e) => setTags(e.currentTarget.value), onPosError: (e) => setError(e.detail.message) }),
+    h(PosTagPicker, {
+      label: 'Tags',
+      multiple: true,
+      value: tags,
+      onChange: (e) => setTags(e.currentTarget.value),
+      onPosError: (e) => setError(e.detail.message),
+    }),
     // `tags` is an array property: @lit/react passes it as a property, not an attribute.
-    h(PosTrainingPicker, { label: 'Trainings', multiple: true, tags, value: trainings, onChange: (e) => setTrainings(e.currentTarget.value) }),
+    h(PosTrainingPicker, {
+      label: 'Trainings',
+      multiple: true,
+      tags,
+      value: trainings,
+      onChange: (e) => setTrainings(e.currentTarget.value),
+    }),
     error && h('p', { role: 'alert' }, error),
     h('pre', { 'aria-label': 'React state' }, JSON.stringify({ trigger, tags, trainings }, null, 2)),
   );

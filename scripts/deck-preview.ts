@@ -37,15 +37,19 @@ if (!arg) {
 
 function fromFile(path: string): LessonContent {
   const json = JSON.parse(readFileSync(path, 'utf8')) as LessonContent & { date?: string };
-  if (typeof json.title !== 'string' || !Array.isArray(json.sections)) throw new Error(`${path}: expected { title, sections: [{ heading, body }] }`);
+  if (typeof json.title !== 'string' || !Array.isArray(json.sections))
+    throw new Error(`${path}: expected { title, sections: [{ heading, body }] }`);
   return { ...json, date: json.date ? new Date(json.date) : undefined };
 }
 
 const lessons: LessonContent[] =
-  arg === 'all' ? demoLessons.map((d) => d.lesson)
-  : demoLessons.some((d) => d.id === arg) ? [demoLessons.find((d) => d.id === arg)!.lesson]
-  : arg.endsWith('.json') ? [fromFile(arg)]
-  : [];
+  arg === 'all'
+    ? demoLessons.map((d) => d.lesson)
+    : demoLessons.some((d) => d.id === arg)
+      ? [demoLessons.find((d) => d.id === arg)!.lesson]
+      : arg.endsWith('.json')
+        ? [fromFile(arg)]
+        : [];
 if (!lessons.length) {
   console.error(`${arg}: neither a demo lesson id nor a .json file (run without arguments for the demo's ids)`);
   process.exit(2);
@@ -70,16 +74,27 @@ for (const lesson of lessons) {
   try {
     const converted = spawnSync(
       'soffice',
-      [`-env:UserInstallation=${pathToFileURL(profile).href}`, '--headless', '--convert-to', 'pdf', '--outdir', resolve(dir), resolve(pptx)],
+      [
+        `-env:UserInstallation=${pathToFileURL(profile).href}`,
+        '--headless',
+        '--convert-to',
+        'pdf',
+        '--outdir',
+        resolve(dir),
+        resolve(pptx),
+      ],
       { encoding: 'utf8', timeout: 180_000 },
     );
-    if (converted.status !== 0) throw new Error(`soffice failed (${converted.status ?? converted.signal}): ${converted.stderr || converted.stdout}`);
+    if (converted.status !== 0)
+      throw new Error(`soffice failed (${converted.status ?? converted.signal}): ${converted.stderr || converted.stdout}`);
   } finally {
     rmSync(profile, { recursive: true, force: true });
   }
   const pages = spawnSync('pdftoppm', ['-png', '-scale-to', '1280', join(dir, 'deck.pdf'), join(dir, 'slide')], { encoding: 'utf8' });
   if (pages.status !== 0) throw new Error(`pdftoppm failed: ${pages.stderr}`);
-  const pngs = readdirSync(dir).filter((f) => f.endsWith('.png')).sort();
+  const pngs = readdirSync(dir)
+    .filter((f) => f.endsWith('.png'))
+    .sort();
   console.log(`  ${pngs.length} pages: ${join(dir, pngs[0] ?? '')} …`);
 }
-if (!canRender) console.log('No PNG pages: soffice or pdftoppm is missing (install Debian\'s libreoffice-impress and poppler-utils).');
+if (!canRender) console.log("No PNG pages: soffice or pdftoppm is missing (install Debian's libreoffice-impress and poppler-utils).");

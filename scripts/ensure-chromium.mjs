@@ -9,12 +9,17 @@ import { findChromium as found } from './chromium-path.mjs';
 if (!found()) {
   const canInstall = process.getuid?.() === 0 && existsSync('/usr/bin/apt-get');
   if (!canInstall) {
-    console.error('No Chromium found: install Debian\'s "chromium" package (apt-get install chromium) or set CHROME_PATH to a Chrome/Chromium binary.');
+    console.error(
+      'No Chromium found: install Debian\'s "chromium" package (apt-get install chromium) or set CHROME_PATH to a Chrome/Chromium binary.',
+    );
     process.exit(1);
   }
-  console.log('No Chromium found: installing Debian\'s chromium package with apt-get…');
+  console.log("No Chromium found: installing Debian's chromium package with apt-get…");
   execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit' });
-  execFileSync('apt-get', ['install', '-y', '-qq', 'chromium'], { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+  execFileSync('apt-get', ['install', '-y', '-qq', 'chromium'], {
+    stdio: 'inherit',
+    env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+  });
   if (!found()) {
     console.error('apt-get finished but /usr/bin/chromium is still missing: install a Chromium and set CHROME_PATH.');
     process.exit(1);

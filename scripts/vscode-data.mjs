@@ -30,12 +30,15 @@ const tags = manifest.modules
       .filter((a) => a.name !== 'aria-label') // VS Code knows the ARIA attributes already
       .map((a) => ({
         name: a.name,
-        description: [a.description, a.type?.text && `Type: \`${a.type.text}\``, a.default && `Default: \`${a.default}\``].filter(Boolean).join('\n\n'),
+        description: [a.description, a.type?.text && `Type: \`${a.type.text}\``, a.default && `Default: \`${a.default}\``]
+          .filter(Boolean)
+          .join('\n\n'),
         ...(a.type?.text === 'boolean' ? { valueSet: 'v' } : valuesOf(a.type?.text) ? { values: valuesOf(a.type?.text) } : {}),
       })),
   }))
   .sort((a, b) => a.name.localeCompare(b.name));
 
-if (tags.length !== 5) throw new Error(`expected the five elements in dist/custom-elements.json, found ${tags.map((t) => t.name).join(', ') || 'none'}`);
+if (tags.length !== 5)
+  throw new Error(`expected the five elements in dist/custom-elements.json, found ${tags.map((t) => t.name).join(', ') || 'none'}`);
 writeFileSync('dist/vscode.html-custom-data.json', `${JSON.stringify({ version: 1.1, tags }, null, 2)}\n`);
 console.log(`dist/vscode.html-custom-data.json: ${tags.map((t) => `<${t.name}> (${t.attributes.length} attributes)`).join(', ')}`);

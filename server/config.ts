@@ -109,7 +109,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
   config.fixture = pick(values.fixture, 'POS_FIXTURE');
   const origins = pick(values['cors-origins'], 'POS_CORS_ORIGINS');
   if (origins !== undefined) {
-    config.corsOrigins = origins.split(',').map((o) => o.trim()).filter(Boolean);
+    config.corsOrigins = origins
+      .split(',')
+      .map((o) => o.trim())
+      .filter(Boolean);
     for (const origin of config.corsOrigins) {
       if (!/^https?:\/\/[^/\s]+$/.test(origin)) {
         throw new ConfigError(`POS_CORS_ORIGINS entries must be origins like https://builder.example.com, got "${origin}"`);
@@ -132,11 +135,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
     if (raw) (config as unknown as Record<string, number>)[key] = integer(name, raw, min);
   }
   if (values['sse-timeout-ms'] !== undefined) config.sseTimeoutMs = integer('--sse-timeout-ms', values['sse-timeout-ms'], 1);
-  if (values['export-deadline-ms'] !== undefined) config.exportDeadlineMs = integer('--export-deadline-ms', values['export-deadline-ms'], 1);
+  if (values['export-deadline-ms'] !== undefined)
+    config.exportDeadlineMs = integer('--export-deadline-ms', values['export-deadline-ms'], 1);
   // 0 is an allowance (every export that is not a cache hit is refused), unlike an unset one.
   const quota = values['export-quota-cents'] ?? (env.POS_EXPORT_QUOTA_CENTS || undefined);
   if (quota !== undefined) {
-    config.exportQuotaCents = integer(values['export-quota-cents'] !== undefined ? '--export-quota-cents' : 'POS_EXPORT_QUOTA_CENTS', quota, 0);
+    config.exportQuotaCents = integer(
+      values['export-quota-cents'] !== undefined ? '--export-quota-cents' : 'POS_EXPORT_QUOTA_CENTS',
+      quota,
+      0,
+    );
   }
   config.demoControls = values['demo-controls'] ?? (env.POS_DEMO_CONTROLS === '1' || env.POS_DEMO_CONTROLS === 'true');
   const trustProxy = pick(values['trust-proxy'], 'POS_TRUST_PROXY');

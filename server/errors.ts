@@ -71,7 +71,10 @@ export const onError: ErrorHandler = (err, c) => {
   if (err instanceof ApiError) return errorJson(c, err.status, { error: err.message, code: err.code });
   if (STORAGE_ERROR.test((err as { code?: string }).code ?? '')) {
     console.error(`${c.req.method} ${c.req.path}: storage error:`, err.message);
-    return errorJson(c, 503, { error: 'The server cannot use its database right now (read-only or full disk). Try again later.', code: 'storage_unavailable' });
+    return errorJson(c, 503, {
+      error: 'The server cannot use its database right now (read-only or full disk). Try again later.',
+      code: 'storage_unavailable',
+    });
   }
   if (err instanceof HTTPException && err.status < 500) {
     // Hono's own 4xx (malformed JSON, body limit…): keep the status, give it our shape.

@@ -10,7 +10,8 @@ async function main() {
   const running = await startServer(config, { serveDemo: true });
   if (running.seeded && !config.fixture) {
     console.log(`seeded ${config.db} with demo data; sign in with password "${DEMO_PASSWORD}" as:`);
-    for (const u of DEMO_USERS) console.log(`  ${u.email.padEnd(24)} ${u.orgs.map((org) => `${org} (${u.roles[org] ?? 'member'})`).join(' + ')}`);
+    for (const u of DEMO_USERS)
+      console.log(`  ${u.email.padEnd(24)} ${u.orgs.map((org) => `${org} (${u.roles[org] ?? 'member'})`).join(' + ')}`);
   } else if (running.seeded) {
     console.log(`seeded ${config.db} from ${config.fixture}`);
   }
@@ -19,10 +20,13 @@ async function main() {
 
   const shutdown = (signal: string) => {
     console.log(`${signal}: shutting down`);
-    running.close().then(() => process.exit(0), (error) => {
-      console.error(error);
-      process.exit(1);
-    });
+    running.close().then(
+      () => process.exit(0),
+      (error) => {
+        console.error(error);
+        process.exit(1);
+      },
+    );
   };
   process.once('SIGINT', shutdown);
   process.once('SIGTERM', shutdown);

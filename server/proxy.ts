@@ -39,7 +39,10 @@ export function parseTrustProxy(raw: string | undefined): TrustProxy {
     // Express's `true` trusts every client's own X-Forwarded-For: the spoofing this setting exists to prevent.
     throw new TrustProxyError(`must be ${USAGE}, got "true" (which would let any client choose its own address)`);
   }
-  const entries = value.split(',').map((entry) => entry.trim()).filter(Boolean);
+  const entries = value
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean);
   addressMatcher(entries);
   return entries;
 }

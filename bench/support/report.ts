@@ -28,7 +28,9 @@ export function publish(name: string, markdown: string, whatIf = false): void {
     return;
   }
   const file = 'BENCHMARKS.md';
-  const current = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n\nFigures of real runs; each section is rewritten by its script.\n';
+  const current = existsSync(file)
+    ? readFileSync(file, 'utf8')
+    : '# Benchmarks\n\nFigures of real runs; each section is rewritten by its script.\n';
   const pattern = new RegExp(`<!-- ${name} -->[\\s\\S]*?<!-- /${name} -->`);
   writeFileSync(file, pattern.test(current) ? current.replace(pattern, section) : `${current.trimEnd()}\n\n${section}\n`);
   console.log(`written to ${file}`);

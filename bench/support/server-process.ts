@@ -32,7 +32,14 @@ process.on('message', (message: { type: string }) => {
   (globalThis as { gc?: () => void }).gc?.();
   const { heapUsed, rss } = process.memoryUsage();
   const timers = process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
-  const stats: ServerStats = { heapUsed, rss, openStreams: running.streams.open, pollChecks: running.watcher.stats.checks, statements, timers };
+  const stats: ServerStats = {
+    heapUsed,
+    rss,
+    openStreams: running.streams.open,
+    pollChecks: running.watcher.stats.checks,
+    statements,
+    timers,
+  };
   process.send!({ type: 'stats', stats });
 });
 process.send!({ type: 'ready', url: running.url });

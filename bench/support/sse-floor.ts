@@ -9,7 +9,9 @@
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-const event = Buffer.from('event: completed\ndata: {"url":"/api/exports/pptx/files/00000000-0000-4000-8000-000000000000.pptx","costCents":3,"model":"pptxgenjs"}\n\n');
+const event = Buffer.from(
+  'event: completed\ndata: {"url":"/api/exports/pptx/files/00000000-0000-4000-8000-000000000000.pptx","costCents":3,"model":"pptxgenjs"}\n\n',
+);
 const open = new Set<ServerResponse>();
 
 const server = createServer((_req, res) => {

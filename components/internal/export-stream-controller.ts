@@ -289,7 +289,10 @@ export class ExportStreamController implements ReactiveController {
       onEvent: (event) => this.#onEvent(event),
       // Final, not a drop: reconnecting would fetch the same garbage again.
       onOverflow: () =>
-        this.#fail({ message: `The server sent an event stream line or event over ${SSE_MAX_LENGTH} characters.`, code: 'invalid_response' }),
+        this.#fail({
+          message: `The server sent an event stream line or event over ${SSE_MAX_LENGTH} characters.`,
+          code: 'invalid_response',
+        }),
     });
     const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
     try {
@@ -356,7 +359,11 @@ export class ExportStreamController implements ReactiveController {
     } catch {
       // Not JSON: fall through to a plain sentence.
     }
-    return { message: `The server answered ${response.status} ${response.statusText}`.trim() + '.', code: 'http_error', status: response.status };
+    return {
+      message: `The server answered ${response.status} ${response.statusText}`.trim() + '.',
+      code: 'http_error',
+      status: response.status,
+    };
   }
 
   /** The connection failed or went silent: reconnect after a backoff, or give up. */
@@ -378,10 +385,13 @@ export class ExportStreamController implements ReactiveController {
     this.#host.requestUpdate();
     const delay = Math.min(this.#baseDelayMs * 2 ** (this.attempt - 1), MAX_RECONNECT_DELAY_MS);
     // ±20 % jitter, so many clients dropped together do not come back together.
-    this.#backoff = setTimeout(() => {
-      this.#backoff = undefined;
-      void this.#connect();
-    }, delay * (0.8 + Math.random() * 0.4));
+    this.#backoff = setTimeout(
+      () => {
+        this.#backoff = undefined;
+        void this.#connect();
+      },
+      delay * (0.8 + Math.random() * 0.4),
+    );
   }
 
   #complete(result: ExportResult): void {

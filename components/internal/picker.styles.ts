@@ -34,7 +34,9 @@ export const pickerStyles = css`
     border: 1px solid var(--_border);
     border-radius: var(--_radius);
     cursor: text;
-    transition: border-color 120ms, box-shadow 120ms;
+    transition:
+      border-color 120ms,
+      box-shadow 120ms;
   }
   .field:focus-within {
     border-color: var(--_accent);
@@ -239,7 +241,12 @@ export const pickerStyles = css`
     display: block;
     block-size: 0.75rem;
     border-radius: 4px;
-    background: linear-gradient(90deg, var(--_surface-hover) 25%, color-mix(in srgb, var(--_surface-hover) 40%, transparent) 50%, var(--_surface-hover) 75%);
+    background: linear-gradient(
+      90deg,
+      var(--_surface-hover) 25%,
+      color-mix(in srgb, var(--_surface-hover) 40%, transparent) 50%,
+      var(--_surface-hover) 75%
+    );
     background-size: 200% 100%;
     animation: pos-shimmer 1.2s linear infinite;
   }

@@ -430,7 +430,9 @@ export abstract class PosPicker<T> extends LitElement {
 
   #readOutsideLabel(): string {
     const labels = this.internals.labels as NodeListOf<HTMLLabelElement> | undefined;
-    return Array.from(labels ?? [], (l) => l.textContent?.trim() ?? '').filter(Boolean).join(' ');
+    return Array.from(labels ?? [], (l) => l.textContent?.trim() ?? '')
+      .filter(Boolean)
+      .join(' ');
   }
 
   #syncPopup(): void {
@@ -533,14 +535,17 @@ export abstract class PosPicker<T> extends LitElement {
     return html`
       <div part="form-control" class="form-control" @focusout=${this.#onFocusOut}>
         ${this.label ? html`<label part="label" for="input">${this.label}</label>` : nothing}
-        <div
-          part="combobox"
-          class="field ${this.open ? 'open' : ''} ${this.#isDisabled ? 'disabled' : ''}"
-          @click=${this.#onFieldClick}
-        >
+        <div part="combobox" class="field ${this.open ? 'open' : ''} ${this.#isDisabled ? 'disabled' : ''}" @click=${this.#onFieldClick}>
           ${this.multiple ? this.#renderChips() : nothing}${this.#renderInput(name)}
           <svg part="expand-icon" class="expand-icon" viewBox="0 0 20 20" aria-hidden="true">
-            <path d="M5.5 7.5 10 12l4.5-4.5" fill="none" stroke="currentColor" stroke-width="1.75" stroke-linecap="round" stroke-linejoin="round" />
+            <path
+              d="M5.5 7.5 10 12l4.5-4.5"
+              fill="none"
+              stroke="currentColor"
+              stroke-width="1.75"
+              stroke-linecap="round"
+              stroke-linejoin="round"
+            />
           </svg>
         </div>
         ${this.#renderError()}
@@ -611,7 +616,9 @@ export abstract class PosPicker<T> extends LitElement {
           @mousedown=${(e: Event) => e.preventDefault()}
           @click=${() => this.#removeValue(id)}
         >
-          <svg viewBox="0 0 16 16" aria-hidden="true"><path d="M4.5 4.5l7 7m0-7l-7 7" stroke="currentColor" stroke-width="1.5" stroke-linecap="round" /></svg></button
+          <svg viewBox="0 0 16 16" aria-hidden="true">
+            <path d="M4.5 4.5l7 7m0-7l-7 7" stroke="currentColor" stroke-width="1.5" stroke-linecap="round" />
+          </svg></button
       ></span>`;
     })}`;
   }
@@ -631,7 +638,9 @@ export abstract class PosPicker<T> extends LitElement {
       @click=${() => this.#onOptionClick(index)}
       @mousemove=${() => active || this.combobox.moveTo(index)}
     >
-      <svg class="check" viewBox="0 0 16 16" aria-hidden="true"><path d="M3.5 8.5l3 3 6-7" fill="none" stroke="currentColor" stroke-width="1.75" stroke-linecap="round" stroke-linejoin="round" /></svg>
+      <svg class="check" viewBox="0 0 16 16" aria-hidden="true">
+        <path d="M3.5 8.5l3 3 6-7" fill="none" stroke="currentColor" stroke-width="1.75" stroke-linecap="round" stroke-linejoin="round" />
+      </svg>
       <div class="option-content">${this.renderRecord(record, this.combobox.query ?? '')}</div>
     </div>`;
   }
@@ -645,7 +654,9 @@ export abstract class PosPicker<T> extends LitElement {
     if (state === 'error') return nothing;
     if (!this.records?.length) return html`<div part="empty" class="message" role="status">${this.text.empty}</div>`;
     if (!this.#shown.length)
-      return html`<div part="empty" class="message" role="status">${formatString(this.text.noMatches, { query: this.combobox.query ?? '' })}</div>`;
+      return html`<div part="empty" class="message" role="status">
+        ${formatString(this.text.noMatches, { query: this.combobox.query ?? '' })}
+      </div>`;
     return nothing;
   }
 
@@ -653,7 +664,14 @@ export abstract class PosPicker<T> extends LitElement {
     if (this.loadState !== 'error') return nothing;
     const error = this.#loader.error as (Error & { status?: number }) | undefined;
     const status = error?.status;
-    const heading = status === 401 ? this.text.signedOut : status === 403 ? this.text.forbidden : status === 402 ? this.text.quotaExceeded : this.text.loadError;
+    const heading =
+      status === 401
+        ? this.text.signedOut
+        : status === 403
+          ? this.text.forbidden
+          : status === 402
+            ? this.text.quotaExceeded
+            : this.text.loadError;
     return html`<div id="error" part="error" class="error" role="alert">
       <span class="error-text"><strong>${heading}</strong> ${error?.message ?? ''}</span>
       ${canRetry(error ?? {}) ? html`<button part="retry" class="retry" type="button" @click=${() => this.refresh()}>${this.text.retry}</button>` : nothing}

@@ -83,7 +83,13 @@ export function refreshShared(url?: string): void {
  * The records of a picker endpoint: `{ [key]: [...] }` as the API answers, or
  * a bare array, which some proxies and older servers send.
  */
-export async function loadRecords<T>(baseUrl: string, endpoint: string, key: string, signal?: AbortSignal, timeoutMs?: number): Promise<T[]> {
+export async function loadRecords<T>(
+  baseUrl: string,
+  endpoint: string,
+  key: string,
+  signal?: AbortSignal,
+  timeoutMs?: number,
+): Promise<T[]> {
   const body = await loadShared(apiUrl(baseUrl, endpoint), signal, timeoutMs);
   return unwrapRecords<T>(body, key);
 }

@@ -81,7 +81,6 @@ interface ExportJob {
 
 const ACTIVE: ReadonlySet<ExportState> = new Set(['dispatching', 'connecting', 'waiting', 'reconnecting']);
 
-
 /**
  * @summary Shows a lesson's PowerPoint export from dispatch to download: progress,
  * elapsed time and liveness while it runs, then a download link with cost and
@@ -231,7 +230,9 @@ export class PosPptxExportProgress extends LitElement {
     const state = this.state;
     if (this.getAttribute('state') !== state) {
       this.setAttribute('state', state);
-      this.dispatchEvent(new CustomEvent<{ state: ExportState }>('pos-export-state-change', { detail: { state }, bubbles: true, composed: true }));
+      this.dispatchEvent(
+        new CustomEvent<{ state: ExportState }>('pos-export-state-change', { detail: { state }, bubbles: true, composed: true }),
+      );
     }
     // Here rather than in updated(): setting `now` before render costs no second update.
     if (ACTIVE.has(state)) this.#startTicker();
@@ -414,14 +415,24 @@ export class PosPptxExportProgress extends LitElement {
       return true;
     };
     try {
-      const outcome = await (this.dispatcher ?? this.#post).call(this, { lessonId: this.lessonId, cacheKey: this.cacheKey || null, signal: request.signal });
+      const outcome = await (this.dispatcher ?? this.#post).call(this, {
+        lessonId: this.lessonId,
+        cacheKey: this.cacheKey || null,
+        signal: request.signal,
+      });
       const done = outcome?.completed;
       // #complete checks the url like every other (webUrl), a host's included.
-      if (current()) done ? this.#complete({ url: done.url, costCents: done.costCents ?? 0, model: done.model ?? '' }) : this.#follow(outcome?.cacheKey);
+      if (current())
+        done ? this.#complete({ url: done.url, costCents: done.costCents ?? 0, model: done.model ?? '' }) : this.#follow(outcome?.cacheKey);
     } catch (error) {
       // A host's Error keeps its sentence; its code and status count when it has them (a PosApiError does).
       const { message, code, status } = (error ?? {}) as Partial<PosApiError>;
-      if (current()) this.#fail({ message: message || 'The export could not be started.', code: code || 'dispatch_failed', ...(status ? { status } : {}) });
+      if (current())
+        this.#fail({
+          message: message || 'The export could not be started.',
+          code: code || 'dispatch_failed',
+          ...(status ? { status } : {}),
+        });
     }
   }
 
@@ -507,11 +518,13 @@ export class PosPptxExportProgress extends LitElement {
     return html`
       <p part="title">${this.#heading(failure)}</p>
       <p part="message">${failure.message}</p>
-      ${canRetry(failure)
-        ? html`<div part="actions">
-            <button type="button" part="retry" @click=${() => this.retry()}>${this.#texts.retry}</button>
-          </div>`
-        : nothing}
+      ${
+        canRetry(failure)
+          ? html`<div part="actions">
+              <button type="button" part="retry" @click=${() => this.retry()}>${this.#texts.retry}</button>
+            </div>`
+          : nothing
+      }
     `;
   }
 
@@ -528,16 +541,16 @@ export class PosPptxExportProgress extends LitElement {
     // Only a web URL is ever an href, whatever path set the result.
     const url = this.url;
     return html`
-      ${state === 'completed' && url
-        ? this.#renderCompleted(this.result!, url)
-        : state === 'error' && this.failure
-          ? this.#renderError(this.failure)
-          : ACTIVE.has(state)
-            ? this.#renderRunning(state)
-            : this.#renderIdle()}
-      <div part="status" role="status" class="visually-hidden">
-        ${keyed(this.announcementId, html`<span>${this.announcement}</span>`)}
-      </div>
+      ${
+        state === 'completed' && url
+          ? this.#renderCompleted(this.result!, url)
+          : state === 'error' && this.failure
+            ? this.#renderError(this.failure)
+            : ACTIVE.has(state)
+              ? this.#renderRunning(state)
+              : this.#renderIdle()
+      }
+      <div part="status" role="status" class="visually-hidden">${keyed(this.announcementId, html`<span>${this.announcement}</span>`)}</div>
     `;
   }
 }

@@ -83,5 +83,6 @@ export const DEFAULT_STRINGS: PptxExportProgressStrings = {
   retry: 'Retry',
   cancel: 'Cancel',
   noLesson: 'No lesson is selected to export.',
-  connectionLost: (max) => `The connection to the server was lost, and ${max} attempts to reconnect failed. Check your connection and retry.`,
+  connectionLost: (max) =>
+    `The connection to the server was lost, and ${max} attempts to reconnect failed. Check your connection and retry.`,
 };

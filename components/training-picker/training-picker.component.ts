@@ -95,11 +95,15 @@ export class PosTrainingPicker extends PosPicker<Training> {
   protected renderRecord(t: Training, query: string) {
     const tags = (t.tags ?? []).filter((tag) => tag.trim());
     return html`<span class="heading"
-        ><span class="title">${highlight(t.title, query)}</span>${t.durationMinutes != null
-          ? html`<span class="duration">${formatString(this.text.minutes, { minutes: t.durationMinutes })}</span>`
-          : nothing}</span
-      >${t.description ? html`<span class="description">${highlight(t.description, query)}</span>` : nothing}${tags.length
-        ? html`<span class="tags">${tags.map((tag) => html`<span part="option-tag" class="tag">${highlight(tag, query)}</span>`)}</span>`
-        : nothing}`;
+        ><span class="title">${highlight(t.title, query)}</span>${
+          t.durationMinutes != null
+            ? html`<span class="duration">${formatString(this.text.minutes, { minutes: t.durationMinutes })}</span>`
+            : nothing
+        }</span
+      >${t.description ? html`<span class="description">${highlight(t.description, query)}</span>` : nothing}${
+        tags.length
+          ? html`<span class="tags">${tags.map((tag) => html`<span part="option-tag" class="tag">${highlight(tag, query)}</span>`)}</span>`
+          : nothing
+      }`;
   }
 }

@@ -56,7 +56,9 @@ const isStage = (name: TriggerParameter) => name === 'fromStage' || name === 'to
 
 /** The stage names of a list of names or `{ id, name }`; `null` (free text) when there are none. */
 function stageNames(list: readonly unknown[]): string[] | null {
-  const names = list.map((s) => (typeof s === 'string' ? s : (s as PartnerStage | null)?.name)).filter((n): n is string => typeof n === 'string' && n !== '');
+  const names = list
+    .map((s) => (typeof s === 'string' ? s : (s as PartnerStage | null)?.name))
+    .filter((n): n is string => typeof n === 'string' && n !== '');
   return names.length ? names : null;
 }
 
@@ -144,7 +146,9 @@ export class ParameterFields implements ReactiveController {
       args: () => [host.stages ? null : host.baseUrl, (this.#wantsStages ||= host.value === 'partner_stage_changed')] as const,
       // Stages are optional to a trigger: no route (404) or any failure means free text, not an error state.
       task: ([baseUrl, wanted], signal) =>
-        baseUrl && wanted ? kit.loadRecords<unknown>(baseUrl, STAGES_ENDPOINT, 'partnerStages', signal, host.timeout).then(stageNames, () => null) : null,
+        baseUrl && wanted
+          ? kit.loadRecords<unknown>(baseUrl, STAGES_ENDPOINT, 'partnerStages', signal, host.timeout).then(stageNames, () => null)
+          : null,
     });
     host.addController(this);
   }
@@ -177,7 +181,8 @@ export class ParameterFields implements ReactiveController {
     this.#texts = {};
     this.#badInput.clear();
     for (const [name, value] of Object.entries(trigger ?? {}))
-      if (name !== 'type' && (typeof value === 'number' || typeof value === 'string')) this.#texts[name as TriggerParameter] = String(value);
+      if (name !== 'type' && (typeof value === 'number' || typeof value === 'string'))
+        this.#texts[name as TriggerParameter] = String(value);
     this.#host.requestUpdate();
   }
 
@@ -200,12 +205,18 @@ export class ParameterFields implements ReactiveController {
     if (!trigger || !names.length) return;
     const { name } = this.#host;
     const data = new FormData();
-    for (const [key, value] of Object.entries(trigger)) data.append(key === 'type' ? name : `${name}.${key}`, Number.isNaN(value) ? '' : String(value));
+    for (const [key, value] of Object.entries(trigger))
+      data.append(key === 'type' ? name : `${name}.${key}`, Number.isNaN(value) ? '' : String(value));
     internals.setFormValue(name ? data : null, JSON.stringify(trigger));
     if (!internals.validity.valid) return;
     for (const field of names) {
       const flags = isStage(field) ? undefined : dayValidity(this.#text(type, field), this.#badInput.has(field), this.#kit.days);
-      if (flags) return internals.setValidity(flags, this.#invalidMessage(), this.#host.renderRoot.querySelector<HTMLElement>(`#${field}`) ?? undefined);
+      if (flags)
+        return internals.setValidity(
+          flags,
+          this.#invalidMessage(),
+          this.#host.renderRoot.querySelector<HTMLElement>(`#${field}`) ?? undefined,
+        );
     }
   }
 

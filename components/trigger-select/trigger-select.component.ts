@@ -43,7 +43,8 @@ const GROUP_ORDER = Object.keys(TriggerGroup) as TriggerGroup[];
 const KNOWN_GROUP = new Map<string, TriggerGroup>(TRIGGER_TYPES.map((t) => [t.type, t.group]));
 const groupOf = (t: TriggerOption): TriggerGroup => t.group ?? KNOWN_GROUP.get(t.type) ?? 'other';
 /** Own keys only: a type named like an Object.prototype member takes no parameters. */
-const takesParameters = (type: unknown): type is keyof typeof TRIGGER_PARAMETERS => typeof type === 'string' && Object.hasOwn(TRIGGER_PARAMETERS, type);
+const takesParameters = (type: unknown): type is keyof typeof TRIGGER_PARAMETERS =>
+  typeof type === 'string' && Object.hasOwn(TRIGGER_PARAMETERS, type);
 
 /**
  * The name the builder shows: PartnerOS's for the contract's types
@@ -211,7 +212,9 @@ export class PosTriggerSelect extends PosPicker<TriggerOption> {
       const members = records.filter((r) => groupOf(r) === group);
       if (!members.length) return nothing;
       return html`<div part="group" class="group" role="group" aria-labelledby="group-${group}">
-        <div part="group-label" class="group-label" id="group-${group}" role="presentation">${this.groupLabels[group] ?? TriggerGroup[group]}</div>
+        <div part="group-label" class="group-label" id="group-${group}" role="presentation">
+          ${this.groupLabels[group] ?? TriggerGroup[group]}
+        </div>
         ${members.map((record) => this.renderOption(record, index++))}
       </div>`;
     });

@@ -118,7 +118,11 @@ export class SessionStore {
    * Starts a session and returns its token (the cookie's value; a new token
    * every time), when it expires unless used, and its absolute end.
    */
-  create(userId: string, activeOrganizationId: string | null, now = new Date(this.now())): { token: string; expiresAt: Date; endsAt: Date } {
+  create(
+    userId: string,
+    activeOrganizationId: string | null,
+    now = new Date(this.now()),
+  ): { token: string; expiresAt: Date; endsAt: Date } {
     const token = randomBytes(32).toString('base64url');
     const endsAt = new Date(now.getTime() + this.lifetimes.maxMs);
     const expiresAt = new Date(Math.min(now.getTime() + this.lifetimes.idleMs, endsAt.getTime()));

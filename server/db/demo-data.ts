@@ -23,7 +23,13 @@ export const DEMO_USERS: readonly {
 }[] = [
   { email: 'ada@acme.example', name: 'Ada Lovelace', orgs: ['acme'], roles: { acme: 'owner' }, active: 'acme' },
   { email: 'grace@globex.example', name: 'Grace Hopper', orgs: ['globex'], roles: { globex: 'owner' }, active: 'globex' },
-  { email: 'sam@partners.example', name: 'Sam Rivera', orgs: ['acme', 'globex'], roles: { acme: 'admin', globex: 'member' }, active: 'acme' },
+  {
+    email: 'sam@partners.example',
+    name: 'Sam Rivera',
+    orgs: ['acme', 'globex'],
+    roles: { acme: 'admin', globex: 'member' },
+    active: 'acme',
+  },
   // A partner-portal user: every data route answers 403 forbidden (only /api/auth/* is open to the partner role).
   { email: 'pat@partner.example', name: 'Pat Morgan', orgs: ['acme'], roles: { acme: 'partner' }, active: 'acme' },
 ];
@@ -64,25 +70,95 @@ type TrainingRow = [string, string, string[], string | null, number | null, bool
 const TRAININGS: Record<OrgKey, TrainingRow[]> = {
   acme: [
     ['Partner Onboarding Essentials', 'Everything a new partner needs in the first 30 days.', ['onboarding', 'sales'], null, 45, true],
-    ['Acme Cloud Fundamentals', 'Core services, regions, pricing and the shared-responsibility model.', ['technical', 'onboarding'], 'Cloud Migration', 90, true],
-    ['Migration Assessment Workshop', 'Run a discovery workshop and produce a migration plan.', ['technical', 'presales'], 'Cloud Migration', 120, true],
+    [
+      'Acme Cloud Fundamentals',
+      'Core services, regions, pricing and the shared-responsibility model.',
+      ['technical', 'onboarding'],
+      'Cloud Migration',
+      90,
+      true,
+    ],
+    [
+      'Migration Assessment Workshop',
+      'Run a discovery workshop and produce a migration plan.',
+      ['technical', 'presales'],
+      'Cloud Migration',
+      120,
+      true,
+    ],
     ['Lift-and-Shift Playbook', 'Rehost virtual machines with the Acme Migrate service.', ['technical'], 'Cloud Migration', 60, true],
-    ['Selling Data Platforms', 'Qualify analytics opportunities and build the business case.', ['sales', 'presales'], 'Data & Analytics', 40, true],
-    ['Building Pipelines with Acme Flow', 'Batch and streaming pipelines, hands-on.', ['technical', 'hands-on'], 'Data & Analytics', 150, true],
-    ['Dashboards that Drive Decisions', 'Design dashboards executives actually use.', ['design', 'analytics'], 'Data & Analytics', 50, true],
-    ['Identity & Access Management', 'Roles, policies, SSO and least privilege.', ['security', 'technical'], 'Security & Compliance', 75, true],
-    ['SOC 2 Readiness for Partners', 'Evidence collection and control mapping.', ['security', 'compliance'], 'Security & Compliance', 60, true],
+    [
+      'Selling Data Platforms',
+      'Qualify analytics opportunities and build the business case.',
+      ['sales', 'presales'],
+      'Data & Analytics',
+      40,
+      true,
+    ],
+    [
+      'Building Pipelines with Acme Flow',
+      'Batch and streaming pipelines, hands-on.',
+      ['technical', 'hands-on'],
+      'Data & Analytics',
+      150,
+      true,
+    ],
+    [
+      'Dashboards that Drive Decisions',
+      'Design dashboards executives actually use.',
+      ['design', 'analytics'],
+      'Data & Analytics',
+      50,
+      true,
+    ],
+    [
+      'Identity & Access Management',
+      'Roles, policies, SSO and least privilege.',
+      ['security', 'technical'],
+      'Security & Compliance',
+      75,
+      true,
+    ],
+    [
+      'SOC 2 Readiness for Partners',
+      'Evidence collection and control mapping.',
+      ['security', 'compliance'],
+      'Security & Compliance',
+      60,
+      true,
+    ],
     ['Incident Response Drills', 'Table-top exercises for cloud incidents.', ['security', 'hands-on'], 'Security & Compliance', 90, true],
     ['Prompt Engineering Basics', 'Write reliable prompts for Acme’s assistant APIs.', ['ai', 'technical'], 'AI Solutions', 35, true],
     ['Document Automation with AI', 'Extract, classify and route documents.', ['ai', 'hands-on'], 'AI Solutions', 80, true],
     ['Responsible AI', 'Evaluation, safety and governance for customer deployments.', ['ai', 'compliance'], 'AI Solutions', 30, true],
     ['24/7 Operations Runbooks', 'On-call, escalation and SLAs for managed services.', ['operations'], 'Managed Services', 55, true],
     ['Cost Optimisation Reviews', 'Find and remove waste in customer tenants.', ['operations', 'finance'], 'Managed Services', 45, true],
-    ['HIPAA on Acme Cloud', 'Architecture patterns for protected health information.', ['compliance', 'healthcare'], 'Industry: Healthcare', 70, true],
-    ['Banking Controls Primer', 'What regulators ask and how Acme answers.', ['compliance', 'finance'], 'Industry: Financial Services', 65, true],
+    [
+      'HIPAA on Acme Cloud',
+      'Architecture patterns for protected health information.',
+      ['compliance', 'healthcare'],
+      'Industry: Healthcare',
+      70,
+      true,
+    ],
+    [
+      'Banking Controls Primer',
+      'What regulators ask and how Acme answers.',
+      ['compliance', 'finance'],
+      'Industry: Financial Services',
+      65,
+      true,
+    ],
     ['edge deployments 101', 'Ship containers to Acme Edge.', ['technical', 'edge'], 'edge computing', 40, true],
     ['Zero-Trust Networking', 'Private access without VPNs.', ['security', 'networking'], 'Networking', 60, true],
-    ['Infrastructure as Code', 'Terraform and the Acme provider, from module to pipeline.', ['technical', 'devops'], 'DevOps Excellence', 100, true],
+    [
+      'Infrastructure as Code',
+      'Terraform and the Acme provider, from module to pipeline.',
+      ['technical', 'devops'],
+      'DevOps Excellence',
+      100,
+      true,
+    ],
     ['Deal Registration Best Practices', 'Register early, protect margin, avoid conflicts.', ['sales'], null, 20, true],
     ['Co-Selling with Acme', 'Work joint opportunities with Acme account teams.', ['sales', 'marketing'], null, 30, true],
     ['Using MDF Effectively', 'Plan, request and prove market development funds.', ['marketing', 'finance'], null, 25, true],
@@ -106,8 +182,14 @@ const LESSONS: Record<OrgKey, { title: string; sections: [string, string][] }[]>
     {
       title: 'Welcome to the Acme Partner Program',
       sections: [
-        ['Why partner with Acme', 'Acme partners grow 40% faster than the market. This lesson shows how the programme works and what you get from day one.'],
-        ['Tiers and benefits', 'Registered, Advanced and Premier tiers unlock margin, market development funds and a dedicated partner manager.'],
+        [
+          'Why partner with Acme',
+          'Acme partners grow 40% faster than the market. This lesson shows how the programme works and what you get from day one.',
+        ],
+        [
+          'Tiers and benefits',
+          'Registered, Advanced and Premier tiers unlock margin, market development funds and a dedicated partner manager.',
+        ],
         ['Your first 30 days', 'Complete onboarding, register your first deal and book your certification exam.'],
       ],
     },
@@ -164,21 +246,36 @@ export function demoFixture(now = new Date()): FixtureInput {
   for (const org of Object.keys(ORGS) as OrgKey[]) {
     SPECIALIZATIONS[org].forEach(([title, description, isPublished], i) => {
       fixture.specializations.push({
-        id: stableUuid(`specialization:${org}:${title}`), organizationId: orgId(org), title, description, isPublished,
-        createdAt: at(120 - i), updatedAt: at(30 - i),
+        id: stableUuid(`specialization:${org}:${title}`),
+        organizationId: orgId(org),
+        title,
+        description,
+        isPublished,
+        createdAt: at(120 - i),
+        updatedAt: at(30 - i),
       });
     });
     TRAININGS[org].forEach(([title, description, tags, specialization, durationMinutes, isPublished], i) => {
       fixture.trainings.push({
-        id: stableUuid(`training:${org}:${title}`), organizationId: orgId(org), title, description, tags,
+        id: stableUuid(`training:${org}:${title}`),
+        organizationId: orgId(org),
+        title,
+        description,
+        tags,
         specializationId: specialization ? stableUuid(`specialization:${org}:${specialization}`) : null,
-        durationMinutes, isPublished, createdAt: at(90 - i), updatedAt: at(20 - (i % 20)),
+        durationMinutes,
+        isPublished,
+        createdAt: at(90 - i),
+        updatedAt: at(20 - (i % 20)),
       });
     });
     LESSONS[org].forEach(({ title, sections }, i) => {
       fixture.lessons.push({
-        id: stableUuid(`lesson:${org}:${title}`), organizationId: orgId(org), title,
-        sections: sections.map(([heading, body]) => ({ heading, body })), updatedAt: at(10 + i),
+        id: stableUuid(`lesson:${org}:${title}`),
+        organizationId: orgId(org),
+        title,
+        sections: sections.map(([heading, body]) => ({ heading, body })),
+        updatedAt: at(10 + i),
       });
     });
     PARTNER_STAGES[org].forEach((name, i) => {

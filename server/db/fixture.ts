@@ -141,7 +141,9 @@ export function parseFixture(raw: unknown): Fixture {
     }
   });
   for (const kind of ['specializations', 'trainings', 'lessons', 'exports', 'partnerStages'] as const) {
-    fixture[kind].forEach((r, i) => orgs.has(r.organizationId) || fail([kind, i, 'organizationId'], `unknown organization ${r.organizationId}`));
+    fixture[kind].forEach(
+      (r, i) => orgs.has(r.organizationId) || fail([kind, i, 'organizationId'], `unknown organization ${r.organizationId}`),
+    );
   }
   fixture.trainings.forEach((t, i) => {
     if (t.specializationId === null) return;
@@ -215,17 +217,32 @@ export async function loadFixture(db: Db, raw: unknown, now = new Date()): Promi
     for (const t of fixture.trainings) {
       const created = t.createdAt ?? loadedAt;
       insert.training.run(
-        t.id, t.organizationId, t.title, t.description, JSON.stringify(t.tags), t.specializationId,
-        t.durationMinutes, Number(t.isPublished), created, t.updatedAt ?? created,
+        t.id,
+        t.organizationId,
+        t.title,
+        t.description,
+        JSON.stringify(t.tags),
+        t.specializationId,
+        t.durationMinutes,
+        Number(t.isPublished),
+        created,
+        t.updatedAt ?? created,
       );
     }
     for (const l of fixture.lessons) insert.lesson.run(l.id, l.organizationId, l.title, JSON.stringify(l.sections), l.updatedAt);
     fixture.exports.forEach((e, i) => {
       const rendered = decks[i];
       insert.job.run(
-        e.id, e.organizationId, e.lessonId, e.cacheKey, e.status,
-        e.costCents ?? rendered?.deck.costCents ?? null, e.model ?? rendered?.deck.model ?? null,
-        e.error ?? null, e.createdAt, e.status === 'pending' ? null : (e.completedAt ?? e.createdAt),
+        e.id,
+        e.organizationId,
+        e.lessonId,
+        e.cacheKey,
+        e.status,
+        e.costCents ?? rendered?.deck.costCents ?? null,
+        e.model ?? rendered?.deck.model ?? null,
+        e.error ?? null,
+        e.createdAt,
+        e.status === 'pending' ? null : (e.completedAt ?? e.createdAt),
       );
       if (rendered) insert.file.run(e.id, rendered.fileName, rendered.deck.bytes);
     });

@@ -93,11 +93,25 @@ const ASCII = [
   '278 333 474 556 556 889 722 238 333 333 389 584 278 333 278 278 556 556 556 556 556 556 556 556 556 556 333 333 584 584 584 611 975 722 722 722 722 667 611 778 722 278 556 722 611 833 722 778 667 778 722 667 611 722 667 944 667 667 611 333 278 333 584 556 333 556 611 556 611 556 333 611 611 278 278 556 278 889 611 611 611 611 389 556 333 611 556 778 556 556 500 389 280 389 584',
 ].map((row) => row.split(' ').map((n) => Number(n) / 1000));
 const OTHER: Record<string, [number, number]> = {
-  '\u00A0': [0.278, 0.278], '…': [1, 1], '—': [1, 1], '–': [0.556, 0.556], '‘': [0.222, 0.278], '’': [0.222, 0.278],
-  '“': [0.333, 0.5], '”': [0.333, 0.5], '•': [0.35, 0.35], '·': [0.278, 0.278], '€': [0.556, 0.556], '£': [0.556, 0.556],
-  '©': [0.737, 0.737], '®': [0.737, 0.737], '×': [0.584, 0.584], '°': [0.4, 0.4],
+  '\u00A0': [0.278, 0.278],
+  '…': [1, 1],
+  '—': [1, 1],
+  '–': [0.556, 0.556],
+  '‘': [0.222, 0.278],
+  '’': [0.222, 0.278],
+  '“': [0.333, 0.5],
+  '”': [0.333, 0.5],
+  '•': [0.35, 0.35],
+  '·': [0.278, 0.278],
+  '€': [0.556, 0.556],
+  '£': [0.556, 0.556],
+  '©': [0.737, 0.737],
+  '®': [0.737, 0.737],
+  '×': [0.584, 0.584],
+  '°': [0.4, 0.4],
 };
-const WIDE = /[\u1100-\u115F\u2E80-\u303E\u3041-\u33FF\u3400-\u4DBF\u4E00-\u9FFF\uA000-\uA4CF\uAC00-\uD7A3\uF900-\uFAFF\uFE30-\uFE4F\uFF00-\uFF60\uFFE0-\uFFE6\u{20000}-\u{3FFFD}]/u;
+const WIDE =
+  /[\u1100-\u115F\u2E80-\u303E\u3041-\u33FF\u3400-\u4DBF\u4E00-\u9FFF\uA000-\uA4CF\uAC00-\uD7A3\uF900-\uFAFF\uFE30-\uFE4F\uFF00-\uFF60\uFFE0-\uFFE6\u{20000}-\u{3FFFD}]/u;
 const PICTOGRAPH = /\p{Extended_Pictographic}|\p{Regional_Indicator}/u;
 const EMOJI_SEQUENCE = /[\uFE0F\u20E3\u200D]|\p{Extended_Pictographic}|\p{Regional_Indicator}/u;
 
@@ -444,15 +458,37 @@ function defineMaster(pptx: Presentation, accent: string, footer: string): void 
     objects: [
       { rect: { x: 0, y: 0, w: PAGE_W, h: 0.14, fill: { color: accent }, line: { color: accent, width: 0 } } },
       { line: { x: MARGIN_X + 0.1, y: 6.86, w: CONTENT_W - 0.2, h: 0, line: { color: 'E5E7EB', width: 0.75 } } },
-      { text: { text: footer, options: { x: MARGIN_X, y, w: CONTENT_W - 1.2, h: boxHeight(1, FOOTER), valign: 'top', ...textOptions(FOOTER, MUTED) } } },
+      {
+        text: {
+          text: footer,
+          options: { x: MARGIN_X, y, w: CONTENT_W - 1.2, h: boxHeight(1, FOOTER), valign: 'top', ...textOptions(FOOTER, MUTED) },
+        },
+      },
     ],
-    slideNumber: { x: PAGE_W - MARGIN_X - 1, y, w: 1, h: boxHeight(1, FOOTER), align: 'right', valign: 'top', fontFace: FONT, fontSize: FOOTER.size, color: MUTED },
+    slideNumber: {
+      x: PAGE_W - MARGIN_X - 1,
+      y,
+      w: 1,
+      h: boxHeight(1, FOOTER),
+      align: 'right',
+      valign: 'top',
+      fontFace: FONT,
+      fontSize: FOOTER.size,
+      color: MUTED,
+    },
   });
 }
 
 /** The small capitals line above a heading ("SECTION 2 OF 5"). */
 function addLabel(slide: Slide, text: string, accent: string): void {
-  slide.addText(truncate(text.toUpperCase(), LABEL, textWidth(CONTENT_W), 1), { x: MARGIN_X, y: 0.42, w: CONTENT_W, h: boxHeight(1, LABEL), valign: 'top', ...textOptions(LABEL, accent) });
+  slide.addText(truncate(text.toUpperCase(), LABEL, textWidth(CONTENT_W), 1), {
+    x: MARGIN_X,
+    y: 0.42,
+    w: CONTENT_W,
+    h: boxHeight(1, LABEL),
+    valign: 'top',
+    ...textOptions(LABEL, accent),
+  });
 }
 
 /** A heading cut to HEADING_LINES; a suffix ("(continued)") survives the cut: it says what the slide is. */
@@ -465,7 +501,15 @@ function headingText(heading: string, suffix = ''): string {
 /** Adds a heading of `lines` lines (the box is that tall, the text anchored at its bottom) and its rule. */
 function addHeading(slide: Slide, text: string, lines: number, accent: string): Box {
   const { ruleY, body } = underHeading(lines);
-  slide.addText(text, { x: MARGIN_X, y: HEADING_Y, w: CONTENT_W, h: boxHeight(lines, HEADING), valign: 'bottom', ...direction(text), ...textOptions(HEADING, INK) });
+  slide.addText(text, {
+    x: MARGIN_X,
+    y: HEADING_Y,
+    w: CONTENT_W,
+    h: boxHeight(lines, HEADING),
+    valign: 'bottom',
+    ...direction(text),
+    ...textOptions(HEADING, INK),
+  });
   addRule(slide, ruleY, accent, Boolean(direction(text).rtlMode));
   return body;
 }
@@ -473,14 +517,26 @@ function addHeading(slide: Slide, text: string, lines: number, accent: string): 
 /** The short accent bar under a heading; on the right under a right-to-left one. */
 function addRule(slide: Slide, y: number, accent: string, rtl: boolean): void {
   const w = 1.1;
-  slide.addShape('rect', { x: rtl ? MARGIN_X + CONTENT_W - 0.1 - w : MARGIN_X + 0.1, y, w, h: 0.07, fill: { color: accent }, line: { color: accent, width: 0 } });
+  slide.addShape('rect', {
+    x: rtl ? MARGIN_X + CONTENT_W - 0.1 - w : MARGIN_X + 0.1,
+    y,
+    w,
+    h: 0.07,
+    fill: { color: accent },
+    line: { color: accent, width: 0 },
+  });
 }
 
 /** A section with a heading and no body: its heading, large, as a divider. */
 function addDivider(slide: Slide, heading: string, accent: string): void {
   const style: TextStyle = { size: 40, line: 48, bold: true };
   const box = { x: MARGIN_X, y: 1.75, w: CONTENT_W, h: boxHeight(3, style) };
-  slide.addText(truncate(heading, style, textWidth(CONTENT_W), 3), { ...box, valign: 'bottom', ...direction(heading), ...textOptions(style, INK) });
+  slide.addText(truncate(heading, style, textWidth(CONTENT_W), 3), {
+    ...box,
+    valign: 'bottom',
+    ...direction(heading),
+    ...textOptions(style, INK),
+  });
   addRule(slide, box.y + box.h + 0.15, accent, Boolean(direction(heading).rtlMode));
 }
 
@@ -502,7 +558,16 @@ function addBigNumber(slide: Slide, n: number, accent: string, body: Box): void 
   const h = boxHeight(1, style);
   // Raised by its descent, which would otherwise hang below the body area.
   const y = body.y + body.h - h - 0.3;
-  slide.addText(String(n).padStart(2, '0'), { x: MARGIN_X + CONTENT_W - w, y, w, h, align: 'right', valign: 'bottom', transparency: 82, ...textOptions(style, accent) });
+  slide.addText(String(n).padStart(2, '0'), {
+    x: MARGIN_X + CONTENT_W - w,
+    y,
+    w,
+    h,
+    align: 'right',
+    valign: 'bottom',
+    transparency: 82,
+    ...textOptions(style, accent),
+  });
 }
 
 /**
@@ -533,7 +598,9 @@ export async function renderLessonDeck(lesson: LessonContent): Promise<RenderedD
   const title = oneLine(lesson.title) || 'Untitled lesson';
   const organization = oneLine(lesson.organizationName);
   const accent = accentFor(lesson);
-  const date = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }).format(lesson.date ?? new Date());
+  const date = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }).format(
+    lesson.date ?? new Date(),
+  );
   // A section with neither heading nor text has nothing to show; one without a heading is named by its place.
   const sections = (lesson.sections ?? [])
     .map((s) => ({ heading: oneLine(s?.heading), body: safeText(s?.body) }))
@@ -553,22 +620,62 @@ export async function renderLessonDeck(lesson: LessonContent): Promise<RenderedD
   const cover = pptx.addSlide();
   cover.background = { color: accent };
   // Two faint discs, partly off the slide: depth behind the title without an image to ship.
-  cover.addShape('ellipse', { x: 8.9, y: -1.6, w: 6.4, h: 6.4, fill: { color: 'FFFFFF', transparency: 92 }, line: { color: 'FFFFFF', transparency: 100, width: 0 } });
-  cover.addShape('ellipse', { x: 10.9, y: 4.1, w: 3.8, h: 3.8, fill: { color: 'FFFFFF', transparency: 88 }, line: { color: 'FFFFFF', transparency: 100, width: 0 } });
+  cover.addShape('ellipse', {
+    x: 8.9,
+    y: -1.6,
+    w: 6.4,
+    h: 6.4,
+    fill: { color: 'FFFFFF', transparency: 92 },
+    line: { color: 'FFFFFF', transparency: 100, width: 0 },
+  });
+  cover.addShape('ellipse', {
+    x: 10.9,
+    y: 4.1,
+    w: 3.8,
+    h: 3.8,
+    fill: { color: 'FFFFFF', transparency: 88 },
+    line: { color: 'FFFFFF', transparency: 100, width: 0 },
+  });
   const ORG: TextStyle = { size: 18, line: 22, bold: true, tracking: 1 };
   const TITLE: TextStyle = { size: 44, line: 52, bold: true };
   const DATE: TextStyle = { size: 20, line: 26, bold: false };
   const NOTE: TextStyle = { size: 13, line: 16, bold: false };
   if (organization) {
-    cover.addText(truncate(organization, ORG, textWidth(CONTENT_W), 1), { x: MARGIN_X, y: 0.7, w: CONTENT_W, h: boxHeight(1, ORG), valign: 'top', ...direction(organization), ...textOptions(ORG, 'FFFFFF') });
+    cover.addText(truncate(organization, ORG, textWidth(CONTENT_W), 1), {
+      x: MARGIN_X,
+      y: 0.7,
+      w: CONTENT_W,
+      h: boxHeight(1, ORG),
+      valign: 'top',
+      ...direction(organization),
+      ...textOptions(ORG, 'FFFFFF'),
+    });
   }
   const titleBox = { x: MARGIN_X, y: 1.55, w: CONTENT_W, h: boxHeight(3, TITLE) };
-  cover.addText(truncate(title, TITLE, textWidth(CONTENT_W), 3), { ...titleBox, valign: 'bottom', ...direction(title), ...textOptions(TITLE, 'FFFFFF') });
+  cover.addText(truncate(title, TITLE, textWidth(CONTENT_W), 3), {
+    ...titleBox,
+    valign: 'bottom',
+    ...direction(title),
+    ...textOptions(TITLE, 'FFFFFF'),
+  });
   const below = titleBox.y + titleBox.h;
-  cover.addShape('rect', { x: MARGIN_X + 0.1, y: below + 0.25, w: 1.4, h: 0.08, fill: { color: 'FFFFFF' }, line: { color: 'FFFFFF', width: 0 } });
+  cover.addShape('rect', {
+    x: MARGIN_X + 0.1,
+    y: below + 0.25,
+    w: 1.4,
+    h: 0.08,
+    fill: { color: 'FFFFFF' },
+    line: { color: 'FFFFFF', width: 0 },
+  });
   cover.addText(date, { x: MARGIN_X, y: below + 0.5, w: CONTENT_W, h: boxHeight(1, DATE), valign: 'top', ...textOptions(DATE, 'FFFFFF') });
   cover.addText(sections.length ? `Enablement lesson  ·  ${plural(sections.length, 'section')}` : 'Enablement lesson', {
-    x: MARGIN_X, y: 6.55, w: CONTENT_W, h: boxHeight(1, NOTE), valign: 'top', ...textOptions(NOTE, 'FFFFFF'), transparency: 15,
+    x: MARGIN_X,
+    y: 6.55,
+    w: CONTENT_W,
+    h: boxHeight(1, NOTE),
+    valign: 'top',
+    ...textOptions(NOTE, 'FFFFFF'),
+    transparency: 15,
   });
   cover.addNotes([title, organization, date].filter(Boolean).join('\n'));
 
@@ -586,7 +693,13 @@ export async function renderLessonDeck(lesson: LessonContent): Promise<RenderedD
       columns.forEach((column, c) => {
         if (!column.length) return;
         const x = MARGIN_X + c * (COLUMN_W + COLUMN_GAP);
-        addNumbers(slide, { ...body, x }, column.map((_, i) => ({ number: String(first + c * AGENDA_ROWS + i + 1).padStart(2, '0'), recap: false })), accent, POINT_GAP);
+        addNumbers(
+          slide,
+          { ...body, x },
+          column.map((_, i) => ({ number: String(first + c * AGENDA_ROWS + i + 1).padStart(2, '0'), recap: false })),
+          accent,
+          POINT_GAP,
+        );
         slide.addText(
           column.map((s) => {
             const heading = truncate(s.heading, BODY, textWidth(columnW - NUMBER_W), 1);
@@ -622,7 +735,9 @@ export async function renderLessonDeck(lesson: LessonContent): Promise<RenderedD
         // Each slide's notes hold the text of its own points, without the
         // ellipses, so a section's notes read in order are its whole text,
         // and a one-slide section's (most of them) are all of it.
-        slide.addNotes([p ? `${section.heading} (continued)` : section.heading, pieces.map(pieceText).join(' ')].filter(Boolean).join('\n\n'));
+        slide.addNotes(
+          [p ? `${section.heading} (continued)` : section.heading, pieces.map(pieceText).join(' ')].filter(Boolean).join('\n\n'),
+        );
       });
     });
 
@@ -641,15 +756,49 @@ export async function renderLessonDeck(lesson: LessonContent): Promise<RenderedD
       used += cost;
       items.push({ heading: truncate(s.heading, { ...BODY, bold: true }, entryW, 1), recap: recap && truncate(recap, RECAP, entryW, 1) });
     }
-    addNumbers(summary, box, items.map((item, i) => ({ number: String(i + 1).padStart(2, '0'), recap: Boolean(item.recap) })), accent, SUMMARY_GAP);
+    addNumbers(
+      summary,
+      box,
+      items.map((item, i) => ({ number: String(i + 1).padStart(2, '0'), recap: Boolean(item.recap) })),
+      accent,
+      SUMMARY_GAP,
+    );
     // One run a paragraph: pptxgenjs writes an <a:pPr> for every run, and a paragraph with two is invalid.
     const runs: TextRun[] = items.flatMap(({ heading, recap }) => [
-      { text: heading, options: { bold: true, color: INK, breakLine: true, paraSpaceAfter: recap ? 0 : SUMMARY_GAP, ...direction(heading) } },
-      ...(recap ? [{ text: recap, options: { fontSize: RECAP.size, lineSpacing: RECAP.line, color: MUTED, breakLine: true, paraSpaceAfter: SUMMARY_GAP, ...direction(recap) } }] : []),
+      {
+        text: heading,
+        options: { bold: true, color: INK, breakLine: true, paraSpaceAfter: recap ? 0 : SUMMARY_GAP, ...direction(heading) },
+      },
+      ...(recap
+        ? [
+            {
+              text: recap,
+              options: {
+                fontSize: RECAP.size,
+                lineSpacing: RECAP.line,
+                color: MUTED,
+                breakLine: true,
+                paraSpaceAfter: SUMMARY_GAP,
+                ...direction(recap),
+              },
+            },
+          ]
+        : []),
     ]);
     const rest = sections.length - items.length;
-    if (rest) runs.push({ text: `…and ${plural(rest, 'more section')}: see the agenda.`, options: { fontSize: RECAP.size, lineSpacing: RECAP.line, italic: true, color: MUTED } });
-    summary.addText(runs, { x: MARGIN_X + NUMBER_W, y: box.y, w: CONTENT_W - NUMBER_W, h: box.h, valign: 'top', ...textOptions(BODY, TEXT) });
+    if (rest)
+      runs.push({
+        text: `…and ${plural(rest, 'more section')}: see the agenda.`,
+        options: { fontSize: RECAP.size, lineSpacing: RECAP.line, italic: true, color: MUTED },
+      });
+    summary.addText(runs, {
+      x: MARGIN_X + NUMBER_W,
+      y: box.y,
+      w: CONTENT_W - NUMBER_W,
+      h: box.h,
+      valign: 'top',
+      ...textOptions(BODY, TEXT),
+    });
     summary.addNotes(sections.map((s) => (s.points[0] ? `${s.heading}: ${s.points[0]}` : s.heading)).join('\n'));
   }
 

@@ -164,7 +164,10 @@ export class ExportService {
       insert: db.prepare(
         `INSERT INTO export_jobs (id, organization_id, lesson_id, cache_key, status, created_at, runs_here) VALUES (?, ?, ?, ?, 'pending', ?, ?)`,
       ),
-      interrupted: db.prepare<[], { id: string; lesson_id: string; title: string; sections: string; organization_id: string; organization_name: string }>(
+      interrupted: db.prepare<
+        [],
+        { id: string; lesson_id: string; title: string; sections: string; organization_id: string; organization_name: string }
+      >(
         `SELECT j.id, j.lesson_id, l.title, l.sections, j.organization_id, o.name AS organization_name
          FROM export_jobs j JOIN lessons l ON l.id = j.lesson_id JOIN organizations o ON o.id = j.organization_id
          WHERE j.status = 'pending' AND j.runs_here = 1 ORDER BY j.created_at`,
@@ -231,9 +234,15 @@ export class ExportService {
     // A job meant to hang is left to no one (runs_here = 0): it stays pending until its deadline.
     this.sql.insert.run(id, organizationId, lessonId, cacheKey, new Date().toISOString(), behaviour === 'hang' ? 0 : 1);
     const job = { id, lessonId };
-    if (behaviour === 'fail') this.enqueue(job, { title: lesson.title, sections: [] }, () => Promise.reject(new Error('the demo asked this export to fail')));
+    if (behaviour === 'fail')
+      this.enqueue(job, { title: lesson.title, sections: [] }, () => Promise.reject(new Error('the demo asked this export to fail')));
     else if (behaviour !== 'hang') {
-      this.enqueue(job, { title: lesson.title, sections: JSON.parse(lesson.sections), organizationId, organizationName: lesson.organization_name });
+      this.enqueue(job, {
+        title: lesson.title,
+        sections: JSON.parse(lesson.sections),
+        organizationId,
+        organizationName: lesson.organization_name,
+      });
     }
     return { job: toExportJob(this.sql.job.get(id)!), cached: false };
   }
@@ -246,7 +255,12 @@ export class ExportService {
   resumeInterrupted(): number {
     const jobs = this.sql.interrupted.all();
     for (const job of jobs) {
-      const lesson = { title: job.title, sections: JSON.parse(job.sections), organizationId: job.organization_id, organizationName: job.organization_name };
+      const lesson = {
+        title: job.title,
+        sections: JSON.parse(job.sections),
+        organizationId: job.organization_id,
+        organizationName: job.organization_name,
+      };
       this.enqueue({ id: job.id, lessonId: job.lesson_id }, lesson);
     }
     return jobs.length;
@@ -358,7 +372,6 @@ export class ExportService {
     while (this.running.size) await Promise.allSettled([...this.running]);
   }
 
-
   /**
    * The deck, or undefined once the deadline has passed since rendering began.
    * By then the sweep has failed the job (its deadline counts from the dispatch,
@@ -402,7 +415,10 @@ export class ExportService {
         return true;
       })();
       // Its deadline passed while it rendered: the timed_out its clients were told stands, and the deck is dropped.
-      if (!stored) console.error(`export ${id} (lesson ${job.lessonId}): rendered, but the job had already ended (its deadline passed); the deck is discarded`);
+      if (!stored)
+        console.error(
+          `export ${id} (lesson ${job.lessonId}): rendered, but the job had already ended (its deadline passed); the deck is discarded`,
+        );
     } catch (error) {
       if (!this.db.open) return;
       const message = error instanceof Error && error.message ? error.message : 'The export failed.';

@@ -210,12 +210,16 @@ export class ExportWatcher {
   private pollFailed(error: unknown): void {
     this.failures++;
     if (this.failures === 1) {
-      console.error(`export poll: the query failed (${this.watches.size} export(s) followed): ${reasonOf(error)}; the streams keep waiting`);
+      console.error(
+        `export poll: the query failed (${this.watches.size} export(s) followed): ${reasonOf(error)}; the streams keep waiting`,
+      );
     }
     if (this.failures < POLL_FAILURES_BEFORE_GIVING_UP) return;
     const streams = this.closeAll(POLL_UNAVAILABLE);
     if (this.failures === POLL_FAILURES_BEFORE_GIVING_UP) {
-      console.error(`export poll: failed ${this.failures} times in a row (${reasonOf(error)}); ended ${streams} stream(s) with an error event`);
+      console.error(
+        `export poll: failed ${this.failures} times in a row (${reasonOf(error)}); ended ${streams} stream(s) with an error event`,
+      );
     }
   }
 

@@ -40,42 +40,38 @@ export function authRoutes(db: Db, sessions: SessionStore, limiter: SignInLimite
   };
 
   return new Hono<AppEnv>()
-    .post(
-      '/sign-in/email',
-      validate('json', z.object({ email: z.string().max(320), password: z.string().max(200) })),
-      async (c) => {
-        const { email, password } = c.req.valid('json');
-        const socket = socketAddress(c);
-        // Behind a proxy the socket is the proxy's: every user would share one address limit.
-        const address = proxy.clientAddress(socket, c.req.header('x-forwarded-for'));
-        const wait = await limiter.retryAfter(email.trim(), address);
-        if (wait > 0) {
-          c.header('Retry-After', String(wait));
-          throw new ApiError('too_many_requests', `Too many failed sign-ins. Try again in ${Math.ceil(wait / 60)} min.`);
-        }
-        const user = sql.user.get(email.trim());
-        const valid = await verifyPassword(password, user?.password_hash ?? DUMMY_HASH);
-        if (!user || !valid) {
-          await limiter.failed(email.trim(), address);
-          throw new ApiError('invalid_credentials', 'The email or password is not correct.');
-        }
-        await limiter.succeeded(email.trim());
+    .post('/sign-in/email', validate('json', z.object({ email: z.string().max(320), password: z.string().max(200) })), async (c) => {
+      const { email, password } = c.req.valid('json');
+      const socket = socketAddress(c);
+      // Behind a proxy the socket is the proxy's: every user would share one address limit.
+      const address = proxy.clientAddress(socket, c.req.header('x-forwarded-for'));
+      const wait = await limiter.retryAfter(email.trim(), address);
+      if (wait > 0) {
+        c.header('Retry-After', String(wait));
+        throw new ApiError('too_many_requests', `Too many failed sign-ins. Try again in ${Math.ceil(wait / 60)} min.`);
+      }
+      const user = sql.user.get(email.trim());
+      const valid = await verifyPassword(password, user?.password_hash ?? DUMMY_HASH);
+      if (!user || !valid) {
+        await limiter.failed(email.trim(), address);
+        throw new ApiError('invalid_credentials', 'The email or password is not correct.');
+      }
+      await limiter.succeeded(email.trim());
 
-        const activeOrganizationId =
-          user.active_organization_id && sql.isMember.get(user.id, user.active_organization_id) ? user.active_organization_id : null;
-        const { token, endsAt } = sessions.create(user.id, activeOrganizationId);
-        setCookie(c, SESSION_COOKIE, token, {
-          httpOnly: true,
-          sameSite: 'Lax',
-          path: '/',
-          secure: proxy.isHttps(c.req.url, socket, c.req.header('x-forwarded-proto')),
-          // The absolute end, not the idle expiry: a cookie must not go before the session it
-          // carries, and this one needs no re-sending as the session is used.
-          expires: endsAt,
-        });
-        return c.json({ user: { id: user.id, email: user.email, name: user.name }, activeOrganizationId });
-      },
-    )
+      const activeOrganizationId =
+        user.active_organization_id && sql.isMember.get(user.id, user.active_organization_id) ? user.active_organization_id : null;
+      const { token, endsAt } = sessions.create(user.id, activeOrganizationId);
+      setCookie(c, SESSION_COOKIE, token, {
+        httpOnly: true,
+        sameSite: 'Lax',
+        path: '/',
+        secure: proxy.isHttps(c.req.url, socket, c.req.header('x-forwarded-proto')),
+        // The absolute end, not the idle expiry: a cookie must not go before the session it
+        // carries, and this one needs no re-sending as the session is used.
+        expires: endsAt,
+      });
+      return c.json({ user: { id: user.id, email: user.email, name: user.name }, activeOrganizationId });
+    })
     .use('*', requireSession(sessions))
     .post('/sign-out', (c) => {
       sessions.end(c.get('session'));

@@ -17,7 +17,10 @@ export function demoRoutes(exports: ExportService) {
   const quota = (action: 'exhaust' | 'reset') => (c: Context<AppEnv>) => {
     const allowance = exports.setDemoSpending(c.get('organizationId'), action);
     if (!allowance) {
-      throw new ApiError('invalid_request', 'This server has no export allowance (POS_EXPORT_QUOTA_CENTS is not set): there is nothing to exhaust or reset.');
+      throw new ApiError(
+        'invalid_request',
+        'This server has no export allowance (POS_EXPORT_QUOTA_CENTS is not set): there is nothing to exhaust or reset.',
+      );
     }
     return c.json({ quota: allowance });
   };

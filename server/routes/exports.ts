@@ -30,7 +30,10 @@ function outcomeText(outcome: ExportOutcome): string {
       return sseEvent('error', { message: outcome.message, code: outcome.code });
     case 'restarting':
       // Not the export's end: the code tells clients to reconnect, to the next instance.
-      return sseEvent('error', { message: 'The server is restarting; the export goes on. Reconnect in a moment.', code: StreamErrorCode.server_restarting });
+      return sseEvent('error', {
+        message: 'The server is restarting; the export goes on. Reconnect in a moment.',
+        code: StreamErrorCode.server_restarting,
+      });
   }
 }
 
@@ -68,7 +71,10 @@ export function exportRoutes(
     // throw there would be uncaught and end the process, so a broken connection
     // is logged once and released like one the client closed.
     const broken = (what: string, error: unknown) =>
-      console.error(`export stream (lesson ${lessonId}, cache key ${cacheKey}): ${what} failed:`, error instanceof Error ? error.message : error);
+      console.error(
+        `export stream (lesson ${lessonId}, cache key ${cacheKey}): ${what} failed:`,
+        error instanceof Error ? error.message : error,
+      );
     const finish = (last?: string | Uint8Array, quiet = false) => {
       if (finished) return;
       finished = true;

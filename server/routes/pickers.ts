@@ -115,7 +115,11 @@ export function pickerRoutes(db: Db, security: SecurityHeaders, replay?: AnswerR
         })),
       })),
     )
-    .get('/training-tags', (c) => respond(c, 'training-tags', (organizationId) => ({ tags: sql.tags.all(organizationId).map((r) => r.tag) })))
+    .get('/training-tags', (c) =>
+      respond(c, 'training-tags', (organizationId) => ({ tags: sql.tags.all(organizationId).map((r) => r.tag) })),
+    )
     .get('/trigger-types', (c) => respond(c, 'trigger-types', () => TRIGGER_TYPE_BODY))
-    .get('/partner-stages', (c) => respond(c, 'partner-stages', (organizationId) => ({ partnerStages: sql.partnerStages.all(organizationId) })));
+    .get('/partner-stages', (c) =>
+      respond(c, 'partner-stages', (organizationId) => ({ partnerStages: sql.partnerStages.all(organizationId) })),
+    );
 }

@@ -62,10 +62,26 @@ describe('createSseParser', () => {
 
   it('agrees with eventsource-parser on random streams cut at random places', () => {
     const line = fc.oneof(
-      fc.constantFrom('', ':', ': hb', 'data', 'data:', 'data: x', 'data:  y', 'event: completed', 'event:error', 'retry: 20', 'retry: x', 'foo: bar', 'id: 1'),
+      fc.constantFrom(
+        '',
+        ':',
+        ': hb',
+        'data',
+        'data:',
+        'data: x',
+        'data:  y',
+        'event: completed',
+        'event:error',
+        'retry: 20',
+        'retry: x',
+        'foo: bar',
+        'id: 1',
+      ),
       fc.string({ maxLength: 12 }).filter((s) => !/[\r\n\uFEFF\0]/.test(s)),
     );
-    const text = fc.array(fc.tuple(line, fc.constantFrom('\n', '\r\n', '\r')), { maxLength: 30 }).map((lines) => lines.map(([l, end]) => l + end).join(''));
+    const text = fc
+      .array(fc.tuple(line, fc.constantFrom('\n', '\r\n', '\r')), { maxLength: 30 })
+      .map((lines) => lines.map(([l, end]) => l + end).join(''));
     fc.assert(
       fc.property(text, fc.array(fc.nat(), { maxLength: 6 }), (t, cuts) => {
         const points = [...new Set(cuts.map((c) => c % (t.length + 1)))].sort((a, b) => a - b);

@@ -46,7 +46,9 @@ describe('React 19 with @partneros/workflow-widgets/react', () => {
 
   it('passes props as properties: arrays, base URL, booleans', async () => {
     const { React, wrappers } = app;
-    render(React.createElement(wrappers.PosTrainingPicker, { baseUrl: API, multiple: true, tags: ['sales'], value: ['x'], label: 'Trainings' }));
+    render(
+      React.createElement(wrappers.PosTrainingPicker, { baseUrl: API, multiple: true, tags: ['sales'], value: ['x'], label: 'Trainings' }),
+    );
     const el = container.querySelector('pos-training-picker')!;
     expect(el.tags).to.deep.equal(['sales']);
     expect(el.value).to.deep.equal(['x']);
@@ -88,7 +90,12 @@ describe('React 19 with @partneros/workflow-widgets/react', () => {
   it('onPosError receives the detail of a failed load', async () => {
     const { React, wrappers } = app;
     const errors: { code: string }[] = [];
-    render(React.createElement(wrappers.PosSpecializationPicker, { baseUrl: misbehavingApi('html-500'), onPosError: (e) => errors.push(e.detail) }));
+    render(
+      React.createElement(wrappers.PosSpecializationPicker, {
+        baseUrl: misbehavingApi('html-500'),
+        onPosError: (e) => errors.push(e.detail),
+      }),
+    );
     await waitUntil(() => errors.length === 1, 'onPosError was never called');
     expect(errors[0]!.code).to.equal('http_error');
   });
@@ -102,7 +109,13 @@ describe('React 19 with @partneros/workflow-widgets/react', () => {
       onPosExportCompleted: (e: CustomEvent<{ url: string }>) => completed.push(e.detail),
       onPosExportError: (e: CustomEvent<{ code?: string }>) => failed.push(e.detail),
     };
-    render(React.createElement(wrappers.PosPptxExportProgress, { ...props, lessonId: await lessonId('Test lesson 12'), cacheKey: `react-${Date.now()}` }));
+    render(
+      React.createElement(wrappers.PosPptxExportProgress, {
+        ...props,
+        lessonId: await lessonId('Test lesson 12'),
+        cacheKey: `react-${Date.now()}`,
+      }),
+    );
     const el = container.querySelector('pos-pptx-export-progress') as PosPptxExportProgress;
     const done = oneEvent(el, 'pos-export-completed');
     void el.dispatch();

@@ -36,7 +36,9 @@ function place<T extends HTMLElement>(win: HostWindow, tag: string, props: Recor
 }
 
 async function loaded(el: AnyPicker) {
-  await waitUntil(() => el.loadState === 'complete' || el.loadState === 'error', `${el.localName} never finished loading`, { timeout: 5000 });
+  await waitUntil(() => el.loadState === 'complete' || el.loadState === 'error', `${el.localName} never finished loading`, {
+    timeout: 5000,
+  });
   expect(el.loadState, `${el.localName} load state`).to.equal('complete');
 }
 
@@ -61,7 +63,10 @@ describe('dist/pos-widgets.js on a host page with only the script tag', () => {
   it('is served from another origin than the API', () => {
     expect(new URL(API).origin).not.to.equal(win.location.origin);
     // The page's one script (the test server adds its web-socket script to every page).
-    const external = [...win.document.querySelectorAll('script')].filter((s) => s.src).map((s) => new URL(s.src).pathname).filter((p) => !p.startsWith('/__web-dev-server'));
+    const external = [...win.document.querySelectorAll('script')]
+      .filter((s) => s.src)
+      .map((s) => new URL(s.src).pathname)
+      .filter((p) => !p.startsWith('/__web-dev-server'));
     expect(external).to.deep.equal(['/dist/pos-widgets.js']);
   });
 
@@ -115,7 +120,10 @@ describe('registering twice', () => {
     expect(second.PosTagPicker).to.be.a('function').and.not.equal(first.PosTagPicker);
     expect(npm.PosTagPicker).to.be.a('function').and.not.equal(first.PosTagPicker);
     for (const tag of TAGS) {
-      const name = `Pos${tag.slice(4).replace(/-(\w)/g, (_, c: string) => c.toUpperCase()).replace(/^\w/, (c) => c.toUpperCase())}`;
+      const name = `Pos${tag
+        .slice(4)
+        .replace(/-(\w)/g, (_, c: string) => c.toUpperCase())
+        .replace(/^\w/, (c) => c.toUpperCase())}`;
       expect(win.customElements.get(tag), tag).to.equal(first[name]);
     }
     // And the elements still work.

@@ -27,7 +27,11 @@ describe('dist/pos-widgets.js from another origin: the trigger parameters chunk'
     await loaded;
     const win = frame.contentWindow as Window & typeof globalThis & { errors: string[] };
     await win.customElements.whenDefined('pos-trigger-select');
-    const requested = (part: string) => win.performance.getEntriesByType('resource').map((e) => e.name).filter((name) => name.includes(part));
+    const requested = (part: string) =>
+      win.performance
+        .getEntriesByType('resource')
+        .map((e) => e.name)
+        .filter((name) => name.includes(part));
 
     const el = win.document.createElement('pos-trigger-select') as PosTriggerSelect;
     el.name = 'when';

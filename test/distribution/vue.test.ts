@@ -70,7 +70,9 @@ describe('Vue 3 with v-model', () => {
     // The first option not selected yet is picked.
     el.shadowRoot!.querySelector<HTMLElement>('[part~="combobox"]')!.click();
     await waitUntil(() => el.shadowRoot!.querySelector('[role="option"]'), 'no options');
-    const option = [...el.shadowRoot!.querySelectorAll<HTMLElement>('[role="option"]')].find((o) => o.getAttribute('aria-selected') !== 'true')!;
+    const option = [...el.shadowRoot!.querySelectorAll<HTMLElement>('[role="option"]')].find(
+      (o) => o.getAttribute('aria-selected') !== 'true',
+    )!;
     option.click();
     await waitUntil(() => state.tags.value.length === 2, 'the Vue state never changed');
     expect(state.tags.value[0]).to.equal('onboarding');

@@ -58,8 +58,14 @@ async function axeViolations(page: Page): Promise<string[]> {
   // (rightly) refuses inline scripts, and the test must not loosen it.
   if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(readFileSync(AXE, 'utf8'));
   const results = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(context: Document): Promise<{ violations: { id: string; help: string; nodes: { target: unknown[] }[] }[] }> } }).axe;
-    return (await axe.run(document)).violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => JSON.stringify(n.target)).join(', ')})`);
+    const axe = (
+      window as unknown as {
+        axe: { run(context: Document): Promise<{ violations: { id: string; help: string; nodes: { target: unknown[] }[] }[] }> };
+      }
+    ).axe;
+    return (await axe.run(document)).violations.map(
+      (v) => `${v.id}: ${v.help} (${v.nodes.map((n) => JSON.stringify(n.target)).join(', ')})`,
+    );
   });
   return results;
 }
@@ -130,7 +136,9 @@ describe('the stakeholder demo', { timeout: 120_000 }, () => {
   it('builds a workflow with the keyboard only, shown live as JSON and in the event log', async () => {
     // Wait for the lists (the summary and the log show the records' titles).
     await page.waitForFunction(() =>
-      ['#specialization', '#tags', '#trainings'].every((id) => (document.querySelector(id) as unknown as { loadState: string }).loadState === 'complete'),
+      ['#specialization', '#tags', '#trainings'].every(
+        (id) => (document.querySelector(id) as unknown as { loadState: string }).loadState === 'complete',
+      ),
     );
     assert.ok((await layoutShift(page)) < 0.02, `no layout shift as data arrives (CLS ${await layoutShift(page)})`);
 
@@ -195,7 +203,12 @@ describe('the stakeholder demo', { timeout: 120_000 }, () => {
     const file = await page.evaluate(async (href) => {
       const response = await fetch(href, { credentials: 'include' });
       const bytes = new Uint8Array(await response.arrayBuffer());
-      return { status: response.status, type: response.headers.get('content-type'), magic: String.fromCharCode(bytes[0]!, bytes[1]!), size: bytes.length };
+      return {
+        status: response.status,
+        type: response.headers.get('content-type'),
+        magic: String.fromCharCode(bytes[0]!, bytes[1]!),
+        size: bytes.length,
+      };
     }, href);
     assert.equal(file.status, 200);
     assert.equal(file.type, 'application/vnd.openxmlformats-officedocument.presentationml.presentation');
@@ -276,14 +289,17 @@ describe('the stakeholder demo', { timeout: 120_000 }, () => {
   });
 
   it('switches organisation (Sam belongs to two) and the lists show the other organisation’s records', async () => {
-    const before = await page.evaluate(() => (document.querySelector('#specialization') as unknown as { records: { title: string }[] }).records.map((r) => r.title));
+    const before = await page.evaluate(() =>
+      (document.querySelector('#specialization') as unknown as { records: { title: string }[] }).records.map((r) => r.title),
+    );
     assert.ok(before.includes('Cloud Migration'));
 
     await tabTo(page, (f) => f.inner === '#org-select', { backwards: true });
     await page.keyboard.press('ArrowDown');
     await page.locator('[data-org-eyebrow]', { hasText: 'Globex Systems' }).waitFor();
     await page.waitForFunction(() => {
-      const titles = (document.querySelector('#specialization') as unknown as { records?: { title: string }[] }).records?.map((r) => r.title) ?? [];
+      const titles =
+        (document.querySelector('#specialization') as unknown as { records?: { title: string }[] }).records?.map((r) => r.title) ?? [];
       return titles.includes('Retail Integrations') && !titles.includes('Cloud Migration');
     });
     await page.locator('#lesson option', { hasText: 'Globex Retail Playbook' }).waitFor({ state: 'attached' });
@@ -320,7 +336,9 @@ describe('the stakeholder demo', { timeout: 120_000 }, () => {
     assert.deepEqual((await definition(page)).trigger, { type: 'partner_inactive', days: 30 }, 'the documented default');
     await page.keyboard.press('ControlOrMeta+A');
     await page.keyboard.type('45');
-    await page.waitForFunction(() => (JSON.parse(document.querySelector('[data-json]')!.textContent!) as { trigger: { days?: number } }).trigger.days === 45);
+    await page.waitForFunction(
+      () => (JSON.parse(document.querySelector('[data-json]')!.textContent!) as { trigger: { days?: number } }).trigger.days === 45,
+    );
     assert.deepEqual((await definition(page)).trigger, { type: 'partner_inactive', days: 45 });
     assert.deepEqual(await axeViolations(page), [], 'the parameter field passes axe');
   });
@@ -331,7 +349,11 @@ describe('the stakeholder demo', { timeout: 120_000 }, () => {
     await page.locator('#sign-in').waitFor();
     assert.equal(await page.locator('#workspace').innerHTML(), '');
     assert.deepEqual(pageErrors, []);
-    assert.deepEqual(await page.evaluate(() => (window as unknown as { __cspViolations: string[] }).__cspViolations), [], 'the page lives within its CSP');
+    assert.deepEqual(
+      await page.evaluate(() => (window as unknown as { __cspViolations: string[] }).__cspViolations),
+      [],
+      'the page lives within its CSP',
+    );
   });
 
   it('signs in as Pat (partner role): every list says it has no access, with no Retry, and passes axe', async () => {

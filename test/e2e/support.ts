@@ -57,11 +57,11 @@ const START_FLAGS = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')
 
 export async function startServer(): Promise<RunningServer> {
   const dir = mkdtempSync(join(tmpdir(), 'pos-e2e-'));
-  const child: ChildProcess = spawn(
-    process.execPath,
-    ['--import', 'tsx', 'server/main.ts', ...START_FLAGS, '--port', '0'],
-    { cwd: ROOT, env: { ...process.env, POS_DB: join(dir, 'demo.sqlite'), PORT: '0' }, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts', ...START_FLAGS, '--port', '0'], {
+    cwd: ROOT,
+    env: { ...process.env, POS_DB: join(dir, 'demo.sqlite'), PORT: '0' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`the server did not start in 20 s:\n${output}`)), 20_000);
@@ -120,11 +120,7 @@ export function focusPath(page: Page): Promise<Focus> {
   });
 }
 
-export async function tabTo(
-  page: Page,
-  matches: (focus: Focus) => boolean,
-  { max = 60, backwards = false } = {},
-): Promise<void> {
+export async function tabTo(page: Page, matches: (focus: Focus) => boolean, { max = 60, backwards = false } = {}): Promise<void> {
   const seen: string[] = [];
   for (let i = 0; i < max; i++) {
     await page.keyboard.press(backwards ? 'Shift+Tab' : 'Tab');

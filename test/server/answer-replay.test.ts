@@ -54,7 +54,11 @@ describe('picker answers replayed in front of the app', () => {
       assert.equal(replayed(), before, 'the first request is the app’s');
       const fromReplay = await snapshot(await get(path, cookie));
       assert.equal(replayed(), before + 1, 'the second is replayed');
-      assert.equal(((await (await fetch(`${s.url}/healthz`)).json()) as { replayedAnswers: number }).replayedAnswers, replayed(), '/healthz reports it');
+      assert.equal(
+        ((await (await fetch(`${s.url}/healthz`)).json()) as { replayedAnswers: number }).replayedAnswers,
+        replayed(),
+        '/healthz reports it',
+      );
       assert.deepEqual(fromReplay, fromApp);
       assert.equal(fromApp.status, 200);
 
@@ -76,7 +80,10 @@ describe('picker answers replayed in front of the app', () => {
     const before = replayed();
     const forB = await (await get(PICKERS[1]!, b)).json();
     assert.equal(replayed(), before, 'a new cookie is the app’s');
-    assert.deepEqual(forB.trainings.map((t: { id: string }) => t.id), [ID.trainingB]);
+    assert.deepEqual(
+      forB.trainings.map((t: { id: string }) => t.id),
+      [ID.trainingB],
+    );
   });
 
   it('serves another process’s write on the next request, whatever ETag it sends', async () => {
@@ -115,7 +122,10 @@ describe('picker answers replayed in front of the app', () => {
     });
     assert.equal(switched.status, 200);
     const inB = await (await get(PICKERS[1]!, cookie)).json();
-    assert.deepEqual(inB.trainings.map((t: { id: string }) => t.id), [ID.trainingB]);
+    assert.deepEqual(
+      inB.trainings.map((t: { id: string }) => t.id),
+      [ID.trainingB],
+    );
   });
 
   it('leaves to the app what depends on more than the cookie (Origin: CORS), other spellings of the URL, HEAD', async () => {
@@ -239,7 +249,14 @@ describe('replayed answers read the data version after the requests they answer'
     assert.equal(reads, before, 'nothing read while requests come in');
     await turn();
     assert.equal(reads, before + 1);
-    assert.deepEqual(responses.map((r) => [r.statusCode, r.writableEnded]), [[200, true], [200, true], [200, true]]);
+    assert.deepEqual(
+      responses.map((r) => [r.statusCode, r.writableEnded]),
+      [
+        [200, true],
+        [200, true],
+        [200, true],
+      ],
+    );
     assert.equal(toApp.length, 0);
   });
 

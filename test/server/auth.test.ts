@@ -25,7 +25,9 @@ describe('authentication and scoping', () => {
 
     it('marks the cookie Secure on https', async () => {
       const response = await t.app.request('https://partneros.example/api/auth/sign-in/email', {
-        method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: EMAIL.a, password: PASSWORD }),
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: EMAIL.a, password: PASSWORD }),
       });
       assert.match(response.headers.get('set-cookie')!, /Secure/);
     });
@@ -74,7 +76,10 @@ describe('authentication and scoping', () => {
         user: { id: ID.userBoth, email: EMAIL.both, name: 'Both' },
         activeOrganizationId: ID.orgA,
         role: 'member',
-        organizations: [{ id: ID.orgA, name: 'Org A', role: 'member' }, { id: ID.orgB, name: 'Org B', role: 'member' }],
+        organizations: [
+          { id: ID.orgA, name: 'Org A', role: 'member' },
+          { id: ID.orgB, name: 'Org B', role: 'member' },
+        ],
       });
     });
   });
@@ -84,8 +89,13 @@ describe('authentication and scoping', () => {
       const cookie = await t.signIn(EMAIL.both);
       const switched = await t.post('/api/auth/organization/set-active', { organizationId: ID.orgB }, cookie);
       assert.equal(switched.status, 200);
-      const { specializations } = (await (await t.get('/api/workflow-pickers/specializations', cookie)).json()) as { specializations: { id: string }[] };
-      assert.deepEqual(specializations.map((s) => s.id), [ID.specB]);
+      const { specializations } = (await (await t.get('/api/workflow-pickers/specializations', cookie)).json()) as {
+        specializations: { id: string }[];
+      };
+      assert.deepEqual(
+        specializations.map((s) => s.id),
+        [ID.specB],
+      );
       await t.post('/api/auth/organization/set-active', { organizationId: ID.orgA }, cookie);
     });
 
@@ -111,9 +121,14 @@ describe('authentication and scoping', () => {
 
   describe('every other /api route', () => {
     const routes = [
-      '/api/workflow-pickers/specializations', '/api/workflow-pickers/trainings', '/api/workflow-pickers/training-tags',
-      '/api/workflow-pickers/trigger-types', '/api/enablement/lessons', `/api/exports/pptx/stream?lessonId=${ID.lessonA}`,
-      `/api/exports/pptx/files/${ID.jobDone}.pptx`, '/api/auth/session',
+      '/api/workflow-pickers/specializations',
+      '/api/workflow-pickers/trainings',
+      '/api/workflow-pickers/training-tags',
+      '/api/workflow-pickers/trigger-types',
+      '/api/enablement/lessons',
+      `/api/exports/pptx/stream?lessonId=${ID.lessonA}`,
+      `/api/exports/pptx/files/${ID.jobDone}.pptx`,
+      '/api/auth/session',
     ];
     for (const route of routes) {
       it(`${route.split('?')[0]}: 401 unauthorized without a session, with an unknown one and with an expired one`, async () => {
@@ -124,7 +139,8 @@ describe('authentication and scoping', () => {
           assert.equal(response.status, 401);
           assert.equal(response.headers.get('content-type'), 'application/json');
           assert.deepEqual(await response.json(), {
-            error: 'Sign in to use the PartnerOS API: the session is missing or has expired.', code: 'unauthorized',
+            error: 'Sign in to use the PartnerOS API: the session is missing or has expired.',
+            code: 'unauthorized',
           });
         }
       });
@@ -136,7 +152,8 @@ describe('authentication and scoping', () => {
         const response = await t.get(route, cookie);
         assert.equal(response.status, 400);
         assert.deepEqual(await response.json(), {
-          error: 'Choose an organization first: this session has no active organization.', code: 'no_active_organization',
+          error: 'Choose an organization first: this session has no active organization.',
+          code: 'no_active_organization',
         });
       });
     }
@@ -154,7 +171,8 @@ describe('authentication and scoping', () => {
       assert.equal(response.headers.get('access-control-allow-origin'), 'http://builder.example');
       assert.equal(response.headers.get('access-control-allow-credentials'), 'true');
       const preflight = await t.app.request('/api/workflow-pickers/trainings', {
-        method: 'OPTIONS', headers: { origin: 'http://builder.example', 'access-control-request-method': 'GET' },
+        method: 'OPTIONS',
+        headers: { origin: 'http://builder.example', 'access-control-request-method': 'GET' },
       });
       assert.equal(preflight.status, 204);
       assert.equal(preflight.headers.get('access-control-allow-origin'), 'http://builder.example');

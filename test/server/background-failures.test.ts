@@ -46,14 +46,17 @@ async function startChild(db: string, env: Record<string, string> = {}): Promise
     stderr: () => err,
     async signIn(email) {
       const response = await fetch(`${url}/api/auth/sign-in/email`, {
-        method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password: PASSWORD }),
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email, password: PASSWORD }),
       });
       assert.equal(response.status, 200);
       return cookieFrom(response);
     },
-    waitForLog: (test) => eventually(() => test.test(err) || child.exitCode !== null, 10_000, `stderr to show ${test}`).then(() => {
-      assert.equal(child.exitCode, null, `the server exited; stderr:\n${err}`);
-    }),
+    waitForLog: (test) =>
+      eventually(() => test.test(err) || child.exitCode !== null, 10_000, `stderr to show ${test}`).then(() => {
+        assert.equal(child.exitCode, null, `the server exited; stderr:\n${err}`);
+      }),
     async stop() {
       if (child.exitCode === null) child.kill('SIGTERM');
       return exited;
@@ -84,7 +87,9 @@ describe('a generation failing while the database cannot be written', () => {
       const stream = await openStream(streamUrl, cookie);
       await stream.waitFor(': connected');
       const dispatched = await fetch(`${first.url}/api/exports/pptx`, {
-        method: 'POST', headers: { 'content-type': 'application/json', cookie }, body: JSON.stringify({ lessonId: ID.lessonFailed, cacheKey: 'readonly' }),
+        method: 'POST',
+        headers: { 'content-type': 'application/json', cookie },
+        body: JSON.stringify({ lessonId: ID.lessonFailed, cacheKey: 'readonly' }),
       });
       assert.equal(dispatched.status, 202);
       job = ((await dispatched.json()) as { job: { id: string } }).job;
@@ -105,7 +110,10 @@ describe('a generation failing while the database cannot be written', () => {
       assert.match(await late.ended, /"code":"storage_unavailable"/);
 
       // One line, with the job, the lesson and both reasons.
-      const logged = first.stderr().split('\n').filter((line) => line.includes(job.id));
+      const logged = first
+        .stderr()
+        .split('\n')
+        .filter((line) => line.includes(job.id));
       assert.equal(logged.length, 1, first.stderr());
       assert.match(logged[0]!, new RegExp(`lesson ${ID.lessonFailed}.*the renderer crashed on purpose.*readonly database.*stays pending`));
       assert.doesNotMatch(first.stderr(), SERVER_ERRORS);
@@ -124,11 +132,16 @@ describe('a generation failing while the database cannot be written', () => {
       assert.equal(second.resumed, 1);
       const cookie = await second.signIn(EMAIL.a);
       const stream = await openStream(`${second.url}/api/exports/pptx/stream?lessonId=${ID.lessonFailed}&cacheKey=readonly`, cookie);
-      assert.ok((await stream.ended).endsWith('event: error\ndata: {"message":"The export failed: the renderer crashed on purpose","code":"export_failed"}\n\n'));
+      assert.ok(
+        (await stream.ended).endsWith(
+          'event: error\ndata: {"message":"The export failed: the renderer crashed on purpose","code":"export_failed"}\n\n',
+        ),
+      );
       const check = new Database(db, { readonly: true });
       assert.equal(check.pragma('integrity_check', { simple: true }), 'ok');
       assert.deepEqual(check.prepare('SELECT status, error FROM export_jobs WHERE id = ?').get(job!.id), {
-        status: 'failed', error: 'The export failed: the renderer crashed on purpose',
+        status: 'failed',
+        error: 'The export failed: the renderer crashed on purpose',
       });
       check.close();
     } finally {
@@ -166,11 +179,15 @@ describe('the shared poll failing', () => {
       back(other);
       await assertServing(child);
 
-      other.prepare("UPDATE export_jobs SET status = 'completed', cost_cents = 7, model = 'other-process' WHERE id = ?").run(ID.jobPendingElsewhere);
+      other
+        .prepare("UPDATE export_jobs SET status = 'completed', cost_cents = 7, model = 'other-process' WHERE id = ?")
+        .run(ID.jobPendingElsewhere);
       const next = await stream('poke-again');
       const text = await following.ended;
       assert.ok(
-        text.endsWith(`event: completed\ndata: {"url":"/api/exports/pptx/files/${ID.jobPendingElsewhere}.pptx","costCents":7,"model":"other-process"}\n\n`),
+        text.endsWith(
+          `event: completed\ndata: {"url":"/api/exports/pptx/files/${ID.jobPendingElsewhere}.pptx","costCents":7,"model":"other-process"}\n\n`,
+        ),
         text,
       );
       assert.doesNotMatch(following.text, /event: error/);
@@ -207,8 +224,14 @@ describe('the shared poll failing', () => {
 
       const lines = () => child.stderr().trim().split('\n');
       assert.equal(lines().length, 2, child.stderr());
-      assert.match(lines()[0]!, /^export poll: the query failed \(2 export\(s\) followed\): no such table: export_jobs; the streams keep waiting$/);
-      assert.match(lines()[1]!, /^export poll: failed 3 times in a row \(no such table: export_jobs\); ended 2 stream\(s\) with an error event$/);
+      assert.match(
+        lines()[0]!,
+        /^export poll: the query failed \(2 export\(s\) followed\): no such table: export_jobs; the streams keep waiting$/,
+      );
+      assert.match(
+        lines()[1]!,
+        /^export poll: failed 3 times in a row \(no such table: export_jobs\); ended 2 stream\(s\) with an error event$/,
+      );
 
       back(other);
       const after = await stream('four');

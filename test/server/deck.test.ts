@@ -28,7 +28,8 @@ const prose = (chars: number) => {
   for (let i = 0, n = 0; n < chars; i++) n += out[out.push(sentence(i)) - 1]!.length + 1;
   return out.join(' ');
 };
-const WORD_PASTE = 'First line\u000Bsecond line\u0007 with a bell.\u000B- a list item\u000B- another item\u000C\uD800lone surrogate\uDFFF at the end';
+const WORD_PASTE =
+  'First line\u000Bsecond line\u0007 with a bell.\u000B- a list item\u000B- another item\u000C\uD800lone surrogate\uDFFF at the end';
 const HEBREW = 'ברוכים הבאים לתוכנית השותפים. זהו משפט שני.';
 const ARABIC = 'مرحبا بكم في برنامج الشركاء. هذه جملة ثانية.';
 const EMOJI = 'Launch day 🚀 is here: families 👩‍👩‍👧‍👦, flags 🇫🇷🇯🇵 and keycaps 1️⃣ render.';
@@ -59,7 +60,10 @@ const hostile: LessonContent = {
     { heading: '', body: '' },
     { heading: 'Only a heading', body: '' },
     { heading: '', body: 'A body without a heading.' },
-    { heading: 'Control characters \u0001\u001F\u007F\u0085\uFFFE\uFFFF', body: 'Bell\u0007, escape\u001B, DEL\u007F and C1\u0090 are gone. Markup like <b>this</b> & "quotes" stays text.' },
+    {
+      heading: 'Control characters \u0001\u001F\u007F\u0085\uFFFE\uFFFF',
+      body: 'Bell\u0007, escape\u001B, DEL\u007F and C1\u0090 are gone. Markup like <b>this</b> & "quotes" stays text.',
+    },
     { heading: `A heading far too long for two lines of thirty-point type: ${'words '.repeat(40)}`, body: prose(400) },
     { heading: '日本語のセクション', body: 'これは日本語の文章です。二つ目の文章もあります。'.repeat(12) },
   ],
@@ -69,16 +73,49 @@ const many: LessonContent = {
   title: 'Two hundred sections',
   organizationName: 'Many Org',
   date: DATE,
-  sections: Array.from({ length: 200 }, (_, i) => ({ heading: `Heading number ${i + 1}`, body: `Body of section ${i + 1}. ${sentence(i)}` })),
+  sections: Array.from({ length: 200 }, (_, i) => ({
+    heading: `Heading number ${i + 1}`,
+    body: `Body of section ${i + 1}. ${sentence(i)}`,
+  })),
 };
 
 // ---------------------------------------------------------------------------
 // Reading a deck
 
-interface Paragraph { text: string; size: number | null; bold: boolean; pitch: number | null; after: number | null; marL: number; bullet: boolean; rtl: boolean; lang: string | null; fonts: string[] }
-interface TextBox { x: number | null; y: number | null; w: number | null; h: number | null; lIns: number | null; rIns: number | null; tIns: number | null; bIns: number | null; autofit: boolean; field: string | null; paragraphs: Paragraph[] }
-interface Part { background: string | null; boxes: TextBox[] }
-interface Parsed { errors: { name: string; message: string }[]; docs: Record<string, Part>; theme: string[] }
+interface Paragraph {
+  text: string;
+  size: number | null;
+  bold: boolean;
+  pitch: number | null;
+  after: number | null;
+  marL: number;
+  bullet: boolean;
+  rtl: boolean;
+  lang: string | null;
+  fonts: string[];
+}
+interface TextBox {
+  x: number | null;
+  y: number | null;
+  w: number | null;
+  h: number | null;
+  lIns: number | null;
+  rIns: number | null;
+  tIns: number | null;
+  bIns: number | null;
+  autofit: boolean;
+  field: string | null;
+  paragraphs: Paragraph[];
+}
+interface Part {
+  background: string | null;
+  boxes: TextBox[];
+}
+interface Parsed {
+  errors: { name: string; message: string }[];
+  docs: Record<string, Part>;
+  theme: string[];
+}
 
 /** In the page: decodes each part as UTF-8 (strictly), parses it as XML, and describes the slides' text boxes. */
 function parseInPage(parts: { name: string; b64: string }[]): Parsed {
@@ -99,32 +136,40 @@ function parseInPage(parts: { name: string; b64: string }[]): Parsed {
       const inset = (k: string) => (bodyPr.hasAttribute(k) ? Number(bodyPr.getAttribute(k)) : null);
       const listSize = first(first(first(body, 'lstStyle'), 'lvl1pPr'), 'defRPr')?.getAttribute('sz');
       const emu = (el: Element | undefined, k: string) => (el ? Number(el.getAttribute(k)) : null);
-      return [{
-        x: emu(off, 'x'), y: emu(off, 'y'), w: emu(ext, 'cx'), h: emu(ext, 'cy'),
-        lIns: inset('lIns'), rIns: inset('rIns'), tIns: inset('tIns'), bIns: inset('bIns'),
-        autofit: Boolean(first(bodyPr, 'normAutofit')),
-        field: first(body, 'fld')?.getAttribute('type') ?? null,
-        paragraphs: [...body.getElementsByTagNameNS(A, 'p')].map((p) => {
-          const pPr = first(p, 'pPr');
-          const rPr = first(p, 'rPr') ?? first(p, 'endParaRPr');
-          const points = (tag: string) => {
-            const v = first(first(pPr, tag), 'spcPts')?.getAttribute('val');
-            return v ? Number(v) / 100 : null;
-          };
-          return {
-            text: [...p.getElementsByTagNameNS(A, 't')].map((t) => t.textContent).join(''),
-            size: rPr?.hasAttribute('sz') ? Number(rPr.getAttribute('sz')) / 100 : listSize ? Number(listSize) / 100 : null,
-            bold: rPr?.getAttribute('b') === '1',
-            pitch: points('lnSpc'),
-            after: points('spcAft'),
-            marL: pPr?.hasAttribute('marL') ? Number(pPr.getAttribute('marL')) : 0,
-            bullet: Boolean(first(pPr, 'buChar')),
-            rtl: pPr?.getAttribute('rtl') === '1',
-            lang: rPr?.getAttribute('lang') ?? null,
-            fonts: [...p.getElementsByTagNameNS(A, 'latin')].map((e) => e.getAttribute('typeface')!),
-          };
-        }),
-      }];
+      return [
+        {
+          x: emu(off, 'x'),
+          y: emu(off, 'y'),
+          w: emu(ext, 'cx'),
+          h: emu(ext, 'cy'),
+          lIns: inset('lIns'),
+          rIns: inset('rIns'),
+          tIns: inset('tIns'),
+          bIns: inset('bIns'),
+          autofit: Boolean(first(bodyPr, 'normAutofit')),
+          field: first(body, 'fld')?.getAttribute('type') ?? null,
+          paragraphs: [...body.getElementsByTagNameNS(A, 'p')].map((p) => {
+            const pPr = first(p, 'pPr');
+            const rPr = first(p, 'rPr') ?? first(p, 'endParaRPr');
+            const points = (tag: string) => {
+              const v = first(first(pPr, tag), 'spcPts')?.getAttribute('val');
+              return v ? Number(v) / 100 : null;
+            };
+            return {
+              text: [...p.getElementsByTagNameNS(A, 't')].map((t) => t.textContent).join(''),
+              size: rPr?.hasAttribute('sz') ? Number(rPr.getAttribute('sz')) / 100 : listSize ? Number(listSize) / 100 : null,
+              bold: rPr?.getAttribute('b') === '1',
+              pitch: points('lnSpc'),
+              after: points('spcAft'),
+              marL: pPr?.hasAttribute('marL') ? Number(pPr.getAttribute('marL')) : 0,
+              bullet: Boolean(first(pPr, 'buChar')),
+              rtl: pPr?.getAttribute('rtl') === '1',
+              lang: rPr?.getAttribute('lang') ?? null,
+              fonts: [...p.getElementsByTagNameNS(A, 'latin')].map((e) => e.getAttribute('typeface')!),
+            };
+          }),
+        },
+      ];
     }),
   });
   for (const { name, b64 } of parts) {
@@ -193,7 +238,7 @@ function fill(box: TextBox): { needs: number; has: number } {
   box.paragraphs.forEach((p, i) => {
     const size = p.size ?? 18;
     const lines = Math.max(1, Math.ceil(leastWidth(p.text, size, p.bold) / (width - p.marL / emu)));
-    needs += lines * (p.pitch ?? size * 1.2) + (i < box.paragraphs.length - 1 ? p.after ?? 0 : 0);
+    needs += lines * (p.pitch ?? size * 1.2) + (i < box.paragraphs.length - 1 ? (p.after ?? 0) : 0);
   });
   return { needs, has };
 }
@@ -243,13 +288,21 @@ describe('lesson decks', () => {
       let parsed: Parsed = { errors: [], docs: {}, theme: [] };
       if (page) {
         const parts = await Promise.all(
-          Object.values(zip.files).filter((f) => !f.dir && /\.(xml|rels)$/.test(f.name)).map(async (f) => ({ name: f.name, b64: await f.async('base64') })),
+          Object.values(zip.files)
+            .filter((f) => !f.dir && /\.(xml|rels)$/.test(f.name))
+            .map(async (f) => ({ name: f.name, b64: await f.async('base64') })),
         );
         parsed = await page.evaluate(parseInPage, parts);
       }
-      const slideNames = Object.keys(parsed.docs).filter((n) => /^ppt\/slides\/slide\d+\.xml$/.test(n)).sort((a, b) => slideNumber(a) - slideNumber(b));
+      const slideNames = Object.keys(parsed.docs)
+        .filter((n) => /^ppt\/slides\/slide\d+\.xml$/.test(n))
+        .sort((a, b) => slideNumber(a) - slideNumber(b));
       // A notes page holds the notes and a slide number field.
-      const notes = slideNames.map((n) => parsed.docs[`ppt/notesSlides/notesSlide${slideNumber(n)}.xml`]!.boxes.filter((b) => !b.field).flatMap((b) => b.paragraphs.map((p) => p.text)).join('\n'));
+      const notes = slideNames.map((n) =>
+        parsed.docs[`ppt/notesSlides/notesSlide${slideNumber(n)}.xml`]!.boxes.filter((b) => !b.field)
+          .flatMap((b) => b.paragraphs.map((p) => p.text))
+          .join('\n'),
+      );
       decks.set(name, { rendered, zip, parsed, slides: slideNames.map((n) => parsed.docs[n]!), notes });
     }
   });
@@ -261,7 +314,8 @@ describe('lesson decks', () => {
   };
   const deck = (name: string) => decks.get(name)!;
   /** The slides whose label (the first text box) is `label`, e.g. 'OVERVIEW'. */
-  const labelled = (d: Deck, label: string | RegExp) => d.slides.filter((s) => (typeof label === 'string' ? allText(s)[0] === label : label.test(allText(s)[0] ?? '')));
+  const labelled = (d: Deck, label: string | RegExp) =>
+    d.slides.filter((s) => (typeof label === 'string' ? allText(s)[0] === label : label.test(allText(s)[0] ?? '')));
   const sectionSlides = (d: Deck, heading: string) => d.slides.filter((s) => (allText(s)[1] ?? '').startsWith(heading));
 
   it('every part of every deck is well-formed XML in UTF-8', (t) => {
@@ -279,7 +333,10 @@ describe('lesson decks', () => {
         for (const box of slide.boxes) {
           assert.equal(box.autofit, false, `${name} slide ${i + 1}: normAutofit (PowerPoint does not apply it on open)`);
           const { needs, has } = fill(box);
-          assert.ok(needs <= has + 0.5, `${name} slide ${i + 1}: a box needs at least ${needs.toFixed(1)} pt and has ${has.toFixed(1)} pt: ${box.paragraphs[0]?.text.slice(0, 60)}`);
+          assert.ok(
+            needs <= has + 0.5,
+            `${name} slide ${i + 1}: a box needs at least ${needs.toFixed(1)} pt and has ${has.toFixed(1)} pt: ${box.paragraphs[0]?.text.slice(0, 60)}`,
+          );
           for (const p of box.paragraphs) {
             if (!p.text) continue;
             assert.ok((p.size ?? 18) >= 11, `${name} slide ${i + 1}: ${p.size} pt`);
@@ -295,10 +352,18 @@ describe('lesson decks', () => {
     const d = deck('demo 2'); // Running a Migration Assessment: four sections of one sentence
     const lesson = demoLessons[1]!;
     const [cover, agenda, ...rest] = d.slides;
-    assert.deepEqual(allText(cover!).filter(Boolean), ['Acme Cloud', 'Running a Migration Assessment', '5 March 2026', 'Enablement lesson  ·  4 sections']);
+    assert.deepEqual(allText(cover!).filter(Boolean), [
+      'Acme Cloud',
+      'Running a Migration Assessment',
+      '5 March 2026',
+      'Enablement lesson  ·  4 sections',
+    ]);
     assert.deepEqual(allText(agenda!), ['OVERVIEW', 'Agenda', '01', '02', '03', '04', ...lesson.sections.map((s) => s.heading), '2']);
     const sections = rest.slice(0, -1);
-    assert.deepEqual(sections.map((s) => allText(s).slice(0, 3)), lesson.sections.map((s, i) => [`SECTION ${i + 1} OF 4`, s.heading, s.body]));
+    assert.deepEqual(
+      sections.map((s) => allText(s).slice(0, 3)),
+      lesson.sections.map((s, i) => [`SECTION ${i + 1} OF 4`, s.heading, s.body]),
+    );
     const summary = rest.at(-1)!;
     assert.deepEqual(allText(summary).slice(0, 2), ['SUMMARY', 'What we covered']);
     for (const s of lesson.sections) assert.ok(allText(summary).includes(s.heading) && allText(summary).includes(s.body), s.heading);
@@ -308,7 +373,11 @@ describe('lesson decks', () => {
       assert.equal(numbered, i > 0, `slide ${i + 1}: a slide number on all but the title slide`);
     }
     // The footer is on the content slides' layout.
-    assert.ok(Object.entries(d.parsed.docs).some(([n, part]) => n.startsWith('ppt/slideLayouts/') && allText(part).includes('Acme Cloud  ·  Running a Migration Assessment')));
+    assert.ok(
+      Object.entries(d.parsed.docs).some(
+        ([n, part]) => n.startsWith('ppt/slideLayouts/') && allText(part).includes('Acme Cloud  ·  Running a Migration Assessment'),
+      ),
+    );
     assert.deepEqual(d.notes[2], 'Discovery\n\nInventory applications, dependencies and data gravity before proposing any move.');
 
     for (const [name, { rendered, zip }] of decks) {
@@ -322,10 +391,16 @@ describe('lesson decks', () => {
   it('a long section continues on further slides headed "(continued)", and its notes, read in order, are its whole text', (t) => {
     if (!needsParser(t)) return;
     const d = deck('hostile');
-    for (const [heading, chars, least] of [['Twenty thousand characters', 20_000, 20], ['Three thousand characters', 3_000, 3]] as const) {
+    for (const [heading, chars, least] of [
+      ['Twenty thousand characters', 20_000, 20],
+      ['Three thousand characters', 3_000, 3],
+    ] as const) {
       const slides = sectionSlides(d, heading);
       assert.ok(slides.length >= least, `${heading}: ${slides.length} slides`);
-      assert.deepEqual(slides.map((s) => allText(s)[1]), slides.map((_, i) => (i ? `${heading} (continued)` : heading)));
+      assert.deepEqual(
+        slides.map((s) => allText(s)[1]),
+        slides.map((_, i) => (i ? `${heading} (continued)` : heading)),
+      );
       const notes = slides.map((s) => d.notes[d.slides.indexOf(s)]!.split('\n\n').slice(1).join(' ')).join(' ');
       assert.equal(notes.replace(/\s+/g, ''), prose(chars).replace(/\s+/g, ''));
       // And the slides show it all: the points, ellipses dropped, are the text.
@@ -339,9 +414,15 @@ describe('lesson decks', () => {
     const d = deck('many');
     const agenda = labelled(d, 'OVERVIEW');
     assert.ok(agenda.length >= 5, `${agenda.length} agenda slides`);
-    assert.deepEqual(agenda.map((s) => allText(s)[1]), agenda.map((_, i) => (i ? 'Agenda (continued)' : 'Agenda')));
+    assert.deepEqual(
+      agenda.map((s) => allText(s)[1]),
+      agenda.map((_, i) => (i ? 'Agenda (continued)' : 'Agenda')),
+    );
     const listed = agenda.flatMap((s) => allText(s).filter((text) => text.startsWith('Heading number ')));
-    assert.deepEqual(listed, many.sections.map((s) => s.heading));
+    assert.deepEqual(
+      listed,
+      many.sections.map((s) => s.heading),
+    );
     assert.equal(labelled(d, /^SECTION \d+ OF 200$/).length, 200);
     assert.match(allText(labelled(d, 'SUMMARY')[0]!).join('\n'), /…and \d+ more sections: see the agenda\./);
   });
@@ -350,17 +431,30 @@ describe('lesson decks', () => {
     if (!needsParser(t)) return;
     const d = deck('hostile');
     const [pasted] = sectionSlides(d, 'Pasted from Word');
-    assert.deepEqual(allText(pasted!).slice(1, 7), ['Pasted from Word', 'First line', 'second line with a bell.', 'a list item', 'another item', 'lone surrogate at the end']);
+    assert.deepEqual(allText(pasted!).slice(1, 7), [
+      'Pasted from Word',
+      'First line',
+      'second line with a bell.',
+      'a list item',
+      'another item',
+      'lone surrogate at the end',
+    ]);
     const [controls] = sectionSlides(d, 'Control characters');
     assert.equal(allText(controls!)[1], 'Control characters');
-    assert.deepEqual(allText(controls!).slice(2, 4), ['Bell, escape, DEL and C1 are gone.', 'Markup like <b>this</b> & "quotes" stays text.']);
+    assert.deepEqual(allText(controls!).slice(2, 4), [
+      'Bell, escape, DEL and C1 are gone.',
+      'Markup like <b>this</b> & "quotes" stays text.',
+    ]);
     assert.deepEqual(allText(d.slides[0]!).slice(0, 2), ['Footer Org', 'Hostile lesson']);
   });
 
   it('right-to-left paragraphs are marked rtl with their language; emoji, CJK and very long words come through', (t) => {
     if (!needsParser(t)) return;
     const d = deck('hostile');
-    for (const [heading, body, lang] of [['עברית', HEBREW, 'he-IL'], ['العربية', ARABIC, 'ar-SA']] as const) {
+    for (const [heading, body, lang] of [
+      ['עברית', HEBREW, 'he-IL'],
+      ['العربية', ARABIC, 'ar-SA'],
+    ] as const) {
       const slide = sectionSlides(d, heading)[0]!;
       const paragraphs = slide.boxes.flatMap((b) => b.paragraphs).filter((p) => p.text && body.includes(p.text));
       assert.equal(paragraphs.length, 2, heading);
@@ -368,9 +462,13 @@ describe('lesson decks', () => {
       const title = slide.boxes[1]!.paragraphs[0]!;
       assert.deepEqual([title.text, title.rtl], [heading, true]);
     }
-    const english = sectionSlides(d, 'Emoji')[0]!.boxes.flatMap((b) => b.paragraphs).find((p) => p.text === EMOJI);
+    const english = sectionSlides(d, 'Emoji')[0]!
+      .boxes.flatMap((b) => b.paragraphs)
+      .find((p) => p.text === EMOJI);
     assert.deepEqual([english?.rtl, english?.lang], [false, 'en-US']);
-    const word = sectionSlides(d, 'A very long word').flatMap((s) => pointsOn(s).map(unbroken)).join('');
+    const word = sectionSlides(d, 'A very long word')
+      .flatMap((s) => pointsOn(s).map(unbroken))
+      .join('');
     assert.equal(word, LONG_WORD);
     assert.ok(pointsOn(sectionSlides(d, '日本語のセクション')[0]!).includes('これは日本語の文章です。'));
   });
@@ -379,7 +477,10 @@ describe('lesson decks', () => {
     if (!needsParser(t)) return;
     const d = deck('hostile');
     const labels = labelled(d, /^SECTION /).map((s) => allText(s)[0]);
-    assert.ok(labels.every((l) => l!.endsWith(' OF 12')), 'twelve sections: the empty one is left out');
+    assert.ok(
+      labels.every((l) => l!.endsWith(' OF 12')),
+      'twelve sections: the empty one is left out',
+    );
     const divider = sectionSlides(d, 'Only a heading');
     assert.equal(divider.length, 1);
     assert.deepEqual(allText(divider[0]!).slice(0, 2), ['SECTION 8 OF 12', 'Only a heading']);
@@ -400,9 +501,16 @@ describe('lesson decks', () => {
     assert.equal(deck('demo 2').slides[0]!.background, acme, 'the same organisation, the same colour');
     assert.ok(ACCENTS.includes(acme as (typeof ACCENTS)[number]));
     assert.equal(deck('no sections').slides[0]!.background, ACCENTS[0]);
-    assert.ok(new Set(Array.from({ length: 20 }, (_, i) => accentFor({ organizationId: `org-${i}` }))).size >= 4, 'organisations get different colours');
+    assert.ok(
+      new Set(Array.from({ length: 20 }, (_, i) => accentFor({ organizationId: `org-${i}` }))).size >= 4,
+      'organisations get different colours',
+    );
     assert.equal(accentFor({ accentColor: '#12ab34', organizationId: 'x' }), '12AB34');
-    assert.equal(accentFor({ accentColor: 'red', organizationId: 'x' }), accentFor({ organizationId: 'x' }), 'not a colour: the derived one');
+    assert.equal(
+      accentFor({ accentColor: 'red', organizationId: 'x' }),
+      accentFor({ organizationId: 'x' }),
+      'not a colour: the derived one',
+    );
   });
 
   it('every part is DEFLATE-compressed, and the deck still loads in jszip', async () => {
@@ -410,7 +518,11 @@ describe('lesson decks', () => {
       // The folder entries jszip adds hold no data: stored is all they can be.
       const methods = new Map([...compressionMethods(rendered.bytes)].filter(([entry]) => !entry.endsWith('/')));
       assert.ok(methods.size > 10, name);
-      assert.deepEqual([...methods].filter(([, m]) => m !== 8), [], `${name}: parts not DEFLATE-compressed`);
+      assert.deepEqual(
+        [...methods].filter(([, m]) => m !== 8),
+        [],
+        `${name}: parts not DEFLATE-compressed`,
+      );
       const zip = await JSZip.loadAsync(rendered.bytes);
       assert.match(await zip.file('ppt/presentation.xml')!.async('string'), /<p:presentation /);
     }
@@ -420,14 +532,19 @@ describe('lesson decks', () => {
 
   it('LibreOffice opens the decks: a PDF page a slide, every word on the page and above the footer, the footer alone below', (t) => {
     const found = (command: string, flag: string) => !spawnSync(command, [flag], { stdio: 'ignore' }).error;
-    if (!found('soffice', '--version') || !found('pdftotext', '-v')) return t.skip("no LibreOffice or poppler here (Debian's libreoffice-impress and poppler-utils)");
+    if (!found('soffice', '--version') || !found('pdftotext', '-v'))
+      return t.skip("no LibreOffice or poppler here (Debian's libreoffice-impress and poppler-utils)");
     const dir = mkdtempSync(join(tmpdir(), 'deck-test-'));
     try {
       for (const name of ['hostile', 'demo 1']) {
         const d = deck(name);
         const pptx = join(dir, `${name.replace(/\W/g, '-')}.pptx`);
         writeFileSync(pptx, d.rendered.bytes);
-        const converted = spawnSync('soffice', [`-env:UserInstallation=${pathToFileURL(join(dir, 'profile')).href}`, '--headless', '--convert-to', 'pdf', '--outdir', dir, pptx], { encoding: 'utf8', timeout: 240_000 });
+        const converted = spawnSync(
+          'soffice',
+          [`-env:UserInstallation=${pathToFileURL(join(dir, 'profile')).href}`, '--headless', '--convert-to', 'pdf', '--outdir', dir, pptx],
+          { encoding: 'utf8', timeout: 240_000 },
+        );
         assert.equal(converted.status, 0, converted.stderr);
         const bbox = join(dir, 'bbox.html');
         assert.equal(spawnSync('pdftotext', ['-bbox', pptx.replace(/\.pptx$/, '.pdf'), bbox]).status, 0);
@@ -437,7 +554,9 @@ describe('lesson decks', () => {
         const footerWords = new Set([...`${lesson.organizationName} · ${lesson.title}`.replace(/[\u0000-\u001F]/g, '').split(/\s+/)]);
         const words: string[] = [];
         pages.forEach((p, i) => {
-          for (const [, x0, y0, x1, y1, word] of p.matchAll(/<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)<\/word>/g)) {
+          for (const [, x0, y0, x1, y1, word] of p.matchAll(
+            /<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)<\/word>/g,
+          )) {
             const [xMin, yMin, xMax, yMax] = [x0, y0, x1, y1].map(Number) as [number, number, number, number];
             const where = `${name} page ${i + 1}: "${word}" at ${xMin.toFixed(0)},${yMin.toFixed(0)}–${xMax.toFixed(0)},${yMax.toFixed(0)} pt`;
             words.push(word!);
@@ -445,13 +564,15 @@ describe('lesson decks', () => {
             if (i === 0) continue;
             assert.ok(xMin >= 0.75 * 72 - 2 && xMax <= (13.333 - 0.75) * 72 + 2, `${where}: outside the margins`);
             // Under the footer's rule (6.86 in) only the footer and the slide number; above it nothing lower than the body's bottom (6.62 in).
-            if (yMin >= 6.86 * 72) assert.ok(footerWords.has(word!.replace(/&amp;/g, '&')) || /^\d+$/.test(word!), `${where}: below the footer rule`);
+            if (yMin >= 6.86 * 72)
+              assert.ok(footerWords.has(word!.replace(/&amp;/g, '&')) || /^\d+$/.test(word!), `${where}: below the footer rule`);
             else assert.ok(yMax <= 6.62 * 72 + 2, `${where}: below the body`);
           }
         });
         if (name === 'hostile') {
           const text = words.join(' ');
-          for (const expected of ['second line with a bell.', 'lone surrogate at the end', 'Bell, escape, DEL and C1 are gone.']) assert.ok(text.includes(expected), expected);
+          for (const expected of ['second line with a bell.', 'lone surrogate at the end', 'Bell, escape, DEL and C1 are gone.'])
+            assert.ok(text.includes(expected), expected);
         }
       }
     } finally {

@@ -31,7 +31,10 @@ describe('the package from its tarball', { timeout: 120_000 }, () => {
   let registry: LocalRegistry | undefined;
 
   before(async () => {
-    assert.ok(existsSync(join(ROOT, 'dist/pos-widgets.js')) && existsSync(join(ROOT, 'dist/types')), 'dist/ is missing: run `npm run build` first');
+    assert.ok(
+      existsSync(join(ROOT, 'dist/pos-widgets.js')) && existsSync(join(ROOT, 'dist/types')),
+      'dist/ is missing: run `npm run build` first',
+    );
     scratch = mkdtempSync(join(tmpdir(), 'pos-tarball-'));
     // --ignore-scripts: the build already ran; the tarball is what dist/ holds now.
     const { stdout } = await run('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', scratch], { cwd: ROOT });
@@ -44,9 +47,21 @@ describe('the package from its tarball', { timeout: 120_000 }, () => {
     registry = await startLocalRegistry(ROOT, dependencyClosure(ROOT, manifest), mkdtempSync(join(scratch, 'registry-')));
     await run(
       'npm',
-      ['install', '--registry', registry.url, '--no-audit', '--no-fund', '--ignore-scripts', '--omit=dev', '--no-package-lock', join(scratch, info!.filename)],
+      [
+        'install',
+        '--registry',
+        registry.url,
+        '--no-audit',
+        '--no-fund',
+        '--ignore-scripts',
+        '--omit=dev',
+        '--no-package-lock',
+        join(scratch, info!.filename),
+      ],
       { cwd: app, env: { ...process.env, npm_config_cache: mkdtempSync(join(scratch, 'cache-')) } },
-    ).catch((error: { stderr: string }) => assert.fail(`the tarball did not install from ${registry!.packages.join(', ')}:\n${error.stderr}`));
+    ).catch((error: { stderr: string }) =>
+      assert.fail(`the tarball did not install from ${registry!.packages.join(', ')}:\n${error.stderr}`),
+    );
     installed = join(app, 'node_modules', NAME);
   });
   after(async () => {
@@ -55,12 +70,25 @@ describe('the package from its tarball', { timeout: 120_000 }, () => {
   });
 
   it('ships the built artefacts and nothing of the repository', () => {
-    for (const file of ['dist/pos-widgets.js', 'dist/index.js', 'dist/react.js', 'dist/custom-elements.json', 'dist/vscode.html-custom-data.json', 'dist/types/index.d.ts', 'README.md', 'package.json']) {
+    for (const file of [
+      'dist/pos-widgets.js',
+      'dist/index.js',
+      'dist/react.js',
+      'dist/custom-elements.json',
+      'dist/vscode.html-custom-data.json',
+      'dist/types/index.d.ts',
+      'README.md',
+      'package.json',
+    ]) {
       assert.ok(packed.includes(file), `${file} is in the tarball`);
     }
     const stray = packed.filter((f) => !f.startsWith('dist/') && !['README.md', 'package.json', 'LICENSE'].includes(f));
     assert.deepEqual(stray, []);
-    assert.deepEqual(packed.filter((f) => f.startsWith('dist/demo/')), [], 'the example pages stay out');
+    assert.deepEqual(
+      packed.filter((f) => f.startsWith('dist/demo/')),
+      [],
+      'the example pages stay out',
+    );
   });
 
   it('carries the licences: ours, and the notice of every package bundled into the script-tag file', () => {
@@ -69,7 +97,8 @@ describe('the package from its tarball', { timeout: 120_000 }, () => {
     const bundled = new Set(map.sources.flatMap((source) => /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(source)?.[1] ?? []));
     assert.ok(bundled.has('lit-html') && bundled.has('@lit/reactive-element'), `bundled packages: ${[...bundled].join(', ')}`);
     const notices = readFileSync(join(installed, 'dist/THIRD-PARTY-LICENSES.txt'), 'utf8');
-    for (const name of bundled) assert.match(notices, new RegExp(`^Name: ${name}\n`, 'm'), `${name}'s licence is in THIRD-PARTY-LICENSES.txt`);
+    for (const name of bundled)
+      assert.match(notices, new RegExp(`^Name: ${name}\n`, 'm'), `${name}'s licence is in THIRD-PARTY-LICENSES.txt`);
     assert.match(notices, /Redistributions in binary form must reproduce the above copyright notice/);
   });
 
@@ -85,7 +114,10 @@ describe('the package from its tarball', { timeout: 120_000 }, () => {
     // Node's own resolution, from a module inside the consumer's folder.
     const script = `for (const s of ${JSON.stringify(subpaths)}) console.log(import.meta.resolve(s === '.' ? '${NAME}' : '${NAME}' + s.slice(1)));`;
     const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], { cwd: app });
-    const resolved = stdout.trim().split('\n').map((url) => new URL(url).pathname);
+    const resolved = stdout
+      .trim()
+      .split('\n')
+      .map((url) => new URL(url).pathname);
     assert.equal(resolved.length, subpaths.length);
     for (const [i, file] of resolved.entries()) {
       assert.ok(file.startsWith(installed) && existsSync(file), `${subpaths[i]} → ${file}`);
@@ -119,7 +151,11 @@ describe('the package from its tarball', { timeout: 120_000 }, () => {
     assert.deepEqual(vscode, TAGS);
     assert.ok(elements['pos-training-picker']!.attributes.includes('specialization-id'));
     assert.deepEqual(elements['pos-tag-picker']!.events, ['input', 'change', 'pos-error']);
-    assert.deepEqual([...elements['pos-pptx-export-progress']!.events].sort(), ['pos-export-completed', 'pos-export-error', 'pos-export-state-change']);
+    assert.deepEqual([...elements['pos-pptx-export-progress']!.events].sort(), [
+      'pos-export-completed',
+      'pos-export-error',
+      'pos-export-state-change',
+    ]);
     for (const [tag, e] of Object.entries(elements)) {
       assert.ok(e.parts > 0 && e.cssProperties > 0, `${tag} documents its parts and custom properties`);
     }
@@ -142,7 +178,16 @@ export { PosApiError, PosTagPicker, state };
     writeFileSync(
       join(app, 'tsconfig.json'),
       JSON.stringify({
-        compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, noEmit: true, lib: ['ES2022', 'DOM'], types: [], skipLibCheck: true },
+        compilerOptions: {
+          target: 'ES2022',
+          module: 'NodeNext',
+          moduleResolution: 'NodeNext',
+          strict: true,
+          noEmit: true,
+          lib: ['ES2022', 'DOM'],
+          types: [],
+          skipLibCheck: true,
+        },
         files: ['consumer.ts'],
       }),
     );
@@ -161,7 +206,12 @@ export { PosApiError, PosTagPicker, state };
     const { chromium } = await import('playwright-core');
     const types: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript' };
     const server = createServer((req, res) => {
-      if (req.url === '/') return res.writeHead(200, { 'content-type': 'text/html' }).end(`<!doctype html><script type="module" src="/node_modules/${NAME}/dist/pos-widgets.js"></script><pos-trigger-select></pos-trigger-select>`);
+      if (req.url === '/')
+        return res
+          .writeHead(200, { 'content-type': 'text/html' })
+          .end(
+            `<!doctype html><script type="module" src="/node_modules/${NAME}/dist/pos-widgets.js"></script><pos-trigger-select></pos-trigger-select>`,
+          );
       const file = join(app, decodeURIComponent(new URL(req.url!, 'http://x').pathname));
       if (!file.startsWith(app) || !existsSync(file)) return res.writeHead(404).end();
       res.writeHead(200, { 'content-type': types[extname(file)] ?? 'application/octet-stream' }).end(readFileSync(file));
@@ -178,7 +228,10 @@ export { PosApiError, PosTagPicker, state };
         await Promise.all(tags.map((tag) => customElements.whenDefined(tag)));
         const select = document.querySelector('pos-trigger-select') as HTMLElement & { updateComplete: Promise<unknown> };
         await select.updateComplete;
-        return { defined: tags.filter((tag) => customElements.get(tag)), rendered: !!select.shadowRoot?.querySelector('[role="combobox"]') };
+        return {
+          defined: tags.filter((tag) => customElements.get(tag)),
+          rendered: !!select.shadowRoot?.querySelector('[role="combobox"]'),
+        };
       }, TAGS);
       assert.deepEqual(result, { defined: TAGS, rendered: true });
       assert.deepEqual(errors, []);

@@ -67,7 +67,9 @@ const streamUrl = (base: string, lessonId: string, cacheKey?: string) =>
 
 async function dispatch(base: string, cookie: string, lessonId: string, cacheKey: string) {
   const response = await fetch(`${base}/api/exports/pptx`, {
-    method: 'POST', headers: { 'content-type': 'application/json', cookie }, body: JSON.stringify({ lessonId, cacheKey }),
+    method: 'POST',
+    headers: { 'content-type': 'application/json', cookie },
+    body: JSON.stringify({ lessonId, cacheKey }),
   });
   return ((await response.json()) as { job: { id: string } }).job;
 }
@@ -81,17 +83,25 @@ describe('following the stream with the eventsource package', () => {
       const done = await dispatch(s.url, cookie, ID.lessonA, 'es-done');
       const completed = await follow(streamUrl(s.url, ID.lessonA, 'es-done'), cookie);
       assert.deepEqual(completed.outcome, {
-        event: 'completed', data: { url: `/api/exports/pptx/files/${done.id}.pptx`, costCents: 3, model: 'test-renderer' },
+        event: 'completed',
+        data: { url: `/api/exports/pptx/files/${done.id}.pptx`, costCents: 3, model: 'test-renderer' },
       });
       assert.deepEqual([completed.log, completed.requests, completed.readyState], [['open', 'completed'], 1, EventSource.CLOSED]);
 
       await dispatch(s.url, cookie, ID.lessonFailed, 'es-failed');
       const failed = await follow(streamUrl(s.url, ID.lessonFailed, 'es-failed'), cookie);
-      assert.deepEqual(failed.outcome, { event: 'error', data: { message: 'The export failed: slide 2 is too large', code: 'export_failed' } });
+      assert.deepEqual(failed.outcome, {
+        event: 'error',
+        data: { message: 'The export failed: slide 2 is too large', code: 'export_failed' },
+      });
       assert.deepEqual([failed.log, failed.requests], [['open', 'error export_failed'], 1]);
 
       // A job that never finishes: the server gives up on it at its deadline.
-      await fetch(`${s.url}/api/demo/next-export`, { method: 'POST', headers: { 'content-type': 'application/json', cookie }, body: '{"behaviour":"hang"}' });
+      await fetch(`${s.url}/api/demo/next-export`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', cookie },
+        body: '{"behaviour":"hang"}',
+      });
       await dispatch(s.url, cookie, ID.lessonA2, 'es-hung');
       const hung = await follow(streamUrl(s.url, ID.lessonA2, 'es-hung'), cookie);
       assert.equal((hung.outcome.data as { code: string }).code, 'timed_out');
@@ -115,7 +125,10 @@ describe('following the stream with the eventsource package', () => {
     const cookie = await first.signIn(EMAIL.a);
     // Work another process does (runs_here = 0): neither instance generates it; a second connection completes it.
     const job = stableUuid('es:job:elsewhere');
-    first.db.prepare(`INSERT INTO export_jobs (id, organization_id, lesson_id, cache_key, status, created_at) VALUES (?, ?, ?, 'es-restart', 'pending', ?)`)
+    first.db
+      .prepare(
+        `INSERT INTO export_jobs (id, organization_id, lesson_id, cache_key, status, created_at) VALUES (?, ?, ?, 'es-restart', 'pending', ?)`,
+      )
       .run(job, ID.orgA, ID.lessonA, new Date().toISOString());
 
     const following = follow(streamUrl(first.url, ID.lessonA, 'es-restart'), cookie);
@@ -126,10 +139,15 @@ describe('following the stream with the eventsource package', () => {
     try {
       await eventually(() => second.streams.open === 1, 10_000, 'EventSource reconnected on its own');
       const other = new Database(path);
-      other.prepare("UPDATE export_jobs SET status = 'completed', cost_cents = 7, model = 'other-process', completed_at = ? WHERE id = ?").run(new Date().toISOString(), job);
+      other
+        .prepare("UPDATE export_jobs SET status = 'completed', cost_cents = 7, model = 'other-process', completed_at = ? WHERE id = ?")
+        .run(new Date().toISOString(), job);
       other.close();
       const { outcome, log, requests } = await following;
-      assert.deepEqual(outcome, { event: 'completed', data: { url: `/api/exports/pptx/files/${job}.pptx`, costCents: 7, model: 'other-process' } });
+      assert.deepEqual(outcome, {
+        event: 'completed',
+        data: { url: `/api/exports/pptx/files/${job}.pptx`, costCents: 7, model: 'other-process' },
+      });
       // The connection error is EventSource announcing its reconnect after a stream that ended cleanly:
       // a body cut without its last chunk would show as `(terminated)`.
       assert.deepEqual(log, ['open', 'error server_restarting', 'connection error', 'open', 'completed']);

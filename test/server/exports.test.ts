@@ -11,19 +11,32 @@ describe('PPTX exports', () => {
   let a: string;
   let b: string;
   before(async () => {
-    t = await createTestApp({}, {
-      renderDeck: async (lesson) => {
-        if (lesson.title === 'Failed lesson') throw new Error('slide 2 is too large');
-        const { renderLessonDeck } = await import('../../server/exports/deck.js');
-        return renderLessonDeck(lesson);
+    t = await createTestApp(
+      {},
+      {
+        renderDeck: async (lesson) => {
+          if (lesson.title === 'Failed lesson') throw new Error('slide 2 is too large');
+          const { renderLessonDeck } = await import('../../server/exports/deck.js');
+          return renderLessonDeck(lesson);
+        },
       },
-    });
+    );
     a = await t.signIn(EMAIL.a);
     b = await t.signIn(EMAIL.b);
   });
   after(() => t.close());
 
-  type Job = { id: string; lessonId: string; cacheKey: string | null; status: string; createdAt: string; url?: string; costCents?: number; model?: string; error?: string };
+  type Job = {
+    id: string;
+    lessonId: string;
+    cacheKey: string | null;
+    status: string;
+    createdAt: string;
+    url?: string;
+    costCents?: number;
+    model?: string;
+    error?: string;
+  };
   const dispatch = async (body: unknown, cookie = a) => {
     const response = await t.post('/api/exports/pptx', body, cookie);
     return { status: response.status, body: (await response.json()) as { job: Job; error?: string; code?: string } };
@@ -92,14 +105,17 @@ describe('PPTX exports', () => {
   it('generates at most exportConcurrency decks at a time', async () => {
     let running = 0;
     let peak = 0;
-    const slow = await createTestApp({ exportConcurrency: 2 }, {
-      renderDeck: async () => {
-        peak = Math.max(peak, ++running);
-        await new Promise((r) => setTimeout(r, 30));
-        running--;
-        return { bytes: Buffer.from('PK'), slideCount: 1, costCents: 3, model: 'test' };
+    const slow = await createTestApp(
+      { exportConcurrency: 2 },
+      {
+        renderDeck: async () => {
+          peak = Math.max(peak, ++running);
+          await new Promise((r) => setTimeout(r, 30));
+          running--;
+          return { bytes: Buffer.from('PK'), slideCount: 1, costCents: 3, model: 'test' };
+        },
       },
-    });
+    );
     const cookie = await slow.signIn(EMAIL.a);
     for (let i = 0; i < 6; i++) await slow.post('/api/exports/pptx', { lessonId: ID.lessonA, cacheKey: `c${i}` }, cookie);
     await slow.exports.idle();
@@ -135,8 +151,14 @@ describe('PPTX exports', () => {
     it('is a 404 for another organization, a pending or failed job, and path tricks', async () => {
       assert.equal((await t.get(`/api/exports/pptx/files/${ID.jobDone}.pptx`, b)).status, 404);
       for (const path of [
-        `${ID.jobFailed}.pptx`, `${ID.jobPendingElsewhere}.pptx`, `${ID.jobDone}.zip`, `${ID.jobDone}`,
-        `..%2F..%2F${ID.jobDone}.pptx`, `%2e%2e%2f${ID.jobDone}.pptx`, `${ID.jobDone}.pptx.pptx`, `${ID.jobDone}.PPTX`,
+        `${ID.jobFailed}.pptx`,
+        `${ID.jobPendingElsewhere}.pptx`,
+        `${ID.jobDone}.zip`,
+        `${ID.jobDone}`,
+        `..%2F..%2F${ID.jobDone}.pptx`,
+        `%2e%2e%2f${ID.jobDone}.pptx`,
+        `${ID.jobDone}.pptx.pptx`,
+        `${ID.jobDone}.PPTX`,
       ]) {
         const response = await t.get(`/api/exports/pptx/files/${path}`, a);
         assert.equal(response.status, 404, path);

@@ -25,12 +25,32 @@ const nasty = fc.oneof(
   fc.string({ maxLength: 300 }),
   fc.string({ unit: 'binary', maxLength: 100 }),
   fc.constantFrom(
-    "' OR 1=1 --", '"; DROP TABLE trainings; --', '<script>alert(1)</script>', '<img src=x onerror=alert(1)>', '../../etc/passwd',
-    '%2e%2e%2f', '\u0000', '{"$gt":""}', 'NaN', '-1', '1e309', ID.lessonB, ID.orgB, 'null', 'true', '[]',
+    "' OR 1=1 --",
+    '"; DROP TABLE trainings; --',
+    '<script>alert(1)</script>',
+    '<img src=x onerror=alert(1)>',
+    '../../etc/passwd',
+    '%2e%2e%2f',
+    '\u0000',
+    '{"$gt":""}',
+    'NaN',
+    '-1',
+    '1e309',
+    ID.lessonB,
+    ID.orgB,
+    'null',
+    'true',
+    '[]',
   ),
   fc.string({ minLength: 1000, maxLength: 5000 }),
 );
-const jsonValue = fc.oneof(fc.jsonValue({ maxDepth: 4 }), fc.object({ maxDepth: 3 }), fc.record({ lessonId: nasty, cacheKey: nasty }), fc.record({ email: nasty, password: nasty }), fc.record({ organizationId: nasty }));
+const jsonValue = fc.oneof(
+  fc.jsonValue({ maxDepth: 4 }),
+  fc.object({ maxDepth: 3 }),
+  fc.record({ lessonId: nasty, cacheKey: nasty }),
+  fc.record({ email: nasty, password: nasty }),
+  fc.record({ organizationId: nasty }),
+);
 const deepJson = fc.integer({ min: 50, max: 2000 }).map((depth) => '['.repeat(depth) + ']'.repeat(depth));
 
 describe('hostile and malformed input (fast-check)', () => {
@@ -43,8 +63,14 @@ describe('hostile and malformed input (fast-check)', () => {
   after(() => t.close());
 
   const GETS = [
-    '/api/workflow-pickers/specializations', '/api/workflow-pickers/trainings', '/api/workflow-pickers/training-tags',
-    '/api/workflow-pickers/trigger-types', '/api/workflow-pickers/partner-stages', '/api/enablement/lessons', '/api/auth/session', '/healthz',
+    '/api/workflow-pickers/specializations',
+    '/api/workflow-pickers/trainings',
+    '/api/workflow-pickers/training-tags',
+    '/api/workflow-pickers/trigger-types',
+    '/api/workflow-pickers/partner-stages',
+    '/api/enablement/lessons',
+    '/api/auth/session',
+    '/healthz',
     '/api/exports/pptx/files/',
   ];
   const POSTS = ['/api/exports/pptx', '/api/auth/sign-in/email', '/api/auth/organization/set-active', '/api/auth/sign-out'];
@@ -52,11 +78,18 @@ describe('hostile and malformed input (fast-check)', () => {
   it('GET routes with random query strings, path tails, cookies and headers', async () => {
     await fc.assert(
       fc.asyncProperty(
-        fc.constantFrom(...GETS), fc.dictionary(fc.string({ maxLength: 20 }), nasty, { maxKeys: 4 }), nasty, fc.boolean(), nasty, nasty,
+        fc.constantFrom(...GETS),
+        fc.dictionary(fc.string({ maxLength: 20 }), nasty, { maxKeys: 4 }),
+        nasty,
+        fc.boolean(),
+        nasty,
+        nasty,
         async (path, query, tail, signedIn, cookieJunk, header) => {
           const qs = new URLSearchParams(query).toString();
           const url = `${path}${path.endsWith('/') ? encodeURIComponent(tail) : ''}${qs ? `?${qs}` : ''}`;
-          const headers: Record<string, string> = { cookie: signedIn ? `${cookie}; junk=${encodeURIComponent(cookieJunk)}` : `session_token=${encodeURIComponent(cookieJunk)}` };
+          const headers: Record<string, string> = {
+            cookie: signedIn ? `${cookie}; junk=${encodeURIComponent(cookieJunk)}` : `session_token=${encodeURIComponent(cookieJunk)}`,
+          };
           if (/^[\x20-\x7e]*$/.test(header)) headers['if-none-match'] = header;
           await expectSafe(await t.app.request(url, { headers }), `GET ${url}`);
         },
@@ -82,7 +115,11 @@ describe('hostile and malformed input (fast-check)', () => {
     await fc.assert(
       fc.asyncProperty(
         fc.constantFrom(...POSTS),
-        fc.oneof(jsonValue.map((v) => JSON.stringify(v)), deepJson, nasty),
+        fc.oneof(
+          jsonValue.map((v) => JSON.stringify(v)),
+          deepJson,
+          nasty,
+        ),
         fc.constantFrom('application/json', 'text/plain', 'application/x-www-form-urlencoded', 'application/json; charset=utf-16', ''),
         fc.boolean(),
         async (path, body, contentType, signedIn) => {
@@ -105,7 +142,9 @@ describe('hostile and malformed input (fast-check)', () => {
     await fc.assert(
       fc.asyncProperty(
         fc.constantFrom(...GETS.filter(data), '/api/exports/pptx/stream', '/api/x/'),
-        fc.dictionary(fc.string({ maxLength: 20 }), nasty, { maxKeys: 4 }), nasty, nasty,
+        fc.dictionary(fc.string({ maxLength: 20 }), nasty, { maxKeys: 4 }),
+        nasty,
+        nasty,
         async (path, query, tail, header) => {
           const qs = new URLSearchParams(query).toString();
           const url = `${path}${path.endsWith('/') ? encodeURIComponent(tail) : ''}${qs ? `?${qs}` : ''}`;
@@ -119,11 +158,22 @@ describe('hostile and malformed input (fast-check)', () => {
       { numRuns: 200 },
     );
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom('/api/exports/pptx', '/api/demo/next-export'), fc.oneof(jsonValue.map((v) => JSON.stringify(v)), nasty), async (path, body) => {
-        const response = await t.app.request(path, { method: 'POST', headers: { 'content-type': 'application/json', cookie: partner }, body });
-        assert.equal(response.status, 403, `POST ${path} ${body.slice(0, 80)}`);
-        await expectSafe(response, `POST ${path}`);
-      }),
+      fc.asyncProperty(
+        fc.constantFrom('/api/exports/pptx', '/api/demo/next-export'),
+        fc.oneof(
+          jsonValue.map((v) => JSON.stringify(v)),
+          nasty,
+        ),
+        async (path, body) => {
+          const response = await t.app.request(path, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', cookie: partner },
+            body,
+          });
+          assert.equal(response.status, 403, `POST ${path} ${body.slice(0, 80)}`);
+          await expectSafe(response, `POST ${path}`);
+        },
+      ),
       { numRuns: 200 },
     );
     assert.equal(jobs(), jobsBefore, 'the partner dispatched nothing');
@@ -131,7 +181,11 @@ describe('hostile and malformed input (fast-check)', () => {
 
   it('bodies over the limit get 413, whatever the route', async () => {
     for (const path of POSTS) {
-      const response = await t.app.request(path, { method: 'POST', headers: { 'content-type': 'application/json', cookie }, body: JSON.stringify({ x: 'y'.repeat(20_000) }) });
+      const response = await t.app.request(path, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', cookie },
+        body: JSON.stringify({ x: 'y'.repeat(20_000) }),
+      });
       assert.equal(response.status, 413, path);
       await expectSafe(response, path);
     }
@@ -150,14 +204,22 @@ describe('hostile and malformed input (fast-check)', () => {
   it('SQL- and HTML-looking strings are stored and returned as plain data', async () => {
     const cookie = await t.signIn(EMAIL.a); // the POST property signs the shared session out now and then
     await fc.assert(
-      fc.asyncProperty(fc.oneof(nasty.filter((s) => s.length > 0 && s.length <= 200), fc.constantFrom("'; DELETE FROM export_jobs; --", '<b onmouseover=alert(1)>x</b>')), async (cacheKey) => {
-        const response = await t.app.request('/api/exports/pptx', {
-          method: 'POST', headers: { 'content-type': 'application/json', cookie }, body: JSON.stringify({ lessonId: ID.lessonA, cacheKey }),
-        });
-        assert.ok(response.status === 202 || response.status === 200, String(response.status));
-        const { job } = (await response.json()) as { job: { cacheKey: string } };
-        assert.equal(job.cacheKey, cacheKey);
-      }),
+      fc.asyncProperty(
+        fc.oneof(
+          nasty.filter((s) => s.length > 0 && s.length <= 200),
+          fc.constantFrom("'; DELETE FROM export_jobs; --", '<b onmouseover=alert(1)>x</b>'),
+        ),
+        async (cacheKey) => {
+          const response = await t.app.request('/api/exports/pptx', {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', cookie },
+            body: JSON.stringify({ lessonId: ID.lessonA, cacheKey }),
+          });
+          assert.ok(response.status === 202 || response.status === 200, String(response.status));
+          const { job } = (await response.json()) as { job: { cacheKey: string } };
+          assert.equal(job.cacheKey, cacheKey);
+        },
+      ),
       { numRuns: 60 },
     );
     await t.exports.idle();

@@ -24,13 +24,30 @@ describe('organisation isolation matrix', () => {
     none = await t.signIn(EMAIL.noOrg);
     partner = await t.signIn(EMAIL.partner);
     // Everything that identifies B's data.
-    bSecrets = [ID.orgB, ID.specB, ID.trainingB, ID.lessonB, ID.stageB, bJob, 'B only', 'B training', 'b-tag', 'Lesson B', 'B stage', 'b-secret-key', 'Org B'];
+    bSecrets = [
+      ID.orgB,
+      ID.specB,
+      ID.trainingB,
+      ID.lessonB,
+      ID.stageB,
+      bJob,
+      'B only',
+      'B training',
+      'b-tag',
+      'Lesson B',
+      'B stage',
+      'b-secret-key',
+      'Org B',
+    ];
   });
   after(() => t.close());
 
   const bIds = () => [ID.orgB, ID.specB, ID.trainingB, ID.lessonB, ID.stageB, bJob];
   const requests = () => [
-    ...['specializations', 'trainings', 'training-tags', 'trigger-types', 'partner-stages'].map((r) => ({ method: 'GET', path: `/api/workflow-pickers/${r}` })),
+    ...['specializations', 'trainings', 'training-tags', 'trigger-types', 'partner-stages'].map((r) => ({
+      method: 'GET',
+      path: `/api/workflow-pickers/${r}`,
+    })),
     { method: 'GET', path: '/api/enablement/lessons' },
     { method: 'GET', path: '/api/auth/session' },
     ...bIds().flatMap((id) => [
@@ -52,7 +69,8 @@ describe('organisation isolation matrix', () => {
     for (const r of requests()) {
       const response = await send(r, a);
       const body = await response.text();
-      for (const secret of bSecrets) assert.ok(!body.includes(secret), `${r.method} ${r.path} leaked "${secret}": ${response.status} ${body}`);
+      for (const secret of bSecrets)
+        assert.ok(!body.includes(secret), `${r.method} ${r.path} leaked "${secret}": ${response.status} ${body}`);
       if (r.path.includes('/files/') || (r.path.includes('/stream') && bIds().some((id) => r.path.includes(id)))) {
         assert.equal(response.status, 404, `${r.method} ${r.path}`);
       }
@@ -84,7 +102,8 @@ describe('organisation isolation matrix', () => {
     for (const r of requests()) {
       const response = await send(r, partner);
       const body = await response.text();
-      for (const secret of bSecrets) assert.ok(!body.includes(secret), `${r.method} ${r.path} leaked "${secret}": ${response.status} ${body}`);
+      for (const secret of bSecrets)
+        assert.ok(!body.includes(secret), `${r.method} ${r.path} leaked "${secret}": ${response.status} ${body}`);
       if (r.path.startsWith('/api/auth/')) continue;
       assert.equal(response.status, 403, `${r.method} ${r.path}: ${body}`);
       assert.equal((JSON.parse(body) as { code: string }).code, 'forbidden');
@@ -101,14 +120,25 @@ describe('organisation isolation matrix', () => {
     assert.equal((await t.get('/api/workflow-pickers/trainings', mixed)).status, 403);
     assert.equal((await t.post('/api/auth/organization/set-active', { organizationId: ID.orgB }, mixed)).status, 200);
     const inB = (await (await t.get('/api/workflow-pickers/trainings', mixed)).json()) as { trainings: { id: string }[] };
-    assert.deepEqual(inB.trainings.map((x) => x.id), [ID.trainingB]);
+    assert.deepEqual(
+      inB.trainings.map((x) => x.id),
+      [ID.trainingB],
+    );
     // A's lesson from B, as admin there: 404 like any other organisation's record.
     assert.equal((await t.post('/api/exports/pptx', { lessonId: ID.lessonA }, mixed)).status, 404);
     assert.equal((await t.get(`/api/exports/pptx/files/${ID.jobDone}.pptx`, mixed)).status, 404);
   });
 
   it('file path tricks are 404', async () => {
-    for (const trick of [`..%2F${bJob}.pptx`, `%2e%2e/${bJob}.pptx`, `${bJob}%00.pptx`, `${bJob}.pptx%2F..`, `${bJob}.PPTX`, `${bJob}.pptx?x=1`, `./${bJob}.pptx`]) {
+    for (const trick of [
+      `..%2F${bJob}.pptx`,
+      `%2e%2e/${bJob}.pptx`,
+      `${bJob}%00.pptx`,
+      `${bJob}.pptx%2F..`,
+      `${bJob}.PPTX`,
+      `${bJob}.pptx?x=1`,
+      `./${bJob}.pptx`,
+    ]) {
       const response = await t.get(`/api/exports/pptx/files/${trick}`, a);
       assert.equal(response.status, 404, trick);
     }

@@ -26,12 +26,15 @@ describe('npm run serve', () => {
       assert.match(stdout, /ada@acme\.example/);
 
       const signIn = await fetch(`${url}/api/auth/sign-in/email`, {
-        method: 'POST', headers: { 'content-type': 'application/json' },
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ email: 'sam@partners.example', password: 'partneros-demo' }),
       });
       assert.equal(signIn.status, 200);
       const cookie = signIn.headers.get('set-cookie')!.split(';')[0]!;
-      const { trainings } = (await (await fetch(`${url}/api/workflow-pickers/trainings`, { headers: { cookie } })).json()) as { trainings: unknown[] };
+      const { trainings } = (await (await fetch(`${url}/api/workflow-pickers/trainings`, { headers: { cookie } })).json()) as {
+        trainings: unknown[];
+      };
       assert.ok(trainings.length >= 20);
       const session = (await (await fetch(`${url}/api/auth/session`, { headers: { cookie } })).json()) as { organizations: unknown[] };
       assert.equal(session.organizations.length, 2);

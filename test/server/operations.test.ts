@@ -46,7 +46,8 @@ describe('storage faults', () => {
       const write = await t.post('/api/exports/pptx', { lessonId: ID.lessonA }, cookie);
       assert.equal(write.status, 503);
       assert.deepEqual(await write.json(), {
-        error: 'The server cannot use its database right now (read-only or full disk). Try again later.', code: 'storage_unavailable',
+        error: 'The server cannot use its database right now (read-only or full disk). Try again later.',
+        code: 'storage_unavailable',
       });
       assert.equal((await t.get('/api/workflow-pickers/trainings', cookie)).status, 200);
     } finally {
@@ -91,28 +92,41 @@ describe('storage faults', () => {
 describe('graceful shutdown', () => {
   it('ends open streams with `server_restarting`, lets running exports finish, then closes', async () => {
     const path = join(mkdtempSync(join(tmpdir(), 'pos-shutdown-')), 'db.sqlite');
-    const s = await startTestServer({ db: path }, {
-      renderDeck: async (lesson) => {
-        await new Promise((r) => setTimeout(r, 300));
-        const { renderLessonDeck } = await import('../../server/exports/deck.js');
-        return renderLessonDeck(lesson);
+    const s = await startTestServer(
+      { db: path },
+      {
+        renderDeck: async (lesson) => {
+          await new Promise((r) => setTimeout(r, 300));
+          const { renderLessonDeck } = await import('../../server/exports/deck.js');
+          return renderLessonDeck(lesson);
+        },
       },
-    });
+    );
     const cookie = await s.signIn(EMAIL.a);
     const stream = await openStream(`${s.url}/api/exports/pptx/stream?lessonId=${ID.lessonA}&cacheKey=waiting`, cookie);
     await stream.waitFor(': connected');
     const dispatched = await fetch(`${s.url}/api/exports/pptx`, {
-      method: 'POST', headers: { 'content-type': 'application/json', cookie }, body: JSON.stringify({ lessonId: ID.lessonA2, cacheKey: 'running' }),
+      method: 'POST',
+      headers: { 'content-type': 'application/json', cookie },
+      body: JSON.stringify({ lessonId: ID.lessonA2, cacheKey: 'running' }),
     });
     const { job } = (await dispatched.json()) as { job: { id: string } };
     await s.close();
     const text = await stream.ended;
-    assert.ok(text.endsWith('event: error\ndata: {"message":"The server is restarting; the export goes on. Reconnect in a moment.","code":"server_restarting"}\n\n'), text);
+    assert.ok(
+      text.endsWith(
+        'event: error\ndata: {"message":"The server is restarting; the export goes on. Reconnect in a moment.","code":"server_restarting"}\n\n',
+      ),
+      text,
+    );
     assert.equal(s.db.open, false);
     await assert.rejects(fetch(`${s.url}/healthz`), 'no longer accepting connections');
     const db = new Database(path);
-    assert.equal((db.prepare('SELECT status FROM export_jobs WHERE id = ?').get(job.id) as { status: string }).status, 'completed',
-      'the export that was running finished before the database closed');
+    assert.equal(
+      (db.prepare('SELECT status FROM export_jobs WHERE id = ?').get(job.id) as { status: string }).status,
+      'completed',
+      'the export that was running finished before the database closed',
+    );
     db.close();
   });
 });
@@ -138,16 +152,24 @@ describe('kill -9 during an export', () => {
     const dir = mkdtempSync(join(tmpdir(), 'pos-kill-'));
     const first = await start(dir);
     const signIn = await fetch(`${first.url}/api/auth/sign-in/email`, {
-      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'ada@acme.example', password: 'partneros-demo' }),
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'ada@acme.example', password: 'partneros-demo' }),
     });
     const cookie = signIn.headers.get('set-cookie')!.split(';')[0]!;
     const post = (url: string, lessonId: string, cacheKey: string) =>
-      fetch(`${url}/api/exports/pptx`, { method: 'POST', headers: { 'content-type': 'application/json', cookie }, body: JSON.stringify({ lessonId, cacheKey }) })
-        .then((r) => r.json() as Promise<{ job: { id: string; status: string } }>);
+      fetch(`${url}/api/exports/pptx`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', cookie },
+        body: JSON.stringify({ lessonId, cacheKey }),
+      }).then((r) => r.json() as Promise<{ job: { id: string; status: string } }>);
 
     const done = await post(first.url, stableUuid('lesson:test:Test lesson 1'), 'before-kill');
     // Wait for the first export to be stored (its stream says so), not for a guessed time.
-    const firstDone = await openStream(`${first.url}/api/exports/pptx/stream?lessonId=${stableUuid('lesson:test:Test lesson 1')}&cacheKey=before-kill`, cookie);
+    const firstDone = await openStream(
+      `${first.url}/api/exports/pptx/stream?lessonId=${stableUuid('lesson:test:Test lesson 1')}&cacheKey=before-kill`,
+      cookie,
+    );
     assert.match(await firstDone.ended, /event: completed/);
     const slow = await post(first.url, stableUuid('lesson:test:[slow] Slow lesson'), 'interrupted');
     assert.equal(slow.job.status, 'pending');
@@ -163,9 +185,17 @@ describe('kill -9 during an export', () => {
       assert.match(second.out(), /listening on/);
       const file = await fetch(`${second.url}/api/exports/pptx/files/${done.job.id}.pptx`, { headers: { cookie } });
       assert.equal(file.status, 200, 'a completed export and its file survive the crash');
-      assert.equal(Buffer.from(await file.arrayBuffer()).subarray(0, 2).toString(), 'PK');
+      assert.equal(
+        Buffer.from(await file.arrayBuffer())
+          .subarray(0, 2)
+          .toString(),
+        'PK',
+      );
       // The interrupted export resumes and completes: a client following it sees `completed`.
-      const stream = await openStream(`${second.url}/api/exports/pptx/stream?lessonId=${stableUuid('lesson:test:[slow] Slow lesson')}&cacheKey=interrupted`, cookie);
+      const stream = await openStream(
+        `${second.url}/api/exports/pptx/stream?lessonId=${stableUuid('lesson:test:[slow] Slow lesson')}&cacheKey=interrupted`,
+        cookie,
+      );
       assert.ok((await stream.ended).includes(`event: completed\ndata: {"url":"/api/exports/pptx/files/${slow.job.id}.pptx"`));
     } finally {
       second.child.kill('SIGTERM');

@@ -52,13 +52,16 @@ describe('GET /api/workflow-pickers/partner-stages', () => {
   });
 
   it('orders by position, then by name ignoring case, then by id', async () => {
-    assert.deepEqual((await stages(a)).map((x) => [x.name, x.id]), [
-      ['Prospect', ID.stageProspect],
-      ['Active', ID.stageActive],
-      ['active', ID.stageActiveLower],
-      ['At risk', ID.stageAtRisk],
-      ['Churned', ID.stageChurned],
-    ]);
+    assert.deepEqual(
+      (await stages(a)).map((x) => [x.name, x.id]),
+      [
+        ['Prospect', ID.stageProspect],
+        ['Active', ID.stageActive],
+        ['active', ID.stageActiveLower],
+        ['At risk', ID.stageAtRisk],
+        ['Churned', ID.stageChurned],
+      ],
+    );
   });
 
   it('answers the active organisation’s stages only, and follows a switch', async () => {
@@ -67,7 +70,9 @@ describe('GET /api/workflow-pickers/partner-stages', () => {
     const both = await s.signIn(EMAIL.both);
     assert.equal((await stages(both)).length, 5);
     const switched = await fetch(`${s.url}/api/auth/organization/set-active`, {
-      method: 'POST', headers: { cookie: both, 'content-type': 'application/json' }, body: JSON.stringify({ organizationId: ID.orgB }),
+      method: 'POST',
+      headers: { cookie: both, 'content-type': 'application/json' },
+      body: JSON.stringify({ organizationId: ID.orgB }),
     });
     assert.equal(switched.status, 200);
     assert.deepEqual(await stages(both), [{ id: ID.stageB, name: 'B stage' }]);
@@ -119,14 +124,22 @@ describe('GET /api/workflow-pickers/partner-stages', () => {
     assert.equal((await get(b, { 'if-none-match': etag })).status, 304);
 
     const added = '60000000-0000-4000-8000-0000000000b2';
-    other.prepare('INSERT INTO partner_stages (id, organization_id, name, position) VALUES (?, ?, ?, ?)').run(added, ID.orgB, 'Before B', 0);
+    other
+      .prepare('INSERT INTO partner_stages (id, organization_id, name, position) VALUES (?, ?, ?, ?)')
+      .run(added, ID.orgB, 'Before B', 0);
     const changed = await get(b, { 'if-none-match': etag });
     assert.equal(changed.status, 200);
     assert.notEqual(changed.headers.get('etag'), etag);
-    assert.deepEqual(((await changed.json()) as Stages).partnerStages.map((x) => x.name), ['Before B', 'B stage']);
+    assert.deepEqual(
+      ((await changed.json()) as Stages).partnerStages.map((x) => x.name),
+      ['Before B', 'B stage'],
+    );
 
     other.prepare('UPDATE partner_stages SET position = 9, name = ? WHERE id = ?').run('After B', added);
-    assert.deepEqual((await stages(b)).map((x) => x.name), ['B stage', 'After B']);
+    assert.deepEqual(
+      (await stages(b)).map((x) => x.name),
+      ['B stage', 'After B'],
+    );
     other.prepare('DELETE FROM partner_stages WHERE organization_id = ?').run(ID.orgB);
     assert.deepEqual(await stages(b), [], 'no stages: an empty list');
     assert.equal((await stages(a)).length, 5, 'A untouched');
@@ -134,9 +147,10 @@ describe('GET /api/workflow-pickers/partner-stages', () => {
 
   it('keeps names unique per organisation in the database', () => {
     assert.throws(
-      () => other.prepare('INSERT INTO partner_stages (id, organization_id, name, position) VALUES (?, ?, ?, ?)').run(
-        '60000000-0000-4000-8000-0000000000a9', ID.orgA, 'Prospect', 99,
-      ),
+      () =>
+        other
+          .prepare('INSERT INTO partner_stages (id, organization_id, name, position) VALUES (?, ?, ?, ?)')
+          .run('60000000-0000-4000-8000-0000000000a9', ID.orgA, 'Prospect', 99),
       /UNIQUE constraint failed: partner_stages.organization_id, partner_stages.name/,
     );
   });
@@ -157,11 +171,26 @@ describe('partnerStages in the fixture', () => {
   });
 
   it('refuses an unknown organisation, a duplicate name within one, an empty name and a fractional position', () => {
-    assert.throws(refused((x) => (x[0]!.organizationId = ID.lessonA)), withMessage(`partnerStages[0] (id ${ID.stageChurned}).organizationId: unknown organization ${ID.lessonA}`));
-    assert.throws(refused((x) => (x[1]!.name = 'Churned')), withMessage(`partnerStages[1] (id ${ID.stageAtRisk}).name: duplicate name "Churned" in its organization`));
-    assert.throws(refused((x) => (x[1]!.name = '')), withMessage(`partnerStages[1] (id ${ID.stageAtRisk}).name: must not be empty`));
-    assert.throws(refused((x) => (x[1]!.position = 1.5)), withMessage(`partnerStages[1] (id ${ID.stageAtRisk}).position: must be a whole number`));
-    assert.throws(refused((x) => (x[1]!.id = ID.lessonA)), withMessage(`partnerStages[1] (id ${ID.lessonA}).id: duplicate id ${ID.lessonA}`));
+    assert.throws(
+      refused((x) => (x[0]!.organizationId = ID.lessonA)),
+      withMessage(`partnerStages[0] (id ${ID.stageChurned}).organizationId: unknown organization ${ID.lessonA}`),
+    );
+    assert.throws(
+      refused((x) => (x[1]!.name = 'Churned')),
+      withMessage(`partnerStages[1] (id ${ID.stageAtRisk}).name: duplicate name "Churned" in its organization`),
+    );
+    assert.throws(
+      refused((x) => (x[1]!.name = '')),
+      withMessage(`partnerStages[1] (id ${ID.stageAtRisk}).name: must not be empty`),
+    );
+    assert.throws(
+      refused((x) => (x[1]!.position = 1.5)),
+      withMessage(`partnerStages[1] (id ${ID.stageAtRisk}).position: must be a whole number`),
+    );
+    assert.throws(
+      refused((x) => (x[1]!.id = ID.lessonA)),
+      withMessage(`partnerStages[1] (id ${ID.lessonA}).id: duplicate id ${ID.lessonA}`),
+    );
     // The same name in two organisations is fine.
     assert.doesNotThrow(refused((x) => (x[5]!.name = 'Churned')));
   });

@@ -26,38 +26,64 @@ describe('workflow picker endpoints', () => {
       const { specializations } = await json('/api/workflow-pickers/specializations', a);
       assert.deepEqual(
         (specializations as { id: string; title: string }[]).map((s) => [s.title, s.id]),
-        [['apple', ID.specApple], ['banana', ID.specBananaTwin], ['Banana', ID.specBanana], ['cherry', ID.specCherry]],
+        [
+          ['apple', ID.specApple],
+          ['banana', ID.specBananaTwin],
+          ['Banana', ID.specBanana],
+          ['cherry', ID.specCherry],
+        ],
       );
     });
 
     it('returns the contract fields and never drafts', async () => {
       const { specializations } = await json('/api/workflow-pickers/specializations', a);
       assert.deepEqual(specializations[0], {
-        id: ID.specApple, title: 'apple', description: 'About apple', isPublished: true,
-        createdAt: '2026-01-01T00:00:00.000Z', updatedAt: '2026-01-01T00:00:00.000Z',
+        id: ID.specApple,
+        title: 'apple',
+        description: 'About apple',
+        isPublished: true,
+        createdAt: '2026-01-01T00:00:00.000Z',
+        updatedAt: '2026-01-01T00:00:00.000Z',
       });
       assert.ok(!JSON.stringify(specializations).includes(ID.specDraft));
     });
 
     it('shows another organization nothing of the first', async () => {
       const { specializations } = await json('/api/workflow-pickers/specializations', b);
-      assert.deepEqual((specializations as { id: string }[]).map((s) => s.id), [ID.specB]);
+      assert.deepEqual(
+        (specializations as { id: string }[]).map((s) => s.id),
+        [ID.specB],
+      );
     });
   });
 
   describe('GET /api/workflow-pickers/trainings', () => {
     it('lists published trainings in title order with the contract fields', async () => {
       const { trainings } = await json('/api/workflow-pickers/trainings', a);
-      assert.deepEqual((trainings as { id: string }[]).map((x) => x.id), [ID.trainingApple, ID.trainingBanana, ID.trainingCherry]);
+      assert.deepEqual(
+        (trainings as { id: string }[]).map((x) => x.id),
+        [ID.trainingApple, ID.trainingBanana, ID.trainingCherry],
+      );
       assert.deepEqual(Object.keys(trainings[0] as object).sort(), [
-        'createdAt', 'description', 'durationMinutes', 'id', 'isPublished', 'specializationId', 'tags', 'title', 'updatedAt',
+        'createdAt',
+        'description',
+        'durationMinutes',
+        'id',
+        'isPublished',
+        'specializationId',
+        'tags',
+        'title',
+        'updatedAt',
       ]);
       assert.deepEqual((trainings[0] as { tags: string[] }).tags, ['onboarding', 'Technical', '   ']);
     });
 
     it('keeps organizations apart', async () => {
       const { trainings } = await json('/api/workflow-pickers/trainings', b);
-      assert.deepEqual((trainings as { id: string }[]).map((x) => x.id), [ID.trainingB]);
+      assert.deepEqual(
+        (trainings as { id: string }[]).map((x) => x.id),
+        [ID.trainingB],
+      );
     });
   });
 
@@ -78,7 +104,10 @@ describe('workflow picker endpoints', () => {
       assert.equal(triggerTypes.length, 18);
       assert.deepEqual(triggerTypes[0], { type: 'partner_created', description: 'Fires when a new partner record is created.' });
       assert.deepEqual(triggerTypes.at(-1), { type: 'manual', description: 'No automatic trigger; the workflow is invoked on demand.' });
-      assert.deepEqual((triggerTypes as { type: string }[]).map((x) => x.type), TRIGGER_TYPES.map((x) => x.type));
+      assert.deepEqual(
+        (triggerTypes as { type: string }[]).map((x) => x.type),
+        TRIGGER_TYPES.map((x) => x.type),
+      );
     });
   });
 
@@ -117,9 +146,15 @@ describe('workflow picker endpoints', () => {
   describe('GET /api/enablement/lessons', () => {
     it('lists the active organization’s lessons by title', async () => {
       const { lessons } = await json('/api/enablement/lessons', a);
-      assert.deepEqual((lessons as { title: string }[]).map((l) => l.title), ['Another lesson', 'Done lesson', 'Failed lesson', 'Lesson A']);
+      assert.deepEqual(
+        (lessons as { title: string }[]).map((l) => l.title),
+        ['Another lesson', 'Done lesson', 'Failed lesson', 'Lesson A'],
+      );
       assert.deepEqual(Object.keys(lessons[0] as object), ['id', 'title', 'updatedAt']);
-      assert.deepEqual(((await json('/api/enablement/lessons', b)).lessons as { id: string }[]).map((l) => l.id), [ID.lessonB]);
+      assert.deepEqual(
+        ((await json('/api/enablement/lessons', b)).lessons as { id: string }[]).map((l) => l.id),
+        [ID.lessonB],
+      );
     });
   });
 });

@@ -105,7 +105,9 @@ describe('POS_TRUST_PROXY / --trust-proxy setting', () => {
     }
     assert.throws(
       () => loadConfig({}, ['--trust-proxy', 'true']),
-      (e: Error) => e instanceof ConfigError && /^--trust-proxy must be .*got "true" \(which would let any client choose its own address\)$/.test(e.message),
+      (e: Error) =>
+        e instanceof ConfigError &&
+        /^--trust-proxy must be .*got "true" \(which would let any client choose its own address\)$/.test(e.message),
     );
   });
 });

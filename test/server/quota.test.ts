@@ -20,8 +20,15 @@ const renews = `It renews on 1 ${MONTHS[nextMonth.getUTCMonth()]} ${nextMonth.ge
 
 /** A completed export of org A's `lessonDone` (fresh: created after the lesson's update), finished at `completedAt`. */
 const spent = (name: string, costCents: number, completedAt: Date, organizationId: string = ID.orgA) => ({
-  id: stableUuid(`quota:${name}`), organizationId, lessonId: organizationId === ID.orgA ? ID.lessonDone : ID.lessonB, cacheKey: name,
-  status: 'completed' as const, costCents, model: 'fixture-model', createdAt: completedAt.toISOString(), completedAt: completedAt.toISOString(),
+  id: stableUuid(`quota:${name}`),
+  organizationId,
+  lessonId: organizationId === ID.orgA ? ID.lessonDone : ID.lessonB,
+  cacheKey: name,
+  status: 'completed' as const,
+  costCents,
+  model: 'fixture-model',
+  createdAt: completedAt.toISOString(),
+  completedAt: completedAt.toISOString(),
 });
 
 function fixtureWith(...exports: ReturnType<typeof spent>[]): FixtureInput {
@@ -35,7 +42,9 @@ async function server(overrides: Partial<ServerConfig>, fixture: FixtureInput) {
   const cookies = { a: await s.signIn(EMAIL.a), b: await s.signIn(EMAIL.b) };
   const post = async (path: string, body: unknown, cookie = cookies.a) => {
     const response = await fetch(`${s.url}${path}`, {
-      method: 'POST', headers: { 'content-type': 'application/json', cookie }, body: JSON.stringify(body),
+      method: 'POST',
+      headers: { 'content-type': 'application/json', cookie },
+      body: JSON.stringify(body),
     });
     return { status: response.status, type: response.headers.get('content-type'), body: (await response.json()) as Record<string, any> };
   };
@@ -54,7 +63,10 @@ describe('the export allowance (POS_EXPORT_QUOTA_CENTS)', () => {
     assert.equal(loadConfig({ POS_EXPORT_QUOTA_CENTS: '250' }, []).exportQuotaCents, 250);
     assert.equal(loadConfig({ POS_EXPORT_QUOTA_CENTS: '0' }, []).exportQuotaCents, 0);
     assert.equal(loadConfig({ POS_EXPORT_QUOTA_CENTS: '250' }, ['--export-quota-cents', '40']).exportQuotaCents, 40);
-    assert.throws(() => loadConfig({ POS_EXPORT_QUOTA_CENTS: '-1' }, []), (e: Error) => e instanceof ConfigError && /POS_EXPORT_QUOTA_CENTS must be a whole number ≥ 0/.test(e.message));
+    assert.throws(
+      () => loadConfig({ POS_EXPORT_QUOTA_CENTS: '-1' }, []),
+      (e: Error) => e instanceof ConfigError && /POS_EXPORT_QUOTA_CENTS must be a whole number ≥ 0/.test(e.message),
+    );
     assert.throws(() => loadConfig({}, ['--export-quota-cents', '2.5']), /--export-quota-cents must be a whole number ≥ 0/);
 
     // Unset, nothing is refused, whatever was spent.
@@ -76,7 +88,11 @@ describe('the export allowance (POS_EXPORT_QUOTA_CENTS)', () => {
       assert.equal(reached.status, 402);
       assert.equal(reached.type, 'application/json');
       assert.deepEqual(reached.body, refusal(10, 10));
-      assert.equal(s.db.prepare("SELECT COUNT(*) AS n FROM export_jobs WHERE cache_key = 'reached'").pluck().get(), 0, 'no job for a refused dispatch');
+      assert.equal(
+        s.db.prepare("SELECT COUNT(*) AS n FROM export_jobs WHERE cache_key = 'reached'").pluck().get(),
+        0,
+        'no job for a refused dispatch',
+      );
     } finally {
       await s.close();
     }
@@ -108,7 +124,10 @@ describe('the export allowance (POS_EXPORT_QUOTA_CENTS)', () => {
   });
 
   it('counts each organisation’s spending on its own', async () => {
-    const { s, dispatch, cookies } = await server({ exportQuotaCents: 10 }, fixtureWith(spent('a-spent', 10, now), spent('b-little', 2, now, ID.orgB)));
+    const { s, dispatch, cookies } = await server(
+      { exportQuotaCents: 10 },
+      fixtureWith(spent('a-spent', 10, now), spent('b-little', 2, now, ID.orgB)),
+    );
     try {
       assert.equal((await dispatch(ID.lessonA, 'a')).status, 402);
       assert.equal((await dispatch(ID.lessonB, 'b', cookies.b)).status, 202);
@@ -119,7 +138,10 @@ describe('the export allowance (POS_EXPORT_QUOTA_CENTS)', () => {
 
   it('starts afresh each calendar month (UTC): last month’s spending does not count', async () => {
     const lastMs = new Date(monthStart.getTime() - 1);
-    const { s, dispatch } = await server({ exportQuotaCents: 10 }, fixtureWith(spent('last-month', 1000, lastMs), spent('first-ms', 8, monthStart)));
+    const { s, dispatch } = await server(
+      { exportQuotaCents: 10 },
+      fixtureWith(spent('last-month', 1000, lastMs), spent('first-ms', 8, monthStart)),
+    );
     try {
       // 1000 cents up to the last millisecond of last month: not this month's. 8 from its first millisecond: this month's.
       assert.equal((await dispatch(ID.lessonA, 'fresh-month')).status, 202);
@@ -132,7 +154,10 @@ describe('the export allowance (POS_EXPORT_QUOTA_CENTS)', () => {
 
   describe('demo controls', () => {
     it('exhaust-quota uses up the active organisation’s allowance; reset-quota gives it back', async () => {
-      const { s, post, dispatch, cookies } = await server({ exportQuotaCents: 50, demoControls: true }, fixtureWith(spent('demo-paid', 4, now)));
+      const { s, post, dispatch, cookies } = await server(
+        { exportQuotaCents: 50, demoControls: true },
+        fixtureWith(spent('demo-paid', 4, now)),
+      );
       try {
         const month = monthStart.toISOString().slice(0, 7);
         const exhausted = await post('/api/demo/exhaust-quota', {});

@@ -33,8 +33,13 @@ function rolesFixture(): FixtureInput {
   const f = serverFixture();
   for (const role of ['owner', 'admin', 'viewer'] as const) {
     f.users!.push({
-      id: stableUuid(`test:user:${role}`), email: ROLE_USER[role], password: PASSWORD, name: role,
-      organizationIds: [ID.orgA], roles: { [ID.orgA]: role }, activeOrganizationId: ID.orgA,
+      id: stableUuid(`test:user:${role}`),
+      email: ROLE_USER[role],
+      password: PASSWORD,
+      name: role,
+      organizationIds: [ID.orgA],
+      roles: { [ID.orgA]: role },
+      activeOrganizationId: ID.orgA,
     });
   }
   return f;
@@ -43,7 +48,10 @@ function rolesFixture(): FixtureInput {
 /** Every route group behind the organisation middleware, as the reference server mounts it. */
 const DATA_ROUTES = [
   ...['specializations', 'trainings', 'training-tags', 'trigger-types', 'partner-stages'].map((r) => ({
-    group: 'workflow pickers', method: 'GET', path: `/api/workflow-pickers/${r}`, ok: 200,
+    group: 'workflow pickers',
+    method: 'GET',
+    path: `/api/workflow-pickers/${r}`,
+    ok: 200,
   })),
   { group: 'lessons', method: 'GET', path: '/api/enablement/lessons', ok: 200 },
   // A fresh completed job with this lesson and key exists: a cache hit (200), nothing is generated.
@@ -69,10 +77,16 @@ describe('roles', () => {
   const setActive = (organizationId: string, cookie: string) =>
     send({ method: 'POST', path: '/api/auth/organization/set-active', body: { organizationId } }, cookie);
   const session = async (cookie: string) =>
-    (await (await get('/api/auth/session', cookie)).json()) as { role: Role | null; activeOrganizationId: string | null; organizations: { id: string; role: Role }[] };
+    (await (await get('/api/auth/session', cookie)).json()) as {
+      role: Role | null;
+      activeOrganizationId: string | null;
+      organizations: { id: string; role: Role }[];
+    };
   const replayed = () => s.replay!.stats.replayed;
   const setRole = (db: Database.Database, email: string, organizationId: string, role: Role) =>
-    db.prepare('UPDATE memberships SET role = ? WHERE organization_id = ? AND user_id = (SELECT id FROM users WHERE email = ?)').run(role, organizationId, email);
+    db
+      .prepare('UPDATE memberships SET role = ? WHERE organization_id = ? AND user_id = (SELECT id FROM users WHERE email = ?)')
+      .run(role, organizationId, email);
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'pos-roles-'));
@@ -114,7 +128,10 @@ describe('roles', () => {
     const cookie = await s.signIn(ROLE_USER.partner);
     const answer = await session(cookie);
     assert.equal(answer.role, 'partner');
-    assert.deepEqual(answer.organizations.map((o) => [o.id, o.role]), [[ID.orgA, 'partner']]);
+    assert.deepEqual(
+      answer.organizations.map((o) => [o.id, o.role]),
+      [[ID.orgA, 'partner']],
+    );
     assert.equal((await setActive(ID.orgA, cookie)).status, 200);
     assert.equal((await setActive(ID.orgB, cookie)).status, 403, 'not a member of B: the usual refusal');
     const out = await send({ method: 'POST', path: '/api/auth/sign-out' }, cookie);
@@ -126,14 +143,24 @@ describe('roles', () => {
     const cookie = await s.signIn(EMAIL.mixed);
     const inA = await session(cookie);
     assert.equal(inA.role, 'partner');
-    assert.deepEqual(inA.organizations.map((o) => [o.id, o.role]), [[ID.orgA, 'partner'], [ID.orgB, 'admin']]);
+    assert.deepEqual(
+      inA.organizations.map((o) => [o.id, o.role]),
+      [
+        [ID.orgA, 'partner'],
+        [ID.orgB, 'admin'],
+      ],
+    );
     assert.equal((await get('/api/workflow-pickers/trainings', cookie)).status, 403);
 
     assert.equal((await setActive(ID.orgB, cookie)).status, 200);
     assert.equal((await session(cookie)).role, 'admin');
     const inB = await get('/api/workflow-pickers/trainings', cookie);
     assert.equal(inB.status, 200);
-    assert.deepEqual(((await inB.json()) as { trainings: { id: string }[] }).trainings.map((t) => t.id), [ID.trainingB], 'B’s data only');
+    assert.deepEqual(
+      ((await inB.json()) as { trainings: { id: string }[] }).trainings.map((t) => t.id),
+      [ID.trainingB],
+      'B’s data only',
+    );
     assert.equal((await get('/api/workflow-pickers/trainings', cookie)).status, 200);
 
     assert.equal((await setActive(ID.orgA, cookie)).status, 200);
@@ -144,7 +171,10 @@ describe('roles', () => {
     assert.equal((await session(await s.signIn(EMAIL.mixed))).role, 'partner');
   });
 
-  for (const [writer, connection] of [['another process', () => other], ['the server’s own connection', () => s.db]] as const) {
+  for (const [writer, connection] of [
+    ['another process', () => other],
+    ['the server’s own connection', () => s.db],
+  ] as const) {
     it(`a role changed by ${writer} takes effect at the next request: the replay never answers the partner from the member’s answer`, async () => {
       const email = ROLE_USER.owner;
       const path = '/api/workflow-pickers/specializations';
@@ -216,7 +246,8 @@ describe('roles in the fixture', () => {
   it('refuses a role for an organisation the user is not in', () => {
     assert.throws(
       broken((f) => (f.users![0]!.roles = { [ID.orgB]: 'admin' })),
-      (e: Error) => e instanceof FixtureError && e.message === `users[0] (id ${ID.userA}).roles.${ID.orgB}: must be one of the user’s organizationIds`,
+      (e: Error) =>
+        e instanceof FixtureError && e.message === `users[0] (id ${ID.userA}).roles.${ID.orgB}: must be one of the user’s organizationIds`,
     );
   });
 });
@@ -252,13 +283,18 @@ describe('the demo data’s roles', () => {
   let s: Awaited<ReturnType<typeof startServer>>;
   const signIn = async (email: string) => {
     const response = await fetch(`${s.url}/api/auth/sign-in/email`, {
-      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password: DEMO_PASSWORD }),
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email, password: DEMO_PASSWORD }),
     });
     assert.equal(response.status, 200, email);
     return cookieFrom(response);
   };
   const session = async (cookie: string) =>
-    (await (await fetch(`${s.url}/api/auth/session`, { headers: { cookie } })).json()) as { role: Role; organizations: { name: string; role: Role }[] };
+    (await (await fetch(`${s.url}/api/auth/session`, { headers: { cookie } })).json()) as {
+      role: Role;
+      organizations: { name: string; role: Role }[];
+    };
 
   before(async () => {
     s = await startServer(testConfig(), { fixture: demoFixture() });

@@ -16,7 +16,16 @@ describe('settings', () => {
   it('has the documented defaults', () => {
     const config = loadConfig({}, []);
     assert.deepEqual(
-      [config.port, config.host, config.db, config.fixture, config.corsOrigins, config.ssePollMs, config.sseHeartbeatMs, config.sseTimeoutMs],
+      [
+        config.port,
+        config.host,
+        config.db,
+        config.fixture,
+        config.corsOrigins,
+        config.ssePollMs,
+        config.sseHeartbeatMs,
+        config.sseTimeoutMs,
+      ],
       [8787, '127.0.0.1', 'data/partneros.sqlite', undefined, [], 1500, 15000, 300000],
     );
     assert.deepEqual(config, DEFAULT_CONFIG);
@@ -24,8 +33,17 @@ describe('settings', () => {
 
   it('reads the environment, and CLI flags win over it', () => {
     const config = loadConfig(
-      { PORT: '0', HOST: '0.0.0.0', POS_DB: ':memory:', POS_FIXTURE: 'f.json', POS_CORS_ORIGINS: 'http://a.example, https://b.example:8443',
-        POS_SSE_POLL_MS: '200', POS_SSE_HEARTBEAT_MS: '300', POS_SSE_TIMEOUT_MS: '4000', POS_EXPORT_CONCURRENCY: '3' },
+      {
+        PORT: '0',
+        HOST: '0.0.0.0',
+        POS_DB: ':memory:',
+        POS_FIXTURE: 'f.json',
+        POS_CORS_ORIGINS: 'http://a.example, https://b.example:8443',
+        POS_SSE_POLL_MS: '200',
+        POS_SSE_HEARTBEAT_MS: '300',
+        POS_SSE_TIMEOUT_MS: '4000',
+        POS_EXPORT_CONCURRENCY: '3',
+      },
       ['--port', '9000'],
     );
     assert.equal(config.port, 9000);
@@ -37,7 +55,10 @@ describe('settings', () => {
   });
 
   it('refuses unusable values with a message naming the setting', () => {
-    assert.throws(() => loadConfig({ PORT: 'eighty' }, []), (e: Error) => e instanceof ConfigError && /PORT must be a whole number/.test(e.message));
+    assert.throws(
+      () => loadConfig({ PORT: 'eighty' }, []),
+      (e: Error) => e instanceof ConfigError && /PORT must be a whole number/.test(e.message),
+    );
     assert.throws(() => loadConfig({ POS_SSE_POLL_MS: '0' }, []), /POS_SSE_POLL_MS must be a whole number ≥ 1/);
     assert.throws(() => loadConfig({ POS_CORS_ORIGINS: 'http://a.example/path' }, []), /POS_CORS_ORIGINS entries must be origins/);
     assert.throws(() => loadConfig({}, ['--nope']), /Unknown option/);
@@ -76,25 +97,54 @@ describe('fixture', () => {
   };
 
   for (const [what, mutate, message] of [
-    ['an id that is not a lowercase UUID', (f: any) => (f.trainings[1].id = 'ABC'), /^trainings\[1\] \(id ABC\)\.id: must be a lowercase UUID$/],
+    [
+      'an id that is not a lowercase UUID',
+      (f: any) => (f.trainings[1].id = 'ABC'),
+      /^trainings\[1\] \(id ABC\)\.id: must be a lowercase UUID$/,
+    ],
     ['a missing field', (f: any) => delete f.specializations[2].title, /^specializations\[2\] \(id 2[\d-]+4\)\.title: /],
     ['an unknown field', (f: any) => (f.lessons[0].colour = 'red'), /^lessons\[0\] \(id [\d-]+\): Unrecognized key/],
-    ['an unknown organization', (f: any) => (f.trainings[0].organizationId = ID.lessonA), /^trainings\[0\] \(id 3[\d-]+\)\.organizationId: unknown organization/],
-    ['a specialization of another organization', (f: any) => (f.trainings[0].specializationId = ID.specB), /trainings\[0\].*\.specializationId: belongs to another organization/],
+    [
+      'an unknown organization',
+      (f: any) => (f.trainings[0].organizationId = ID.lessonA),
+      /^trainings\[0\] \(id 3[\d-]+\)\.organizationId: unknown organization/,
+    ],
+    [
+      'a specialization of another organization',
+      (f: any) => (f.trainings[0].specializationId = ID.specB),
+      /trainings\[0\].*\.specializationId: belongs to another organization/,
+    ],
     ['a duplicate id', (f: any) => (f.trainings[1].id = f.trainings[0].id), /^trainings\[1\] .*\.id: duplicate id/],
     ['a duplicate email', (f: any) => (f.users[1].email = f.users[0].email.toUpperCase()), /^users\[1\] .*\.email: duplicate email/],
-    ['an active organization the user is not in', (f: any) => (f.users[0].activeOrganizationId = ID.orgB), /^users\[0\] .*\.activeOrganizationId: must be one of/],
-    ['a failed export without its error', (f: any) => delete f.exports[0].error, /^exports\[0\] .*\.error: is required when status is "failed"$/],
+    [
+      'an active organization the user is not in',
+      (f: any) => (f.users[0].activeOrganizationId = ID.orgB),
+      /^users\[0\] .*\.activeOrganizationId: must be one of/,
+    ],
+    [
+      'a failed export without its error',
+      (f: any) => delete f.exports[0].error,
+      /^exports\[0\] .*\.error: is required when status is "failed"$/,
+    ],
     ['a bad timestamp', (f: any) => (f.lessons[0].updatedAt = 'yesterday'), /^lessons\[0\] .*\.updatedAt: must be an ISO 8601 date-time$/],
   ] as const) {
     it(`is refused for ${what}, naming the record and the field`, () => {
-      assert.throws(() => parseFixture(broken(mutate as any)), (e: Error) => e instanceof FixtureError && (message as RegExp).test(e.message));
+      assert.throws(
+        () => parseFixture(broken(mutate as any)),
+        (e: Error) => e instanceof FixtureError && (message as RegExp).test(e.message),
+      );
     });
   }
 
   it('loads nothing at all when it is refused', async () => {
     const { db } = openDatabase(':memory:');
-    await assert.rejects(loadFixture(db, broken((f) => (f.exports[3].lessonId = ID.lessonB))), /exports\[3\].*lessonId: belongs to another organization/);
+    await assert.rejects(
+      loadFixture(
+        db,
+        broken((f) => (f.exports[3].lessonId = ID.lessonB)),
+      ),
+      /exports\[3\].*lessonId: belongs to another organization/,
+    );
     assert.equal((db.prepare('SELECT count(*) AS n FROM organizations').get() as { n: number }).n, 0);
     db.close();
   });

@@ -151,7 +151,10 @@ describe('sliding sessions', () => {
     }
     assert.equal(writes, 2, '96 requests over 150 s');
     // Written at the first request a minute or more after the last written use.
-    assert.deepEqual(expiries, [0, 0, 0, 0, 0, 0, 60, 60, 60, 60, 60, 60, 120, 120, 120, 120].map((s) => s * 1000));
+    assert.deepEqual(
+      expiries,
+      [0, 0, 0, 0, 0, 0, 60, 60, 60, 60, 60, 60, 120, 120, 120, 120].map((s) => s * 1000),
+    );
   });
 
   it('is kept alive by either process, each seeing the other’s refresh', async () => {
@@ -159,7 +162,12 @@ describe('sliding sessions', () => {
     const { cookie } = await signIn(a);
     assert.equal(await status(a, SESSION, cookie), 200);
     assert.equal(await status(b, SESSION, cookie), 200);
-    for (const [day, server] of [[3, a], [9, b], [15, a], [21, b]] as const) {
+    for (const [day, server] of [
+      [3, a],
+      [9, b],
+      [15, a],
+      [21, b],
+    ] as const) {
       clock = t0 + day * DAY;
       assert.equal(await status(server, SESSION, cookie), 200, `day ${day}`);
       assert.equal(await status(server, PICKER, cookie), 200, `day ${day}`);

@@ -17,7 +17,9 @@ const renderDeck = async () => deck;
 
 const post = async (s: Server, cookie: string, path: string, body: unknown) => {
   const response = await fetch(`${s.url}${path}`, {
-    method: 'POST', headers: { 'content-type': 'application/json', cookie }, body: JSON.stringify(body),
+    method: 'POST',
+    headers: { 'content-type': 'application/json', cookie },
+    body: JSON.stringify(body),
   });
   return { status: response.status, body: (await response.json()) as { job: { id: string; status: string } } };
 };
@@ -31,7 +33,11 @@ const eventsOf = (text: string) =>
   [...text.matchAll(/^event: (\w+)\ndata: (.*)\n\n/gm)].map(([, event, data]) => ({ event: event!, data: JSON.parse(data!) }));
 
 // Lessons of org A with jobs written by "other clients" beside each other.
-const L = { hitAny: stableUuid('sem:lesson:hit-any'), newestFailed: stableUuid('sem:lesson:newest-failed'), keyed: stableUuid('sem:lesson:keyed') };
+const L = {
+  hitAny: stableUuid('sem:lesson:hit-any'),
+  newestFailed: stableUuid('sem:lesson:newest-failed'),
+  keyed: stableUuid('sem:lesson:keyed'),
+};
 const J = {
   keylessFailed: stableUuid('sem:job:keyless-failed'),
   theirsCompleted: stableUuid('sem:job:theirs-completed'),
@@ -46,10 +52,21 @@ const day = (d: number) => `2026-04-${String(d).padStart(2, '0')}T00:00:00.000Z`
 
 function semanticsFixture(): FixtureInput {
   const f = serverFixture();
-  const lesson = (id: string, title: string) => ({ id, organizationId: ID.orgA, title, updatedAt: UPDATED, sections: [{ heading: 'One', body: 'First' }] });
+  const lesson = (id: string, title: string) => ({
+    id,
+    organizationId: ID.orgA,
+    title,
+    updatedAt: UPDATED,
+    sections: [{ heading: 'One', body: 'First' }],
+  });
   f.lessons!.push(lesson(L.hitAny, 'Hit any'), lesson(L.newestFailed, 'Newest failed'), lesson(L.keyed, 'Keyed'));
   const job = (id: string, lessonId: string, cacheKey: string | null, status: 'completed' | 'failed', createdAt: string) => ({
-    id, organizationId: ID.orgA, lessonId, cacheKey, status, createdAt,
+    id,
+    organizationId: ID.orgA,
+    lessonId,
+    cacheKey,
+    status,
+    createdAt,
     ...(status === 'failed' ? { error: 'The renderer ran out of memory.' } : { costCents: 9, model: 'fixture-model' }),
   });
   f.exports!.push(
@@ -72,7 +89,10 @@ describe('which export a request means: one rule for the dispatch and the stream
   let a: string;
   before(async () => {
     // A minute between ticks: a stream hears at its first check (at once) or from this process.
-    s = await startTestServer({ ssePollMs: 60_000, sseHeartbeatMs: 100, sseTimeoutMs: 10_000 }, { fixture: semanticsFixture(), renderDeck });
+    s = await startTestServer(
+      { ssePollMs: 60_000, sseHeartbeatMs: 100, sseTimeoutMs: 10_000 },
+      { fixture: semanticsFixture(), renderDeck },
+    );
     a = await s.signIn(EMAIL.a);
   });
   after(() => s.close());
@@ -142,7 +162,10 @@ describe('which export a request means: one rule for the dispatch and the stream
 describe('jobs end at their deadline (POS_EXPORT_DEADLINE_MS)', () => {
   const timedOut = (ms: string) => ({
     event: 'error',
-    data: { message: `The export timed out: it did not finish within its deadline of ${ms}, so the server gave up on it.`, code: 'timed_out' },
+    data: {
+      message: `The export timed out: it did not finish within its deadline of ${ms}, so the server gave up on it.`,
+      code: 'timed_out',
+    },
   });
 
   it('a job nobody finishes is marked failed (timed_out); its streams hear, later ones at once, and a dispatch starts afresh', async () => {
@@ -153,7 +176,10 @@ describe('jobs end at their deadline (POS_EXPORT_DEADLINE_MS)', () => {
       const stream = await openStream(streamUrl(s, ID.lessonA, 'hung'), a);
       const { body } = await dispatch(s, a, ID.lessonA, 'hung');
       assert.deepEqual(eventsOf(await stream.ended), [timedOut('300 ms')]);
-      const row = s.db.prepare('SELECT status, error, error_code, completed_at FROM export_jobs WHERE id = ?').get(body.job.id) as Record<string, string>;
+      const row = s.db.prepare('SELECT status, error, error_code, completed_at FROM export_jobs WHERE id = ?').get(body.job.id) as Record<
+        string,
+        string
+      >;
       assert.deepEqual([row.status, row.error_code, row.error], ['failed', 'timed_out', timedOut('300 ms').data.message]);
       assert.ok(row.completed_at, 'the job has an end');
 
@@ -193,10 +219,15 @@ describe('jobs end at their deadline (POS_EXPORT_DEADLINE_MS)', () => {
 
       release();
       await s.exports.idle();
-      assert.deepEqual(s.db.prepare('SELECT status, error_code FROM export_jobs WHERE id = ?').get(body.job.id), { status: 'failed', error_code: 'timed_out' });
+      assert.deepEqual(s.db.prepare('SELECT status, error_code FROM export_jobs WHERE id = ?').get(body.job.id), {
+        status: 'failed',
+        error_code: 'timed_out',
+      });
       assert.equal(s.db.prepare('SELECT COUNT(*) FROM export_files WHERE job_id = ?').pluck().get(body.job.id), 0);
       assert.equal((await fetch(`${s.url}/api/exports/pptx/files/${body.job.id}.pptx`, { headers: { cookie: a } })).status, 404);
-      assert.deepEqual(logged, [`export ${body.job.id} (lesson ${ID.lessonA}): the renderer did not return within the deadline; its slot is released`]);
+      assert.deepEqual(logged, [
+        `export ${body.job.id} (lesson ${ID.lessonA}): the renderer did not return within the deadline; its slot is released`,
+      ]);
     } finally {
       console.error = originalError;
       await s.close();
@@ -207,7 +238,11 @@ describe('jobs end at their deadline (POS_EXPORT_DEADLINE_MS)', () => {
     // The fixture's pending job of "another process" was created months ago.
     const patient = await startTestServer({ sseTimeoutMs: 30_000 }, { renderDeck });
     try {
-      assert.equal(patient.db.prepare('SELECT status FROM export_jobs WHERE id = ?').pluck().get(ID.jobPendingElsewhere), 'pending', 'not failed at the start');
+      assert.equal(
+        patient.db.prepare('SELECT status FROM export_jobs WHERE id = ?').pluck().get(ID.jobPendingElsewhere),
+        'pending',
+        'not failed at the start',
+      );
     } finally {
       await patient.close();
     }
@@ -225,7 +260,10 @@ describe('jobs end at their deadline (POS_EXPORT_DEADLINE_MS)', () => {
     await (await startTestServer({ db: path }, { renderDeck })).close();
     const other = new Database(path);
     const interrupted = stableUuid('sem:job:interrupted');
-    other.prepare(`INSERT INTO export_jobs (id, organization_id, lesson_id, cache_key, status, created_at, runs_here) VALUES (?, ?, ?, 'resumed', 'pending', ?, 1)`)
+    other
+      .prepare(
+        `INSERT INTO export_jobs (id, organization_id, lesson_id, cache_key, status, created_at, runs_here) VALUES (?, ?, ?, 'resumed', 'pending', ?, 1)`,
+      )
       .run(interrupted, ID.orgA, ID.lessonA, new Date(Date.now() - 3_600_000).toISOString());
     other.close();
     const resumed = await startTestServer({ db: path, exportDeadlineMs: 1_800_000 }, { renderDeck });
@@ -275,9 +313,18 @@ describe('every stream ends its chunked body', () => {
     try {
       const a = await s.signIn(EMAIL.a);
       const cases = [
-        [`/api/exports/pptx/stream?lessonId=${ID.lessonDone}&cacheKey=v1`, `event: completed\ndata: {"url":"/api/exports/pptx/files/${ID.jobDone}.pptx","costCents":42,"model":"fixture-model"}\n\n`],
-        [`/api/exports/pptx/stream?lessonId=${ID.lessonFailed}`, 'event: error\ndata: {"message":"The renderer ran out of memory.","code":"export_failed"}\n\n'],
-        [`/api/exports/pptx/stream?lessonId=${ID.lessonA}&cacheKey=never`, 'event: error\ndata: {"message":"The export timed out: no result after 300 ms.","code":"timed_out"}\n\n'],
+        [
+          `/api/exports/pptx/stream?lessonId=${ID.lessonDone}&cacheKey=v1`,
+          `event: completed\ndata: {"url":"/api/exports/pptx/files/${ID.jobDone}.pptx","costCents":42,"model":"fixture-model"}\n\n`,
+        ],
+        [
+          `/api/exports/pptx/stream?lessonId=${ID.lessonFailed}`,
+          'event: error\ndata: {"message":"The renderer ran out of memory.","code":"export_failed"}\n\n',
+        ],
+        [
+          `/api/exports/pptx/stream?lessonId=${ID.lessonA}&cacheKey=never`,
+          'event: error\ndata: {"message":"The export timed out: no result after 300 ms.","code":"timed_out"}\n\n',
+        ],
       ] as const;
       for (const [path, last] of cases) {
         assert.equal(await rawStream(s, a, path).body(), `: connected\n\n${last}`, path);
@@ -289,7 +336,8 @@ describe('every stream ends its chunked body', () => {
   });
 
   it('on a graceful shutdown: `server_restarting`, then the last chunk, before the connection closes', async () => {
-    const restarting = 'event: error\ndata: {"message":"The server is restarting; the export goes on. Reconnect in a moment.","code":"server_restarting"}\n\n';
+    const restarting =
+      'event: error\ndata: {"message":"The server is restarting; the export goes on. Reconnect in a moment.","code":"server_restarting"}\n\n';
     const s = await startTestServer({ sseHeartbeatMs: 60_000, sseTimeoutMs: 30_000 }, { renderDeck });
     const a = await s.signIn(EMAIL.a);
     const path = `/api/exports/pptx/stream?lessonId=${ID.lessonA}&cacheKey=restart`;

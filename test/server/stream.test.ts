@@ -10,11 +10,14 @@ type Server = Awaited<ReturnType<typeof startTestServer>>;
 describe('GET /api/exports/pptx/stream', () => {
   let s: Server;
   let a: string;
-  const health = async () => (await (await fetch(`${s.url}/healthz`)).json()) as { openStreams: number; pollChecks: number; pollQueries: number };
+  const health = async () =>
+    (await (await fetch(`${s.url}/healthz`)).json()) as { openStreams: number; pollChecks: number; pollQueries: number };
   const streamUrl = (query: string) => `${s.url}/api/exports/pptx/stream?${query}`;
   const dispatch = async (lessonId: string, cacheKey?: string) => {
     const response = await fetch(`${s.url}/api/exports/pptx`, {
-      method: 'POST', headers: { 'content-type': 'application/json', cookie: a }, body: JSON.stringify({ lessonId, cacheKey }),
+      method: 'POST',
+      headers: { 'content-type': 'application/json', cookie: a },
+      body: JSON.stringify({ lessonId, cacheKey }),
     });
     return ((await response.json()) as { job: { id: string } }).job;
   };
@@ -72,7 +75,9 @@ describe('GET /api/exports/pptx/stream', () => {
     const cors = await startTestServer({ corsOrigins: ['http://builder.example'] });
     try {
       const cookie = await cors.signIn(EMAIL.a);
-      const response = await fetch(`${cors.url}/api/exports/pptx/stream?lessonId=${ID.lessonA}&cacheKey=cors`, { headers: { cookie, origin: 'http://builder.example' } });
+      const response = await fetch(`${cors.url}/api/exports/pptx/stream?lessonId=${ID.lessonA}&cacheKey=cors`, {
+        headers: { cookie, origin: 'http://builder.example' },
+      });
       assert.equal(response.headers.get('access-control-allow-origin'), 'http://builder.example');
       assert.equal(response.headers.get('access-control-allow-credentials'), 'true');
       await response.body!.cancel();
@@ -102,7 +107,10 @@ describe('GET /api/exports/pptx/stream', () => {
   it('completes at once for an export that had already completed', async () => {
     const stream = await openStream(streamUrl(`lessonId=${ID.lessonDone}&cacheKey=v1`), a);
     const text = await stream.ended;
-    assert.ok(text.includes(`event: completed\ndata: {"url":"/api/exports/pptx/files/${ID.jobDone}.pptx","costCents":42,"model":"fixture-model"}`), text);
+    assert.ok(
+      text.includes(`event: completed\ndata: {"url":"/api/exports/pptx/files/${ID.jobDone}.pptx","costCents":42,"model":"fixture-model"}`),
+      text,
+    );
   });
 
   // The last event goes on the socket as one hand-made chunk, Node's end after
@@ -114,7 +122,9 @@ describe('GET /api/exports/pptx/stream', () => {
       const connection = { socket: connect(Number(new URL(s.url).port), '127.0.0.1'), received: '' };
       connection.socket.setEncoding('latin1');
       connection.socket.on('data', (chunk: string) => (connection.received += chunk));
-      connection.socket.write(`GET /api/exports/pptx/stream?lessonId=${ID.lessonDone}&cacheKey=v1 HTTP/${version}\r\nHost: x\r\nCookie: ${a}\r\n\r\n`);
+      connection.socket.write(
+        `GET /api/exports/pptx/stream?lessonId=${ID.lessonDone}&cacheKey=v1 HTTP/${version}\r\nHost: x\r\nCookie: ${a}\r\n\r\n`,
+      );
       return connection;
     };
 
@@ -177,7 +187,9 @@ describe('GET /api/exports/pptx/stream', () => {
       const stream = await openStream(`${polled.url}/api/exports/pptx/stream?lessonId=${ID.lessonA2}&cacheKey=elsewhere`, cookie);
       await stream.waitFor(': connected');
       // Another process finishes the pending fixture job: a plain UPDATE, no in-process notification.
-      polled.db.prepare("UPDATE export_jobs SET status = 'completed', cost_cents = 9, model = 'other-process' WHERE id = ?").run(ID.jobPendingElsewhere);
+      polled.db
+        .prepare("UPDATE export_jobs SET status = 'completed', cost_cents = 9, model = 'other-process' WHERE id = ?")
+        .run(ID.jobPendingElsewhere);
       assert.ok((await stream.ended).includes('"costCents":9,"model":"other-process"'));
     } finally {
       await polled.close();
@@ -205,7 +217,9 @@ describe('GET /api/exports/pptx/stream', () => {
     try {
       const lessons = [ID.lessonA, ID.lessonA2, ID.lessonDone];
       const streams = await Promise.all(
-        Array.from({ length: 30 }, (_, i) => openStream(`${polled.url}/api/exports/pptx/stream?lessonId=${lessons[i % 3]}&cacheKey=tick${i % 7}`, cookie)),
+        Array.from({ length: 30 }, (_, i) =>
+          openStream(`${polled.url}/api/exports/pptx/stream?lessonId=${lessons[i % 3]}&cacheKey=tick${i % 7}`, cookie),
+        ),
       );
       await Promise.all(streams.map((x) => x.waitFor(': connected')));
       const checksBefore = polled.watcher.stats.checks;

@@ -147,7 +147,7 @@ export async function eventually(condition: () => boolean | Promise<boolean>, ms
 /** The payload of an HTTP/1.1 chunked body, which must end with the last-chunk marker. */
 export function decodeChunked(wire: string): string {
   let payload = '';
-  for (let at = 0; ; ) {
+  for (let at = 0; ;) {
     const lineEnd = wire.indexOf('\r\n', at);
     assert.ok(lineEnd >= 0, `the body ends without its last chunk after ${JSON.stringify(payload)}`);
     const size = parseInt(wire.slice(at, lineEnd), 16);

@@ -79,7 +79,15 @@ export async function startLocalRegistry(root: string, names: string[], folder: 
       name,
       'dist-tags': { latest: version },
       versions: {
-        [version]: { name, version, dependencies, peerDependencies, peerDependenciesMeta, optionalDependencies, dist: { tarball: `${base}/-/${file}`, integrity } },
+        [version]: {
+          name,
+          version,
+          dependencies,
+          peerDependencies,
+          peerDependenciesMeta,
+          optionalDependencies,
+          dist: { tarball: `${base}/-/${file}`, integrity },
+        },
       },
     }));
   }
@@ -91,7 +99,9 @@ export async function startLocalRegistry(root: string, names: string[], folder: 
     if (tarball) return res.writeHead(200, { 'content-type': 'application/octet-stream' }).end(tarball);
     const document = documents.get(path);
     if (document) return res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(document(base)));
-    res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: `${path} is not served by the local registry` }));
+    res
+      .writeHead(404, { 'content-type': 'application/json' })
+      .end(JSON.stringify({ error: `${path} is not served by the local registry` }));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {

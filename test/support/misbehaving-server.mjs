@@ -37,7 +37,9 @@ const BEHAVIOURS = {
     const url = decodeURIComponent((req.url ?? '').split('/')[2] ?? '');
     const done = { url, costCents: 1234, model: 'test-model' };
     if (req.method === 'POST') {
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ job: { id: 'job-1', status: 'completed', ...done } }));
+      res
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ job: { id: 'job-1', status: 'completed', ...done } }));
     } else {
       res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
       res.end(`: connected\n\nevent: completed\ndata: ${JSON.stringify(done)}\n\n`);
@@ -90,9 +92,10 @@ export function startMisbehavingServer(host, origin) {
     if (handle) handle(req, res);
     else if (jsonError) {
       const [, status, code] = jsonError;
-      res.writeHead(Number(status), { 'content-type': 'application/json' }).end(JSON.stringify({ error: `The server refused this (${code}).`, code }));
-    }
-    else res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"No such behaviour.","code":"not_found"}');
+      res
+        .writeHead(Number(status), { 'content-type': 'application/json' })
+        .end(JSON.stringify({ error: `The server refused this (${code}).`, code }));
+    } else res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"No such behaviour.","code":"not_found"}');
   });
   return new Promise((resolve) => {
     server.listen(0, host, () => {

@@ -14,7 +14,6 @@ import type { PosPptxExportProgress } from '../../../components/pptx-export-prog
 import { API, apiGet, lessonId, misbehavingApi, signIn, signOut, TEST_USERS, watchUncaught } from '../../support/api.js';
 import { clearCache } from '../pickers/helpers.js';
 
-
 // A port nothing listens on: the connection is refused.
 const REFUSED = 'http://127.0.0.1:9/api';
 
@@ -35,15 +34,25 @@ describe('failures end in a clear error with Retry, never in the host page', () 
     const cases: [string, () => Promise<string>, { code: string; status?: number; message: RegExp }][] = [
       ['connection refused', async () => REFUSED, { code: 'network_error', message: /Cannot reach the server/ }],
       ['401 (signed out)', async () => (await signOut(), API), { code: 'unauthorized', status: 401, message: /Sign in/ }],
-      ['400 no_active_organization', async () => (await signIn(TEST_USERS.noOrganization), API), { code: 'no_active_organization', status: 400, message: /Choose an organization/ }],
+      [
+        '400 no_active_organization',
+        async () => (await signIn(TEST_USERS.noOrganization), API),
+        { code: 'no_active_organization', status: 400, message: /Choose an organization/ },
+      ],
       ['500 with an HTML body', async () => misbehavingApi('html-500'), { code: 'http_error', status: 500, message: /500/ }],
-      ['malformed JSON', async () => misbehavingApi('malformed-json'), { code: 'invalid_response', status: 200, message: /not valid JSON/ }],
+      [
+        'malformed JSON',
+        async () => misbehavingApi('malformed-json'),
+        { code: 'invalid_response', status: 200, message: /not valid JSON/ },
+      ],
       ['a response that never ends', async () => misbehavingApi('never-ends'), { code: 'timeout', message: /did not answer in time/ }],
     ];
     for (const [what, base, expected] of cases) {
       it(what, async () => {
         const baseUrl = await base();
-        const el = await fixture<PosPicker<unknown>>(html`<pos-training-picker label="Trainings" .timeout=${800} base-url=${baseUrl}></pos-training-picker>`);
+        const el = await fixture<PosPicker<unknown>>(
+          html`<pos-training-picker label="Trainings" .timeout=${800} base-url=${baseUrl}></pos-training-picker>`,
+        );
         const { detail } = await oneEvent(el, 'pos-error');
         expect(detail.code).to.equal(expected.code);
         expect(detail.status).to.equal(expected.status);
@@ -64,17 +73,39 @@ describe('failures end in a clear error with Retry, never in the host page', () 
 
   describe('<pos-training-picker> when asking again cannot help', () => {
     const cases: [string, string, { code: string; status: number; heading: RegExp; retry: boolean }][] = [
-      ['403 (the role has no access)', misbehavingApi('json-403-forbidden'), { code: 'forbidden', status: 403, heading: /do not have access/, retry: false }],
-      ['402 (quota spent)', misbehavingApi('json-402-quota_exceeded'), { code: 'quota_exceeded', status: 402, heading: /allowance is used up/, retry: false }],
-      ['401 (signed out: the host may sign in again)', misbehavingApi('json-401-unauthorized'), { code: 'unauthorized', status: 401, heading: /signed out/, retry: true }],
+      [
+        '403 (the role has no access)',
+        misbehavingApi('json-403-forbidden'),
+        { code: 'forbidden', status: 403, heading: /do not have access/, retry: false },
+      ],
+      [
+        '402 (quota spent)',
+        misbehavingApi('json-402-quota_exceeded'),
+        { code: 'quota_exceeded', status: 402, heading: /allowance is used up/, retry: false },
+      ],
+      [
+        '401 (signed out: the host may sign in again)',
+        misbehavingApi('json-401-unauthorized'),
+        { code: 'unauthorized', status: 401, heading: /signed out/, retry: true },
+      ],
       ['404', misbehavingApi('json-404-not_found'), { code: 'not_found', status: 404, heading: /could not be loaded/, retry: true }],
-      ['503', misbehavingApi('json-503-storage_unavailable'), { code: 'storage_unavailable', status: 503, heading: /could not be loaded/, retry: true }],
+      [
+        '503',
+        misbehavingApi('json-503-storage_unavailable'),
+        { code: 'storage_unavailable', status: 503, heading: /could not be loaded/, retry: true },
+      ],
     ];
     for (const [what, baseUrl, expected] of cases) {
       it(`${what}: says so, Retry ${expected.retry ? 'offered' : 'not offered'}, the event carries status and code`, async () => {
-        const el = await fixture<PosPicker<unknown>>(html`<pos-training-picker label="Trainings" base-url=${baseUrl}></pos-training-picker>`);
+        const el = await fixture<PosPicker<unknown>>(
+          html`<pos-training-picker label="Trainings" base-url=${baseUrl}></pos-training-picker>`,
+        );
         const { detail } = await oneEvent(el, 'pos-error');
-        expect(detail).to.deep.equal({ status: expected.status, code: expected.code, message: `The server refused this (${expected.code}).` });
+        expect(detail).to.deep.equal({
+          status: expected.status,
+          code: expected.code,
+          message: `The server refused this (${expected.code}).`,
+        });
         await el.updateComplete;
         const alert = el.shadowRoot!.querySelector('[role="alert"]')!;
         expect(alert.textContent).to.match(expected.heading);
@@ -98,7 +129,12 @@ describe('failures end in a clear error with Retry, never in the host page', () 
     for (const [what, baseUrl, action, message] of cases) {
       it(what, async () => {
         const el = await fixture<PosPptxExportProgress>(
-          html`<pos-pptx-export-progress base-url=${baseUrl} lesson-id=${lesson} heartbeat-ms="100" max-reconnects="1"></pos-pptx-export-progress>`,
+          html`<pos-pptx-export-progress
+            base-url=${baseUrl}
+            lesson-id=${lesson}
+            heartbeat-ms="100"
+            max-reconnects="1"
+          ></pos-pptx-export-progress>`,
         );
         const failed = oneEvent(el, 'pos-export-error');
         if (action === 'dispatch') void el.dispatch();
@@ -116,11 +152,31 @@ describe('failures end in a clear error with Retry, never in the host page', () 
   describe('<pos-pptx-export-progress> when asking again cannot help', () => {
     const lesson = '00000000-0000-4000-8000-000000000001';
     const refused = (code: string) => `The server refused this (${code}).`;
-    const cases: [string, `json-${number}-${string}`, { code: string; status: number; message: string; heading: RegExp; retry: boolean }][] = [
-      ['403 (the role may not export)', 'json-403-forbidden', { code: 'forbidden', status: 403, message: refused('forbidden'), heading: /do not have access/, retry: false }],
-      ['402 (the allowance is spent)', 'json-402-quota_exceeded', { code: 'quota_exceeded', status: 402, message: refused('quota_exceeded'), heading: /allowance is used up/, retry: false }],
-      ['401 (signed out: the host may sign in again)', 'json-401-unauthorized', { code: 'unauthorized', status: 401, message: refused('unauthorized'), heading: /signed out/, retry: true }],
-      ['404', 'json-404-not_found', { code: 'not_found', status: 404, message: refused('not_found'), heading: /did not finish/, retry: true }],
+    const cases: [
+      string,
+      `json-${number}-${string}`,
+      { code: string; status: number; message: string; heading: RegExp; retry: boolean },
+    ][] = [
+      [
+        '403 (the role may not export)',
+        'json-403-forbidden',
+        { code: 'forbidden', status: 403, message: refused('forbidden'), heading: /do not have access/, retry: false },
+      ],
+      [
+        '402 (the allowance is spent)',
+        'json-402-quota_exceeded',
+        { code: 'quota_exceeded', status: 402, message: refused('quota_exceeded'), heading: /allowance is used up/, retry: false },
+      ],
+      [
+        '401 (signed out: the host may sign in again)',
+        'json-401-unauthorized',
+        { code: 'unauthorized', status: 401, message: refused('unauthorized'), heading: /signed out/, retry: true },
+      ],
+      [
+        '404',
+        'json-404-not_found',
+        { code: 'not_found', status: 404, message: refused('not_found'), heading: /did not finish/, retry: true },
+      ],
     ];
     const run = async (baseUrl: string, action: 'dispatch' | 'start') => {
       const el = await fixture<PosPptxExportProgress>(
@@ -171,7 +227,9 @@ describe('failures end in a clear error with Retry, never in the host page', () 
       await signIn();
       const lesson = await lessonId('Test lesson 1');
       await signIn(TEST_USERS.partner);
-      const el = await fixture<PosPptxExportProgress>(html`<pos-pptx-export-progress base-url=${API} lesson-id=${lesson}></pos-pptx-export-progress>`);
+      const el = await fixture<PosPptxExportProgress>(
+        html`<pos-pptx-export-progress base-url=${API} lesson-id=${lesson}></pos-pptx-export-progress>`,
+      );
       for (const run of [() => void el.dispatch(), () => el.start()]) {
         const failed = oneEvent(el, 'pos-export-error');
         run();
@@ -192,7 +250,11 @@ describe('failures end in a clear error with Retry, never in the host page', () 
       expect((await post('/demo/exhaust-quota')).status).to.equal(200);
       try {
         const el = await fixture<PosPptxExportProgress>(
-          html`<pos-pptx-export-progress base-url=${API} lesson-id=${lesson} cache-key=${`quota-${crypto.randomUUID()}`}></pos-pptx-export-progress>`,
+          html`<pos-pptx-export-progress
+            base-url=${API}
+            lesson-id=${lesson}
+            cache-key=${`quota-${crypto.randomUUID()}`}
+          ></pos-pptx-export-progress>`,
         );
         const failed = oneEvent(el, 'pos-export-error');
         void el.dispatch();
@@ -214,13 +276,29 @@ describe('failures end in a clear error with Retry, never in the host page', () 
     it('long, right-to-left, emoji and HTML titles render as text, inertly', async () => {
       const records = [
         { id: 'long', title: 'A'.repeat(500), description: 'x', tags: [], specializationId: null, durationMinutes: 5 },
-        { id: 'rtl', title: 'تدريب الشركاء على المبيعات', description: 'עברית', tags: ['مبيعات'], specializationId: null, durationMinutes: 5 },
+        {
+          id: 'rtl',
+          title: 'تدريب الشركاء على المبيعات',
+          description: 'עברית',
+          tags: ['مبيعات'],
+          specializationId: null,
+          durationMinutes: 5,
+        },
         { id: 'emoji', title: '🚀 Launch 👩🏽‍💻 training', description: '🎉', tags: ['🔥'], specializationId: null, durationMinutes: 5 },
-        { id: 'html', title: '<script>window.__pwned=1</script><b>bold</b>', description: '<img src=x onerror="window.__pwned=2">', tags: ['<i>t</i>'], specializationId: null, durationMinutes: 5 },
+        {
+          id: 'html',
+          title: '<script>window.__pwned=1</script><b>bold</b>',
+          description: '<img src=x onerror="window.__pwned=2">',
+          tags: ['<i>t</i>'],
+          specializationId: null,
+          durationMinutes: 5,
+        },
       ];
       const el = await fixture<PosPicker<unknown>>(html`<pos-training-picker label="Trainings" .data=${records}></pos-training-picker>`);
       el.shadowRoot!.querySelector<HTMLInputElement>('#input')!.focus();
-      el.shadowRoot!.querySelector<HTMLInputElement>('#input')!.dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowDown', bubbles: true, composed: true }));
+      el.shadowRoot!.querySelector<HTMLInputElement>('#input')!.dispatchEvent(
+        new KeyboardEvent('keydown', { key: 'ArrowDown', bubbles: true, composed: true }),
+      );
       await waitUntil(() => el.shadowRoot!.querySelectorAll('[role="option"]').length === 4);
       const text = el.shadowRoot!.textContent!;
       expect(text).to.include('تدريب الشركاء على المبيعات');

@@ -11,7 +11,8 @@ import '../../../components/pptx-export-progress/pptx-export-progress.js';
 import type { ExportErrorEvent, PosPptxExportProgress } from '../../../components/pptx-export-progress/pptx-export-progress.js';
 
 const MISBEHAVING = (window as unknown as { __POS_MISBEHAVING__: string }).__POS_MISBEHAVING__;
-const hits = async (behaviour: string) => (await executeServerCommand<Record<string, number>, undefined>('misbehaving-hits'))[behaviour] ?? 0;
+const hits = async (behaviour: string) =>
+  (await executeServerCommand<Record<string, number>, undefined>('misbehaving-hits'))[behaviour] ?? 0;
 
 describe('<pos-pptx-export-progress> on a stream that never ends a line or an event', () => {
   for (const behaviour of ['endless-line', 'endless-event']) {
@@ -19,12 +20,14 @@ describe('<pos-pptx-export-progress> on a stream that never ends a line or an ev
       const before = await hits(behaviour);
       // A watchdog of 3 s and one reconnection allowed: a stream merely read forever
       // would end as connection_lost after a reconnection, not as invalid_response.
-      const el = await fixture<PosPptxExportProgress>(html`<pos-pptx-export-progress
-        base-url=${`${MISBEHAVING}/${behaviour}/api`}
-        lesson-id="00000000-0000-4000-8000-000000000001"
-        heartbeat-ms="1000"
-        max-reconnects="1"
-      ></pos-pptx-export-progress>`);
+      const el = await fixture<PosPptxExportProgress>(
+        html`<pos-pptx-export-progress
+          base-url=${`${MISBEHAVING}/${behaviour}/api`}
+          lesson-id="00000000-0000-4000-8000-000000000001"
+          heartbeat-ms="1000"
+          max-reconnects="1"
+        ></pos-pptx-export-progress>`,
+      );
       const failed = oneEvent(el, 'pos-export-error') as Promise<ExportErrorEvent>;
       el.start();
       const { detail } = await failed;

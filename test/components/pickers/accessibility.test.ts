@@ -43,7 +43,9 @@ describe('accessibility (axe-core in the page)', () => {
   }
 
   it('shows the error state accessibly', async () => {
-    const wrapper = await fixture<HTMLDivElement>(html`<main><pos-tag-picker base-url="http://127.0.0.1:9/api" label="Tags"></pos-tag-picker></main>`);
+    const wrapper = await fixture<HTMLDivElement>(
+      html`<main><pos-tag-picker base-url="http://127.0.0.1:9/api" label="Tags"></pos-tag-picker></main>`,
+    );
     const el = wrapper.querySelector<AnyPicker>('pos-tag-picker')!;
     await loaded(el);
     expect(el.loadState).to.equal('error');

@@ -47,5 +47,4 @@ export async function type(el: AnyPicker, text: string) {
 }
 
 /** Resource entries (requests the page made) for an API path, counted across the test. */
-export const requestsTo = (path: string) =>
-  performance.getEntriesByType('resource').filter((e) => e.name.includes(path)).length;
+export const requestsTo = (path: string) => performance.getEntriesByType('resource').filter((e) => e.name.includes(path)).length;

@@ -6,7 +6,13 @@ describe('live (property bindings, in place of lit/directives/live.js)', () => {
   it('sets the property again when the element’s own value drifted from the bound one', () => {
     const root = document.createElement('div');
     const draw = (value: string, selected: boolean) =>
-      render(html`<input .value=${live(value)} /><select><option>a</option><option .selected=${live(selected)}>b</option></select>`, root);
+      render(
+        html`<input .value=${live(value)} /><select>
+            <option>a</option>
+            <option .selected=${live(selected)}>b</option>
+          </select>`,
+        root,
+      );
     draw('one', true);
     const input = root.querySelector('input')!;
     const option = root.querySelectorAll('option')[1]!;

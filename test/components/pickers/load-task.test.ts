@@ -120,7 +120,10 @@ describe('LoadTask (the loading controller, in place of @lit/task)', () => {
   it('initialState: back to status 0, the last value kept', async () => {
     const host = fakeHost();
     let load = true;
-    const task = new LoadTask<readonly boolean[], string>(host, { args: () => [load], task: ([l]) => (l ? Promise.resolve('loaded') : initialState) });
+    const task = new LoadTask<readonly boolean[], string>(host, {
+      args: () => [load],
+      task: ([l]) => (l ? Promise.resolve('loaded') : initialState),
+    });
     host.update();
     await settle();
     expect(task.value).to.equal('loaded');

@@ -335,7 +335,9 @@ export function runPickerSuite(config: PickerSuiteConfig) {
     });
 
     it('is named by an outside <label for> when it has no label of its own', async () => {
-      const wrapper = await fixture<HTMLDivElement>(html`<div><label for="outside">Outside name</label><${tag} id="outside" base-url=${base}></${tag}></div>`);
+      const wrapper = await fixture<HTMLDivElement>(
+        html`<div><label for="outside">Outside name</label><${tag} id="outside" base-url=${base}></${tag}></div>`,
+      );
       const el = wrapper.querySelector<AnyPicker>(config.tag)!;
       await ready(el);
       await waitUntil(() => inputOf(el).getAttribute('aria-label') === 'Outside name', 'the input takes the outside label');
@@ -358,7 +360,11 @@ export function runPickerSuite(config: PickerSuiteConfig) {
         await loaded(el);
         expect(el.loadState).to.equal('error');
         expect(errors).to.deep.equal([
-          { status: 400, code: 'no_active_organization', message: 'Choose an organization first: this session has no active organization.' },
+          {
+            status: 400,
+            code: 'no_active_organization',
+            message: 'Choose an organization first: this session has no active organization.',
+          },
         ]);
         const error = el.shadowRoot!.querySelector('[part~="error"]')!;
         expect(error.getAttribute('role')).to.equal('alert');

@@ -5,7 +5,8 @@ import { API, apiGet, signIn } from '../../support/api.js';
 import { clearCache, loaded, openWithKeyboard, optionsOf } from './helpers.js';
 import { runPickerSuite } from './picker-suite.js';
 
-const specializations = async () => (await apiGet<{ specializations: Specialization[] }>('/workflow-pickers/specializations')).specializations;
+const specializations = async () =>
+  (await apiGet<{ specializations: Specialization[] }>('/workflow-pickers/specializations')).specializations;
 
 runPickerSuite({
   tag: 'pos-specialization-picker',
@@ -40,6 +41,8 @@ describe('<pos-specialization-picker>', () => {
     expect(first.querySelector('.description')!.textContent).to.contain('model APIs');
     const titles = (el as unknown as { records: Specialization[] }).records.map((s) => s.title);
     expect(titles).to.not.include('Sustainability');
-    expect(titles.indexOf('edge computing')).to.be.greaterThan(titles.indexOf('Disaster Recovery') === -1 ? titles.indexOf('DevOps Excellence') : -1);
+    expect(titles.indexOf('edge computing')).to.be.greaterThan(
+      titles.indexOf('Disaster Recovery') === -1 ? titles.indexOf('DevOps Excellence') : -1,
+    );
   });
 });

@@ -3,13 +3,30 @@ import '../../../components/training-picker/training-picker.js';
 import type { Training } from '../../../components/internal/records.js';
 import type { PosTrainingPicker } from '../../../components/training-picker/training-picker.js';
 import { API, apiGet, signIn } from '../../support/api.js';
-import { activeOption, clearCache, inputOf, isOpen, listboxOf, loaded, openWithKeyboard, optionTitles, optionsOf, popupOf, press } from './helpers.js';
+import {
+  activeOption,
+  clearCache,
+  inputOf,
+  isOpen,
+  listboxOf,
+  loaded,
+  openWithKeyboard,
+  optionTitles,
+  optionsOf,
+  popupOf,
+  press,
+} from './helpers.js';
 import { runPickerSuite } from './picker-suite.js';
 
 const trainings = async () => (await apiGet<{ trainings: Training[] }>('/workflow-pickers/trainings')).trainings;
 const training = (i: number, extra: Partial<Training> = {}): Training => ({
-  id: `t${i}`, title: `Training ${String(i).padStart(5, '0')}`, description: `Generated module number ${i}.`,
-  tags: [i % 2 ? 'odd' : 'even'], specializationId: null, durationMinutes: 10 + (i % 50), ...extra,
+  id: `t${i}`,
+  title: `Training ${String(i).padStart(5, '0')}`,
+  description: `Generated module number ${i}.`,
+  tags: [i % 2 ? 'odd' : 'even'],
+  specializationId: null,
+  durationMinutes: 10 + (i % 50),
+  ...extra,
 });
 
 runPickerSuite({
@@ -43,7 +60,9 @@ describe('<pos-training-picker>', () => {
   });
 
   it('narrows to trainings carrying any of `tags`, and to one `specialization-id`', async () => {
-    const el = await fixture<PosTrainingPicker>(html`<pos-training-picker base-url=${API} label="Training" tags="ai, healthcare"></pos-training-picker>`);
+    const el = await fixture<PosTrainingPicker>(
+      html`<pos-training-picker base-url=${API} label="Training" tags="ai, healthcare"></pos-training-picker>`,
+    );
     await loaded(el);
     expect(el.tags).to.deep.equal(['ai', 'healthcare']);
     await openWithKeyboard(el);
@@ -58,7 +77,9 @@ describe('<pos-training-picker>', () => {
   });
 
   it('shows a hostile title as text and runs nothing', async () => {
-    const el = await fixture<PosTrainingPicker>(html`<pos-training-picker base-url=${API} label="Training" multiple></pos-training-picker>`);
+    const el = await fixture<PosTrainingPicker>(
+      html`<pos-training-picker base-url=${API} label="Training" multiple></pos-training-picker>`,
+    );
     await loaded(el);
     await openWithKeyboard(el);
     const hostile = optionsOf(el).find((o) => o.textContent!.includes('<img'))!;
@@ -132,9 +153,11 @@ describe('<pos-training-picker>', () => {
   });
 
   it('opens above its field when there is no room below', async () => {
-    const box = await fixture<HTMLDivElement>(html`<div style="position: fixed; bottom: 1rem; left: 1rem; width: 20rem">
-      <pos-training-picker label="Training" .data=${Array.from({ length: 50 }, (_, i) => training(i))}></pos-training-picker>
-    </div>`);
+    const box = await fixture<HTMLDivElement>(
+      html`<div style="position: fixed; bottom: 1rem; left: 1rem; width: 20rem">
+        <pos-training-picker label="Training" .data=${Array.from({ length: 50 }, (_, i) => training(i))}></pos-training-picker>
+      </div>`,
+    );
     const el = box.querySelector<PosTrainingPicker>('pos-training-picker')!;
     await openWithKeyboard(el);
     const field = el.shadowRoot!.querySelector('[part~="combobox"]')!.getBoundingClientRect();
@@ -147,7 +170,11 @@ describe('<pos-training-picker>', () => {
 
   it('grows to --pos-picker-popup-max-height, rendering enough rows to fill it', async () => {
     const el = await fixture<PosTrainingPicker>(
-      html`<pos-training-picker style="--pos-picker-popup-max-height: 460px" label="Training" .data=${Array.from({ length: 200 }, (_, i) => training(i))}></pos-training-picker>`,
+      html`<pos-training-picker
+        style="--pos-picker-popup-max-height: 460px"
+        label="Training"
+        .data=${Array.from({ length: 200 }, (_, i) => training(i))}
+      ></pos-training-picker>`,
     );
     await openWithKeyboard(el);
     await el.updateComplete;
@@ -155,7 +182,9 @@ describe('<pos-training-picker>', () => {
     const popup = popupOf(el).getBoundingClientRect();
     expect(popup.height).to.be.closeTo(460, 2);
     // The rendered rows reach the bottom of the taller list (no empty band under them).
-    const lastRow = optionsOf(el).map((o) => o.getBoundingClientRect().bottom).reduce((a, b) => Math.max(a, b), 0);
+    const lastRow = optionsOf(el)
+      .map((o) => o.getBoundingClientRect().bottom)
+      .reduce((a, b) => Math.max(a, b), 0);
     expect(lastRow).to.be.at.least(popup.bottom - 4);
     await press(el, 'Escape');
   });
@@ -173,7 +202,8 @@ describe('<pos-training-picker>', () => {
     body.querySelector('#slot')!.append(el);
     await el.updateComplete;
     await openWithKeyboard(el);
-    const gap = () => popupOf(el).getBoundingClientRect().top - el.shadowRoot!.querySelector('[part~="combobox"]')!.getBoundingClientRect().bottom;
+    const gap = () =>
+      popupOf(el).getBoundingClientRect().top - el.shadowRoot!.querySelector('[part~="combobox"]')!.getBoundingClientRect().bottom;
     const before = gap();
     expect(before).to.be.within(0, 10);
     body.scrollTop = 60;
@@ -182,9 +212,11 @@ describe('<pos-training-picker>', () => {
   });
 
   it('shows its popup in the top layer, not clipped by an overflow: hidden ancestor', async () => {
-    const box = await fixture<HTMLDivElement>(html`<div style="overflow: hidden; height: 3.5rem; width: 22rem; position: relative">
-      <pos-training-picker base-url=${API} label="Training"></pos-training-picker>
-    </div>`);
+    const box = await fixture<HTMLDivElement>(
+      html`<div style="overflow: hidden; height: 3.5rem; width: 22rem; position: relative">
+        <pos-training-picker base-url=${API} label="Training"></pos-training-picker>
+      </div>`,
+    );
     const el = box.querySelector<PosTrainingPicker>('pos-training-picker')!;
     await loaded(el);
     await openWithKeyboard(el);

@@ -14,7 +14,10 @@ runPickerSuite({
     return { values: grouped.map((t) => t.type), titles: grouped.map((t) => triggerTitle(t.type)) };
   },
   data: {
-    records: [{ type: 'manual', description: 'On demand.' }, { type: 'deal_registered', description: 'A deal.' }],
+    records: [
+      { type: 'manual', description: 'On demand.' },
+      { type: 'deal_registered', description: 'A deal.' },
+    ],
     // Grouped: deals before manual.
     values: ['deal_registered', 'manual'],
     titles: ['Deal Registered', 'Manual'],

@@ -33,7 +33,6 @@ async function hostDispatch(lesson: string, cacheKey: string, signal?: AbortSign
   return ((await response.json()) as { job: { id: string } }).job;
 }
 
-
 const part = (el: PosPptxExportProgress, name: string) => el.shadowRoot!.querySelector<HTMLElement>(`[part~="${name}"]`);
 const untilState = (el: PosPptxExportProgress, state: string) =>
   waitUntil(() => el.state === state && el.getAttribute('state') === state, `state never became ${state} (is ${el.state})`, WAIT);
@@ -42,12 +41,14 @@ const requestsTo = (path: string) =>
   performance.getEntriesByType('resource').filter((e) => new URL(e.name).pathname === new URL(`${API}${path}`).pathname);
 
 async function progress(lesson: string, cacheKey = '', heartbeatMs = 300) {
-  return fixture<PosPptxExportProgress>(html`<pos-pptx-export-progress
-    base-url=${API}
-    lesson-id=${lesson}
-    cache-key=${cacheKey}
-    heartbeat-ms=${heartbeatMs}
-  ></pos-pptx-export-progress>`);
+  return fixture<PosPptxExportProgress>(
+    html`<pos-pptx-export-progress
+      base-url=${API}
+      lesson-id=${lesson}
+      cache-key=${cacheKey}
+      heartbeat-ms=${heartbeatMs}
+    ></pos-pptx-export-progress>`,
+  );
 }
 
 describe('<pos-pptx-export-progress> with a host dispatcher', function () {

@@ -51,7 +51,10 @@ const streamUrl = (lesson: string, cacheKey: string) => `${API}/exports/pptx/str
 
 async function dispatch(lesson: string, cacheKey: string) {
   const response = await fetch(`${API}/exports/pptx`, {
-    method: 'POST', credentials: 'include', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ lessonId: lesson, cacheKey }),
+    method: 'POST',
+    credentials: 'include',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ lessonId: lesson, cacheKey }),
   });
   expect(response.status, 'dispatch status').to.be.oneOf([200, 202]);
   return ((await response.json()) as { job: { id: string } }).job;
@@ -78,7 +81,10 @@ describe('the export stream with the browser’s own EventSource', function () {
     const failKey = freshKey('native-fail');
     await dispatch(failing, failKey);
     const failed = await follow(streamUrl(failing, failKey));
-    expect(failed.outcome).to.deep.equal({ event: 'error', data: { message: 'The export failed: the renderer crashed on purpose', code: 'export_failed' } });
+    expect(failed.outcome).to.deep.equal({
+      event: 'error',
+      data: { message: 'The export failed: the renderer crashed on purpose', code: 'export_failed' },
+    });
     expect(failed.log).to.deep.equal(['open', 'error export_failed']);
 
     // The test server's stream gives up after 3 s; the export itself never finishes.
@@ -86,7 +92,10 @@ describe('the export stream with the browser’s own EventSource', function () {
     const hangKey = freshKey('native-hang');
     await dispatch(hanging, hangKey);
     const timedOut = await follow(streamUrl(hanging, hangKey));
-    expect(timedOut.outcome).to.deep.equal({ event: 'error', data: { message: 'The export timed out: no result after 3 s.', code: 'timed_out' } });
+    expect(timedOut.outcome).to.deep.equal({
+      event: 'error',
+      data: { message: 'The export timed out: no result after 3 s.', code: 'timed_out' },
+    });
 
     // An unknown lesson: a JSON 404 the browser does not expose; EventSource fails the connection and does not retry.
     const refused = await follow(streamUrl('99999999-0000-4000-8000-000000000000', 'x'));

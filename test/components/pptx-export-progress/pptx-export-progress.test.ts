@@ -6,7 +6,17 @@ import type {
   ExportErrorEvent,
   PosPptxExportProgress,
 } from '../../../components/pptx-export-progress/pptx-export-progress.js';
-import { API, LESSON_BEHAVIOUR, apiHealth, lessonId, misbehavingApi, signIn, startApi, stopApi, stopApiGracefully } from '../../support/api.js';
+import {
+  API,
+  LESSON_BEHAVIOUR,
+  apiHealth,
+  lessonId,
+  misbehavingApi,
+  signIn,
+  startApi,
+  stopApi,
+  stopApiGracefully,
+} from '../../support/api.js';
 import { recordStates } from './helpers.js';
 
 const PPTX_TYPE = 'application/vnd.openxmlformats-officedocument.presentationml.presentation';
@@ -27,7 +37,6 @@ async function dispatchExport(lesson: string, cacheKey?: string) {
   return (await response.json()) as { job: { id: string; status: string } };
 }
 
-
 /** Counts the announcements: each one replaces the live region's content once. */
 function recordAnnouncements(el: PosPptxExportProgress): () => string[] {
   const region = part(el, 'status');
@@ -47,22 +56,20 @@ const untilState = (el: PosPptxExportProgress, state: string) =>
   waitUntil(() => el.state === state && el.getAttribute('state') === state, `state never became ${state} (is ${el.state})`, WAIT);
 const untilOpenStreams = (n: number) => {
   let last = -1;
-  return waitUntil(
-    async () => (last = (await apiHealth()).openStreams) === n,
-    `the server kept ${last} streams open, expected ${n}`,
-    WAIT,
-  );
+  return waitUntil(async () => (last = (await apiHealth()).openStreams) === n, `the server kept ${last} streams open, expected ${n}`, WAIT);
 };
 
 async function progress(attrs: { lesson?: string; cacheKey?: string; heartbeatMs?: number; maxReconnects?: number; title?: string } = {}) {
-  const el = await fixture<PosPptxExportProgress>(html`<pos-pptx-export-progress
-    base-url=${API}
-    lesson-id=${attrs.lesson ?? ''}
-    cache-key=${attrs.cacheKey ?? ''}
-    lesson-title=${attrs.title ?? ''}
-    heartbeat-ms=${attrs.heartbeatMs ?? 300}
-    max-reconnects=${attrs.maxReconnects ?? 5}
-  ></pos-pptx-export-progress>`);
+  const el = await fixture<PosPptxExportProgress>(
+    html`<pos-pptx-export-progress
+      base-url=${API}
+      lesson-id=${attrs.lesson ?? ''}
+      cache-key=${attrs.cacheKey ?? ''}
+      lesson-title=${attrs.title ?? ''}
+      heartbeat-ms=${attrs.heartbeatMs ?? 300}
+      max-reconnects=${attrs.maxReconnects ?? 5}
+    ></pos-pptx-export-progress>`,
+  );
   return el;
 }
 
@@ -143,7 +150,11 @@ describe('<pos-pptx-export-progress>', function () {
       const el = await progress({ lesson: crypto.randomUUID() });
       const failed = oneEvent(el, 'pos-export-error') as Promise<ExportErrorEvent>;
       await el.dispatch();
-      expect((await failed).detail).to.deep.equal({ message: 'No such lesson in the active organization.', code: 'not_found', status: 404 });
+      expect((await failed).detail).to.deep.equal({
+        message: 'No such lesson in the active organization.',
+        code: 'not_found',
+        status: 404,
+      });
       expect(part(el, 'message').textContent).to.equal('No such lesson in the active organization.');
     });
   });
@@ -191,7 +202,11 @@ describe('<pos-pptx-export-progress>', function () {
       const states = recordStates(el);
       const failed = oneEvent(el, 'pos-export-error') as Promise<ExportErrorEvent>;
       el.start();
-      expect((await failed).detail).to.deep.equal({ message: 'No such lesson in the active organization.', code: 'not_found', status: 404 });
+      expect((await failed).detail).to.deep.equal({
+        message: 'No such lesson in the active organization.',
+        code: 'not_found',
+        status: 404,
+      });
       await untilState(el, 'error');
       expect(part(el, 'message').textContent).to.equal('No such lesson in the active organization.');
       expect(states()).to.not.include('reconnecting');
@@ -412,10 +427,14 @@ describe('<pos-pptx-export-progress>', function () {
 
       const dot = () => part(el, 'liveness');
       const beats = new Set<string>();
-      await waitUntil(() => {
-        if (dot().hasAttribute('data-alive')) beats.add(dot().dataset.beat!);
-        return beats.size === 2;
-      }, 'the dot did not pulse on two heartbeats', WAIT);
+      await waitUntil(
+        () => {
+          if (dot().hasAttribute('data-alive')) beats.add(dot().dataset.beat!);
+          return beats.size === 2;
+        },
+        'the dot did not pulse on two heartbeats',
+        WAIT,
+      );
       await waitUntil(() => part(el, 'elapsed').textContent === '0:01 elapsed', 'elapsed did not reach 0:01', WAIT);
 
       const bar = part(el, 'progress');
@@ -501,7 +520,9 @@ describe('<pos-pptx-export-progress> when the host sets the target and dispatche
 
   it('sends one POST: a cache key set in the same task as dispatch() is not a new target', async () => {
     const id = await lessonId('Test lesson 11');
-    const el = await fixture<PosPptxExportProgress>(html`<pos-pptx-export-progress base-url=${API} lesson-id=${id}></pos-pptx-export-progress>`);
+    const el = await fixture<PosPptxExportProgress>(
+      html`<pos-pptx-export-progress base-url=${API} lesson-id=${id}></pos-pptx-export-progress>`,
+    );
     const posts = () => performance.getEntriesByType('resource').filter((e) => e.name.endsWith('/exports/pptx')).length;
     const before = posts();
     const states: string[] = [];

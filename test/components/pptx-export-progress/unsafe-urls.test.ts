@@ -29,7 +29,6 @@ const HOSTILE: [string, string][] = [
   ['a malformed url', 'http://[::1'],
 ];
 
-
 async function exportElement(baseUrl: string) {
   const el = await fixture<PosPptxExportProgress>(
     html`<pos-pptx-export-progress base-url=${baseUrl} lesson-id=${LESSON} max-reconnects="0"></pos-pptx-export-progress>`,
@@ -38,7 +37,8 @@ async function exportElement(baseUrl: string) {
   el.addEventListener('pos-export-completed', (e) => completions.push((e as CustomEvent).detail));
   // Whichever outcome comes first, so a wrong one fails at once, naming what it was.
   const outcome = new Promise<CustomEvent>((resolve) => {
-    for (const type of ['pos-export-completed', 'pos-export-error']) el.addEventListener(type, (e) => resolve(e as CustomEvent), { once: true });
+    for (const type of ['pos-export-completed', 'pos-export-error'])
+      el.addEventListener(type, (e) => resolve(e as CustomEvent), { once: true });
   });
   return { el, completions, outcome };
 }
@@ -83,7 +83,11 @@ describe('<pos-pptx-export-progress> follows only web URLs', () => {
       }
 
       const safe: [string, string, string][] = [
-        ['a path on the API origin (/api/…)', '/api/exports/pptx/files/deck.pptx', new URL('/api/exports/pptx/files/deck.pptx', MISBEHAVING).href],
+        [
+          'a path on the API origin (/api/…)',
+          '/api/exports/pptx/files/deck.pptx',
+          new URL('/api/exports/pptx/files/deck.pptx', MISBEHAVING).href,
+        ],
         ['an absolute https url', 'https://files.example.com/exports/deck.pptx', 'https://files.example.com/exports/deck.pptx'],
       ];
       for (const [what, url, resolved] of safe) {

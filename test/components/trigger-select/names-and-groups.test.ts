@@ -50,7 +50,10 @@ const GROUPS: [string, [string, string][]][] = [
 function shownGroups(el: PosTriggerSelect) {
   return [...el.shadowRoot!.querySelectorAll('[role="group"]')].map((group) => [
     el.shadowRoot!.getElementById(group.getAttribute('aria-labelledby')!)!.textContent!.trim(),
-    [...group.querySelectorAll('[role="option"]')].map((o) => [o.querySelector('.type')!.textContent!.trim(), o.querySelector('.title')!.textContent!.trim()]),
+    [...group.querySelectorAll('[role="option"]')].map((o) => [
+      o.querySelector('.type')!.textContent!.trim(),
+      o.querySelector('.title')!.textContent!.trim(),
+    ]),
   ]);
 }
 
@@ -109,7 +112,13 @@ describe('<pos-trigger-select> names and groups', () => {
     await el.updateComplete;
     await press(el, 'ArrowDown');
     const groups = shownGroups(el);
-    expect(groups.map(([label]) => label)).to.deep.equal(['Lifecycle', 'Deal triggers', 'Portal and application triggers', 'Finance triggers', 'By hand']);
+    expect(groups.map(([label]) => label)).to.deep.equal([
+      'Lifecycle',
+      'Deal triggers',
+      'Portal and application triggers',
+      'Finance triggers',
+      'By hand',
+    ]);
     expect(groups[1]![1]).to.deep.include(['deal_closed_won', 'Won']);
     await type(el, 'run by');
     expect(optionTitles(el)).to.deep.equal(['Run by hand']);
@@ -119,14 +128,16 @@ describe('<pos-trigger-select> names and groups', () => {
   });
 
   it('puts types outside the contract (from data) under "Other triggers", after the others', async () => {
-    const el = await fixture<PosTriggerSelect>(html`<pos-trigger-select
-      label="Trigger"
-      .data=${[
-        { type: 'deal_escalated', description: 'Not in the contract.' },
-        { type: 'manual', description: 'On demand.' },
-        { type: 'deal_registered', description: 'A deal.' },
-      ]}
-    ></pos-trigger-select>`);
+    const el = await fixture<PosTriggerSelect>(
+      html`<pos-trigger-select
+        label="Trigger"
+        .data=${[
+          { type: 'deal_escalated', description: 'Not in the contract.' },
+          { type: 'manual', description: 'On demand.' },
+          { type: 'deal_registered', description: 'A deal.' },
+        ]}
+      ></pos-trigger-select>`,
+    );
     await openWithKeyboard(el);
     expect(shownGroups(el)).to.deep.equal([
       ['Deal triggers', [['deal_registered', 'Deal Registered']]],

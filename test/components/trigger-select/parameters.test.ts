@@ -10,13 +10,26 @@ import '../../../components/trigger-select/trigger-select.js';
 import type { PosTriggerSelect } from '../../../components/trigger-select/trigger-select.component.js';
 import type { TriggerValue } from '../../../components/internal/trigger-types.js';
 import { openWithKeyboard } from '../pickers/helpers.js';
-import { audit, chooseByTyping, clearField, countEvents, fieldLabels, fieldOf, fieldsOf, fieldsShown, focused, inputOf } from './helpers.js';
+import {
+  audit,
+  chooseByTyping,
+  clearField,
+  countEvents,
+  fieldLabels,
+  fieldOf,
+  fieldsOf,
+  fieldsShown,
+  focused,
+  inputOf,
+} from './helpers.js';
 
 const entries = (form: HTMLFormElement) => [...new FormData(form)].map(([k, v]) => [k, String(v)]);
 
 describe('<pos-trigger-select> parameters', () => {
   it('shows labelled fields only for the three triggers that take parameters', async () => {
-    const el = await fixture<PosTriggerSelect>(html`<pos-trigger-select label="Trigger" .stages=${['Prospect', 'Active']}></pos-trigger-select>`);
+    const el = await fixture<PosTriggerSelect>(
+      html`<pos-trigger-select label="Trigger" .stages=${['Prospect', 'Active']}></pos-trigger-select>`,
+    );
     for (const [type, labels] of [
       ['partner_inactive', ['Days without activity']],
       ['contract_renewal_approaching', ['Days before the renewal date']],
@@ -28,7 +41,8 @@ describe('<pos-trigger-select> parameters', () => {
       await el.updateComplete;
       expect(fieldLabels(el), type).to.deep.equal(labels);
       // The accessible name is the label: <label for> in the same shadow root.
-      for (const field of fieldsOf(el)) expect((field as HTMLInputElement).labels![0]!.textContent!.trim(), type).to.equal(labels[fieldsOf(el).indexOf(field)]);
+      for (const field of fieldsOf(el))
+        expect((field as HTMLInputElement).labels![0]!.textContent!.trim(), type).to.equal(labels[fieldsOf(el).indexOf(field)]);
     }
     expect(el.shadowRoot!.querySelector('[part~="parameters"]')).to.equal(null);
   });
@@ -77,9 +91,9 @@ describe('<pos-trigger-select> parameters', () => {
   });
 
   it('is complete from the keyboard: Tab into the field, type, Tab out, with input and change as a native field fires them', async () => {
-    const wrapper = await fixture<HTMLDivElement>(html`<div>
-      <button>before</button><pos-trigger-select label="Trigger"></pos-trigger-select><button>after</button>
-    </div>`);
+    const wrapper = await fixture<HTMLDivElement>(
+      html`<div><button>before</button><pos-trigger-select label="Trigger"></pos-trigger-select><button>after</button></div>`,
+    );
     const el = wrapper.querySelector<PosTriggerSelect>('pos-trigger-select')!;
     const [before, after] = wrapper.querySelectorAll('button');
     const events = countEvents(el);
@@ -128,10 +142,12 @@ describe('<pos-trigger-select> parameters', () => {
   });
 
   it('submits the type and the parameters under {name} and {name}.{parameter}', async () => {
-    const form = await fixture<HTMLFormElement>(html`<form>
-      <pos-trigger-select name="when" label="When" value="partner_inactive" .stages=${['Prospect', 'Active']}></pos-trigger-select>
-      <pos-trigger-select label="Unnamed" value="partner_inactive"></pos-trigger-select>
-    </form>`);
+    const form = await fixture<HTMLFormElement>(
+      html`<form>
+        <pos-trigger-select name="when" label="When" value="partner_inactive" .stages=${['Prospect', 'Active']}></pos-trigger-select>
+        <pos-trigger-select label="Unnamed" value="partner_inactive"></pos-trigger-select>
+      </form>`,
+    );
     const el = form.querySelector<PosTriggerSelect>('pos-trigger-select')!;
     await el.updateComplete;
     expect(entries(form)).to.deep.equal([
@@ -167,9 +183,11 @@ describe('<pos-trigger-select> parameters', () => {
 
   describe('validation', () => {
     const make = () =>
-      fixture<HTMLFormElement>(html`<form @submit=${(e: Event) => e.preventDefault()}>
-        <pos-trigger-select name="when" label="When" value="partner_inactive"></pos-trigger-select><button>Save</button>
-      </form>`);
+      fixture<HTMLFormElement>(
+        html`<form @submit=${(e: Event) => e.preventDefault()}>
+          <pos-trigger-select name="when" label="When" value="partner_inactive"></pos-trigger-select><button>Save</button>
+        </form>`,
+      );
     const parts = async (form: HTMLFormElement) => {
       const el = form.querySelector<PosTriggerSelect>('pos-trigger-select')!;
       await el.updateComplete;
@@ -182,7 +200,10 @@ describe('<pos-trigger-select> parameters', () => {
       if (text) await sendKeys({ type: text });
       await el.updateComplete;
     };
-    const flags = (v: ValidityState) => Object.fromEntries(['valueMissing', 'badInput', 'rangeUnderflow', 'rangeOverflow', 'stepMismatch'].map((k) => [k, v[k as keyof ValidityState]]));
+    const flags = (v: ValidityState) =>
+      Object.fromEntries(
+        ['valueMissing', 'badInput', 'rangeUnderflow', 'rangeOverflow', 'stepMismatch'].map((k) => [k, v[k as keyof ValidityState]]),
+      );
 
     for (const [text, flag, days] of [
       ['0', 'rangeUnderflow', 0],
@@ -265,7 +286,9 @@ describe('<pos-trigger-select> parameters', () => {
   });
 
   it('form.reset() restores the value attribute with the default parameters, and fires nothing', async () => {
-    const form = await fixture<HTMLFormElement>(html`<form><pos-trigger-select name="when" label="When" value="partner_inactive"></pos-trigger-select></form>`);
+    const form = await fixture<HTMLFormElement>(
+      html`<form><pos-trigger-select name="when" label="When" value="partner_inactive"></pos-trigger-select></form>`,
+    );
     const el = form.querySelector<PosTriggerSelect>('pos-trigger-select')!;
     await el.updateComplete;
     fieldOf(el, 'days')!.focus();
@@ -287,7 +310,9 @@ describe('<pos-trigger-select> parameters', () => {
   });
 
   it('fires input and change for a stage chosen from the keyboard, and nothing for stages set by code', async () => {
-    const el = await fixture<PosTriggerSelect>(html`<pos-trigger-select label="Trigger" .stages=${['Prospect', 'Active', 'Churned']}></pos-trigger-select>`);
+    const el = await fixture<PosTriggerSelect>(
+      html`<pos-trigger-select label="Trigger" .stages=${['Prospect', 'Active', 'Churned']}></pos-trigger-select>`,
+    );
     el.trigger = { type: 'partner_stage_changed', fromStage: 'Prospect' };
     await el.updateComplete;
     const events = countEvents(el);

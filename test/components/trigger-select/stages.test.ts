@@ -30,15 +30,17 @@ describe('<pos-trigger-select> stage filters', () => {
   });
 
   it('offers the stages handed in (names or { id, name }) in native selects after "Any stage", and stores the name', async () => {
-    const el = await fixture<PosTriggerSelect>(html`<pos-trigger-select
-      base-url=${API}
-      label="Trigger"
-      value="partner_stage_changed"
-      .stages=${[
-        { id: 'a', name: 'Prospect' },
-        { id: 'b', name: 'Active' },
-      ]}
-    ></pos-trigger-select>`);
+    const el = await fixture<PosTriggerSelect>(
+      html`<pos-trigger-select
+        base-url=${API}
+        label="Trigger"
+        value="partner_stage_changed"
+        .stages=${[
+          { id: 'a', name: 'Prospect' },
+          { id: 'b', name: 'Active' },
+        ]}
+      ></pos-trigger-select>`,
+    );
     await el.updateComplete;
     expect(optionTexts(select(el, 'fromStage')!)).to.deep.equal(['Any stage', 'Prospect', 'Active']);
     expect(optionTexts(select(el, 'toStage')!)).to.deep.equal(['Any stage', 'Prospect', 'Active']);
@@ -87,12 +89,14 @@ describe('<pos-trigger-select> stage filters', () => {
 
   it('falls back to free-text filters when the server has no such route (404), with no error shown or fired', async () => {
     const errors: Event[] = [];
-    const el = await fixture<PosTriggerSelect>(html`<pos-trigger-select
-      base-url=${NOT_FOUND}
-      label="Trigger"
-      value="partner_stage_changed"
-      @pos-error=${(e: Event) => errors.push(e)}
-    ></pos-trigger-select>`);
+    const el = await fixture<PosTriggerSelect>(
+      html`<pos-trigger-select
+        base-url=${NOT_FOUND}
+        label="Trigger"
+        value="partner_stage_changed"
+        @pos-error=${(e: Event) => errors.push(e)}
+      ></pos-trigger-select>`,
+    );
     await waitUntil(() => fieldOf(el, 'fromStage')?.localName === 'input', 'free-text fields');
     const from = fieldOf(el, 'fromStage')!;
     expect(from.type).to.equal('text');
@@ -106,11 +110,9 @@ describe('<pos-trigger-select> stage filters', () => {
   });
 
   it('shows disabled, busy selects while the stages load', async () => {
-    const el = await fixture<PosTriggerSelect>(html`<pos-trigger-select
-      base-url=${`${MISBEHAVING}/hang/api`}
-      label="Trigger"
-      value="partner_stage_changed"
-    ></pos-trigger-select>`);
+    const el = await fixture<PosTriggerSelect>(
+      html`<pos-trigger-select base-url=${`${MISBEHAVING}/hang/api`} label="Trigger" value="partner_stage_changed"></pos-trigger-select>`,
+    );
     await fieldsShown(el, 2);
     const from = select(el, 'fromStage')!;
     expect(from.localName).to.equal('select');
@@ -124,10 +126,12 @@ describe('<pos-trigger-select> stage filters', () => {
   });
 
   it('has no axe violations with the stage selects and with the free-text fields', async () => {
-    const wrapper = await fixture<HTMLElement>(html`<main>
-      <pos-trigger-select label="With stages" value="partner_stage_changed" .stages=${['Prospect', 'Active']}></pos-trigger-select>
-      <pos-trigger-select label="Free text" value="partner_stage_changed" base-url=${NOT_FOUND}></pos-trigger-select>
-    </main>`);
+    const wrapper = await fixture<HTMLElement>(
+      html`<main>
+        <pos-trigger-select label="With stages" value="partner_stage_changed" .stages=${['Prospect', 'Active']}></pos-trigger-select>
+        <pos-trigger-select label="Free text" value="partner_stage_changed" base-url=${NOT_FOUND}></pos-trigger-select>
+      </main>`,
+    );
     const [withStages, freeText] = wrapper.querySelectorAll<PosTriggerSelect>('pos-trigger-select');
     await withStages!.updateComplete;
     await waitUntil(() => fieldOf(freeText!, 'toStage')?.localName === 'input', 'free-text fields');
