@@ -58,13 +58,16 @@ const NOT_XML = /[^\t\n\r\u0020-\u007E\u00A0-\uD7FF\uE000-\uFEFE\uFF00-\uFFFD\u{
  * runs of spaces one space, everything XML refuses is dropped.
  */
 export function safeText(text: unknown): string {
-  return String(text ?? '')
-    .replace(/\r\n?|[\u000B\u000C\u0085\u2028]/g, '\n')
-    .replace(/\u2029/g, '\n\n')
-    .replace(NOT_XML, '')
-    .replace(/[\t ]+/g, ' ')
-    .replace(/ *\n */g, '\n')
-    .trim();
+  return (
+    String(text ?? '')
+      // eslint-disable-next-line no-control-regex -- U+000B and U+000C are line breaks to keep (see above)
+      .replace(/\r\n?|[\u000B\u000C\u0085\u2028]/g, '\n')
+      .replace(/\u2029/g, '\n\n')
+      .replace(NOT_XML, '')
+      .replace(/[\t ]+/g, ' ')
+      .replace(/ *\n */g, '\n')
+      .trim()
+  );
 }
 
 // ---------------------------------------------------------------------------

@@ -67,7 +67,7 @@ describe('PPTX exports', () => {
     assert.match(slide3, /One.*First/);
     // The title slide and the footer name the organisation the service looked up.
     assert.match(await zip.file('ppt/slides/slide1.xml')!.async('string'), /<a:t>Org A<\/a:t>/);
-    assert.match(await zip.file('ppt/slideLayouts/slideLayout2.xml')!.async('string'), /<a:t>Org A  ·  Lesson A<\/a:t>/);
+    assert.match(await zip.file('ppt/slideLayouts/slideLayout2.xml')!.async('string'), /<a:t>Org A {2}· {2}Lesson A<\/a:t>/);
   });
 
   it('answers 200 with the completed job at once when a fresh one with the same lesson and cache key exists', async () => {

@@ -10,20 +10,18 @@
  */
 import { loadConfig } from '../../server/config.js';
 import { renderLessonDeck, type LessonContent } from '../../server/exports/deck.js';
-import { startServer, type RunningServer } from '../../server/server.js';
+import { startServer } from '../../server/server.js';
 import { serverFixture } from '../fixtures/server-fixture.js';
-
-let running: RunningServer | undefined;
 
 async function render(lesson: LessonContent) {
   if (lesson.title === 'Failed lesson') {
-    if (process.env.FAULT_READONLY === '1') running!.db.pragma('query_only = ON');
+    if (process.env.FAULT_READONLY === '1') running.db.pragma('query_only = ON');
     throw new Error('the renderer crashed on purpose');
   }
   return renderLessonDeck(lesson);
 }
 
-running = await startServer(loadConfig(), { fixture: serverFixture(), renderDeck: render });
+const running = await startServer(loadConfig(), { fixture: serverFixture(), renderDeck: render });
 console.log(`resumed ${running.resumed}`);
 console.log(`listening on ${running.url}`);
 process.once('SIGTERM', () => void running!.close(2000).then(() => process.exit(0)));
