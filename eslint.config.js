@@ -1,4 +1,4 @@
-// Lint for the whole kit: typescript-eslint's type-aware recommended rules, plus
+// Lint for the whole kit: typescript-eslint's recommended rules (tsc checks types), plus
 // Lit's template rules and the web-component rules for the elements.
 import js from '@eslint/js';
 import lit from 'eslint-plugin-lit';

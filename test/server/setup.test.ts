@@ -89,7 +89,6 @@ describe('database', () => {
 });
 
 describe('fixture', () => {
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests break the fixture on purpose
   const broken = (mutate: (f: any) => void) => {
     const f = serverFixture();
     mutate(f);
