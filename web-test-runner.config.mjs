@@ -74,6 +74,8 @@ const api = {
 };
 
 await api.start();
+/** One CDP session per test page for media emulation. */
+const mediaSessions = {};
 const misbehaving = await startMisbehavingServer(HOST, `http://${HOST}:${pagePort}`);
 const cleanup = () => {
   void misbehaving.close();
@@ -104,6 +106,19 @@ export default {
         if (command === 'api-start') return api.start();
         if (command === 'api-health') return (await fetch(`${api.url}/healthz`)).json();
         return undefined;
+      },
+    },
+    {
+      name: 'pos-media-features',
+      // `executeServerCommand('media-features', { 'forced-colors': 'active', 'prefers-color-scheme': 'dark' })`:
+      // every emulated media feature at once (puppeteer's emulateMedia knows no forced-colors); `{}` resets them.
+      async executeCommand({ command, payload, session }) {
+        if (command !== 'media-features') return undefined;
+        const page = session.browser.getPage(session.id);
+        const cdp = (mediaSessions[session.id] ??= await page.createCDPSession());
+        const features = Object.entries(payload ?? {}).map(([name, value]) => ({ name, value }));
+        await cdp.send('Emulation.setEmulatedMedia', { media: '', features });
+        return true;
       },
     },
   ],

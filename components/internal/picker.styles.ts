@@ -15,6 +15,8 @@ export const pickerStyles = css`
   }
   .form-control {
     display: grid;
+    /* Not auto: a long chip or title would widen the column past the host. */
+    grid-template-columns: minmax(0, 1fr);
     gap: 0.375rem;
   }
   label {
@@ -28,7 +30,9 @@ export const pickerStyles = css`
     gap: 0.25rem;
     min-block-size: var(--_field-min-height);
     box-sizing: border-box;
-    padding: 0.25rem 2rem 0.25rem 0.5rem;
+    padding-block: 0.25rem;
+    /* The end side clears the arrow, in either direction. */
+    padding-inline: 0.5rem 2rem;
     position: relative;
     background: var(--_surface);
     border: 1px solid var(--_border);
@@ -40,6 +44,7 @@ export const pickerStyles = css`
   }
   .field:focus-within {
     border-color: var(--_accent);
+    outline: 2px solid transparent;
     box-shadow: var(--_focus-ring);
   }
   .field.disabled {
@@ -55,6 +60,7 @@ export const pickerStyles = css`
     color: inherit;
     font: inherit;
     padding: 0.25rem 0;
+    text-overflow: ellipsis;
   }
   .input::placeholder {
     color: var(--_text-muted);
@@ -75,7 +81,8 @@ export const pickerStyles = css`
     align-items: center;
     gap: 0.125rem;
     max-inline-size: 100%;
-    padding: 0.125rem 0.125rem 0.125rem 0.5rem;
+    padding-block: 0.125rem;
+    padding-inline: 0.5rem 0.125rem;
     border-radius: 999px;
     background: var(--_chip-bg);
     color: var(--_chip-text);
@@ -223,10 +230,6 @@ export const pickerStyles = css`
     font: inherit;
     cursor: pointer;
   }
-  .retry:focus-visible {
-    outline: none;
-    box-shadow: var(--_focus-ring);
-  }
   .skeleton {
     display: grid;
     gap: 0.25rem;
@@ -261,6 +264,16 @@ export const pickerStyles = css`
   @media (prefers-reduced-motion: reduce) {
     .skeleton-row span {
       animation: none;
+    }
+  }
+  /* Forced colours drop backgrounds: the active option and the chips keep their look in system colours. */
+  @media (forced-colors: active) {
+    .option.active {
+      background: Highlight;
+      color: HighlightText;
+    }
+    .chip {
+      border: 1px solid;
     }
   }
 `;

@@ -27,11 +27,11 @@ export const styles = [
       display: flex;
       align-items: center;
       gap: 0.5rem;
-      margin: 0 0 0.5rem;
+      margin-block-end: 0.5rem;
     }
     [part~='label'] {
       flex: 1;
-      min-width: 0;
+      min-inline-size: 0;
     }
     [part~='elapsed'] {
       color: var(--_text-muted);
@@ -39,18 +39,18 @@ export const styles = [
       white-space: nowrap;
     }
 
-    /* Indeterminate bar: a segment sliding across the track. */
+    /* Indeterminate bar: a segment sliding across the track in the reading direction. */
     [part~='progress'] {
       position: relative;
       overflow: hidden;
-      height: var(--_bar-height);
+      block-size: var(--_bar-height);
       border-radius: calc(var(--_bar-height) / 2);
       background: var(--_bar-track);
     }
     [part~='progress-indicator'] {
       position: absolute;
       inset-block: 0;
-      width: 40%;
+      inline-size: 40%;
       border-radius: inherit;
       background: var(--_accent);
       animation: slide 1.4s ease-in-out infinite;
@@ -61,18 +61,18 @@ export const styles = [
     }
     @keyframes slide {
       from {
-        left: -40%;
+        inset-inline-start: -40%;
       }
       to {
-        left: 100%;
+        inset-inline-start: 100%;
       }
     }
 
     /* Liveness dot: pulses once per heartbeat (two identical animations, alternated, restart it). */
     [part~='liveness'] {
       flex: none;
-      width: var(--_dot-size);
-      height: var(--_dot-size);
+      inline-size: var(--_dot-size);
+      block-size: var(--_dot-size);
       border-radius: 50%;
       background: var(--_text-muted);
     }
@@ -106,7 +106,7 @@ export const styles = [
       display: flex;
       flex-wrap: wrap;
       gap: 0.5rem;
-      margin-top: 0.75rem;
+      margin-block-start: 0.75rem;
     }
     button,
     [part~='download'] {
@@ -137,12 +137,6 @@ export const styles = [
     [part~='download']:hover {
       background: color-mix(in srgb, var(--_accent) 85%, var(--_text));
     }
-    button:focus-visible,
-    a:focus-visible {
-      outline: none;
-      box-shadow: var(--_focus-ring);
-    }
-
     [part~='title'] {
       margin: 0;
       font-weight: 600;
@@ -171,8 +165,8 @@ export const styles = [
 
     .visually-hidden {
       position: absolute;
-      width: 1px;
-      height: 1px;
+      inline-size: 1px;
+      block-size: 1px;
       margin: -1px;
       padding: 0;
       overflow: hidden;
@@ -182,11 +176,11 @@ export const styles = [
     }
 
     @media (prefers-reduced-motion: reduce) {
+      /* Still, and not a full bar (which reads as done): a striped segment in the middle of the track. */
       [part~='progress-indicator'] {
         animation: none;
-        left: 0;
-        width: 100%;
-        opacity: 0.6;
+        inset-inline-start: 30%;
+        background: repeating-linear-gradient(-45deg, var(--_accent) 0 4px, transparent 0 8px);
       }
       [part~='liveness'][data-beat] {
         animation: none;

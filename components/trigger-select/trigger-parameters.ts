@@ -102,9 +102,7 @@ const STYLES = css`
     border-radius: var(--_radius);
   }
   .parameter-input:focus-visible {
-    outline: 0;
     border-color: var(--_accent);
-    box-shadow: var(--_focus-ring);
   }
   .parameter-input[aria-invalid='true'] {
     border-color: var(--_danger);
