@@ -80,6 +80,7 @@ export const pickerStyles = css`
     display: inline-flex;
     align-items: center;
     gap: 0.125rem;
+    box-sizing: border-box;
     max-inline-size: 100%;
     padding-block: 0.125rem;
     padding-inline: 0.5rem 0.125rem;
