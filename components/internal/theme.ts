@@ -25,7 +25,7 @@ export const themeTokens = css`
     --_chip-text: var(--pos-chip-text, light-dark(#3730a3, #e0e7ff));
     --_highlight: var(--pos-highlight, light-dark(#fde68a, #854d0e));
     --_radius: var(--pos-radius, 8px);
-    --_font: var(--pos-font-family, system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif);
+    --_font: var(--pos-font-family, system-ui, sans-serif);
     --_font-size: var(--pos-font-size, 0.9375rem);
     --_focus-ring: var(--pos-focus-ring, 0 0 0 3px color-mix(in srgb, var(--_accent) 40%, transparent));
     --_shadow: var(--pos-shadow, 0 10px 30px -10px rgb(0 0 0 / 0.25), 0 2px 6px rgb(0 0 0 / 0.08));

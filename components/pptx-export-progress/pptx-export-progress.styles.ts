@@ -187,6 +187,10 @@ export const styles = [
       }
     }
     @media (forced-colors: active) {
+      /* The accent buttons' background becomes ButtonFace: their text follows (the dark scheme's is dark). */
+      :host {
+        --_on-accent: ButtonText;
+      }
       [part~='progress'] {
         border: 1px solid CanvasText;
       }

@@ -486,6 +486,8 @@ describe('<pos-pptx-export-progress>', function () {
         const id = await lessonId('Test lesson 7');
         const cacheKey = freshKey('dark');
         const el = await progress({ lesson: id, cacheKey });
+        // Dark follows the host's color-scheme, not the OS (test/components/visual/color-scheme.test.ts).
+        el.style.colorScheme = 'dark';
         expect(getComputedStyle(el).backgroundColor).to.equal('rgb(17, 24, 39)'); // the dark surface
         await el.dispatch();
         await untilState(el, 'completed');

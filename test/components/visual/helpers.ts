@@ -16,7 +16,7 @@ export const emulate = (features: MediaFeatures) => executeServerCommand('media-
 /** The axe violations in a node, one line each (empty when clean). */
 export async function audit(node: Element): Promise<string[]> {
   const { violations } = await axe.run(node);
-  return violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
+  return violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => `${n.target.join(' ')}: ${n.failureSummary}`).join(', ')})`);
 }
 
 /** A colour as [r, g, b, a] (computed colours are `rgb()`/`rgba()`). */
