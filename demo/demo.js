@@ -136,6 +136,7 @@ function applyTheme({ mode, accent }, save = true) {
   if (accent) root.dataset.accent = accent;
   $$('input[name="theme-mode"]').forEach((input) => (input.checked = input.value === root.dataset.theme));
   $$('input[name="accent"]').forEach((input) => (input.checked = input.value === root.dataset.accent));
+  $('#theme-card-dark')?.setAttribute('aria-pressed', String(root.dataset.theme === 'dark'));
   if (save) {
     try {
       localStorage.setItem(THEME_KEY, JSON.stringify({ mode: root.dataset.theme, accent: root.dataset.accent }));
@@ -684,19 +685,37 @@ function svgCopyIcon() {
 
 function renderSnippets() {
   const grid = $('[data-snippets]', w.root);
-  grid.replaceChildren(
-    ...SNIPPETS.map(snippetCard),
-    snippetCard({
-      id: 'theme',
-      title: 'Theme',
-      text: 'The tokens this page sets right now. Change the theme or accent above and this updates.',
-      code: '',
-    }),
-  );
+  grid.replaceChildren(...SNIPPETS.map(snippetCard), themeCard());
   renderThemeSnippet();
 }
 
-/** The theme card shows the --pos-* values in force, proving the page themes the kit through them alone. */
+/**
+ * The theme card: the elements take dark mode from the page's color-scheme,
+ * not from the OS. Its switch sets the page's color-scheme (as the header's does) and the elements follow.
+ */
+function themeCard() {
+  const card = snippetCard({
+    id: 'theme',
+    title: 'Theme',
+    text: "The elements follow this page's color-scheme, not the OS: a light page keeps them light under a dark OS. Dark page sets color-scheme: dark on the root (as the switch above does); the tokens are light-dark() pairs.",
+    code: '',
+  });
+  const toggle = el(
+    'button',
+    {
+      type: 'button',
+      class: 'button button--ghost button--small',
+      id: 'theme-card-dark',
+      'aria-pressed': String(document.documentElement.dataset.theme === 'dark'),
+      onclick: () => applyTheme({ mode: document.documentElement.dataset.theme === 'dark' ? 'light' : 'dark' }),
+    },
+    'Dark page',
+  );
+  card.querySelector('p').after(el('div', {}, toggle));
+  return card;
+}
+
+/** The theme card shows the page's color-scheme and the --pos-* values in force: the page themes the kit through them alone. */
 function renderThemeSnippet() {
   const code = $('#snippet-theme')?.closest('.snippet')?.querySelector('code');
   if (!code) return;
@@ -712,7 +731,8 @@ function renderThemeSnippet() {
     '--pos-chip-text',
     '--pos-radius',
   ];
-  code.textContent = `:root {\n${names.map((n) => `  ${n}: ${style.getPropertyValue(n).trim()};`).join('\n')}\n}`;
+  const lines = [`  color-scheme: ${style.colorScheme};`, ...names.map((n) => `  ${n}: ${style.getPropertyValue(n).trim()};`)];
+  code.textContent = `:root {\n${lines.join('\n')}\n}`;
 }
 
 void boot();

@@ -56,7 +56,7 @@ function scheme(picker: AnyPicker, page: HTMLElement) {
       : JSON.stringify(colors);
 }
 
-const cases: [string, MediaFeatures, string, 'light' | 'dark', 'ltr' | 'rtl'?][] = [
+const cases: [string, MediaFeatures, string, 'light' | 'dark', ('ltr' | 'rtl')?][] = [
   ['a dark OS under a light-only host (no color-scheme)', { 'prefers-color-scheme': 'dark' }, '', 'light'],
   ['a dark OS under a host that declares color-scheme: light', { 'prefers-color-scheme': 'dark' }, 'color-scheme: light', 'light'],
   [
