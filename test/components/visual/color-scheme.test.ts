@@ -1,7 +1,9 @@
-import { expect, fixture, html } from '@open-wc/testing';
+import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import '../../../components/pptx-export-progress/pptx-export-progress.js';
 import '../../../components/tag-picker/tag-picker.js';
 import '../../../components/training-picker/training-picker.js';
+import '../../../components/specialization-picker/specialization-picker.js';
+import '../../../components/trigger-select/trigger-select.js';
 import { API, lessonId, signIn } from '../../support/api.js';
 import { type AnyPicker, clearCache, loaded, openWithKeyboard, press } from '../pickers/helpers.js';
 import { type MediaFeatures, audit, emulate, luminance } from './helpers.js';
@@ -16,12 +18,19 @@ async function hostPage(style: string, dir: 'ltr' | 'rtl' = 'ltr'): Promise<{ pa
       <h1>Host</h1>
       <pos-training-picker base-url=${API} label="Trainings" multiple></pos-training-picker>
       <pos-tag-picker base-url=${API} label="Tags"></pos-tag-picker>
+      <pos-specialization-picker base-url=${API} label="Specialization"></pos-specialization-picker>
+      <pos-trigger-select label="Trigger" value="partner_inactive"></pos-trigger-select>
       <pos-pptx-export-progress base-url=${API} lesson-id=${await lessonId('Test lesson 4')}></pos-pptx-export-progress>
     </main>`,
   );
   const picker = page.querySelector<AnyPicker>('pos-training-picker')!;
   await loaded(picker);
   await loaded(page.querySelector<AnyPicker>('pos-tag-picker')!);
+  await loaded(page.querySelector<AnyPicker>('pos-specialization-picker')!);
+  await waitUntil(
+    () => page.querySelector('pos-trigger-select')!.shadowRoot!.querySelector('[part~="parameter-input"]'),
+    'no parameter field',
+  );
   await openWithKeyboard(picker);
   await press(picker, 'ArrowDown');
   await press(picker, 'Enter');
