@@ -1,9 +1,8 @@
-import { serveStatic } from '@hono/node-server/serve-static';
-import { Hono } from 'hono';
+import { Hono, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { cors } from 'hono/cors';
+import { compress } from 'hono/compress';
 import { logger } from 'hono/logger';
-import { AnswerReplay } from './answer-replay.js';
+import { AnswerCache } from './answer-cache.js';
 import { requireOrganization } from './auth/middleware.js';
 import { SessionStore } from './auth/sessions.js';
 import { SignInLimiter } from './auth/sign-in-limiter.js';
@@ -21,7 +20,8 @@ import { demoRoutes } from './routes/demo.js';
 import { exportRoutes, StreamCounter } from './routes/exports.js';
 import { lessonRoutes } from './routes/lessons.js';
 import { pickerRoutes } from './routes/pickers.js';
-import { securityHeaders } from './security-headers.js';
+import { headerPolicy } from './security-headers.js';
+import { staticFiles } from './static-files.js';
 
 export interface AppOptions {
   db: Db;
@@ -30,7 +30,7 @@ export interface AppOptions {
   renderDeck?: DeckRenderer;
   /** Serve the demo page and the built bundle (`npm start`); off in API-only tests. */
   serveDemo?: boolean;
-  /** The sessions' and the answer replay's clock, ms since the epoch: tests move it forward rather than wait. */
+  /** The sessions' and the answer cache's clock, ms since the epoch: tests move it forward rather than wait. */
   now?: () => number;
 }
 
@@ -42,40 +42,38 @@ export async function createApp({ db, config, renderDeck, serveDemo = false, now
   const exports = new ExportService(db, watcher, config.exportConcurrency, renderDeck);
   exports.configure({ allowanceCents: config.exportQuotaCents, deadlineMs: config.exportDeadlineMs });
   const streams = new StreamCounter();
-  const allowed = new Set(config.corsOrigins);
-  // A replayed answer would skip the request log, so no replay while logging.
-  const replay = config.logRequests ? undefined : new AnswerReplay(version, { now, recheckMs: sessions.refreshMs });
-  const security = await securityHeaders({
+  const policy = await headerPolicy({
     // The bundle, the deck files and the API may be loaded by host pages on other
-    // origins. The demo page sets its own same-origin (demo-page.ts), which the
-    // middleware leaves in place.
-    crossOriginResourcePolicy: 'cross-origin',
-    crossOriginOpenerPolicy: 'same-origin',
+    // origins; the demo page is for this origin only, with its own CSP (demo-page.ts).
+    secure: { crossOriginResourcePolicy: 'cross-origin', crossOriginOpenerPolicy: 'same-origin' },
+    pagePaths: serveDemo ? ['/', '/index.html'] : [],
+    page: serveDemo ? demoPageSecurity() : {},
+    corsOrigins: config.corsOrigins,
+    openPrefixes: serveDemo ? ['/dist/'] : [],
   });
-  const corsForAllowed = cors({
-    origin: (origin) => origin,
-    credentials: true,
-    allowMethods: ['GET', 'POST', 'OPTIONS'],
-    allowHeaders: ['Content-Type', 'If-None-Match'],
-    exposeHeaders: ['ETag'],
-    maxAge: 600,
-  });
-
+  const answers = new AnswerCache(version, policy, { now, recheckMs: sessions.refreshMs });
+  const gzip = compress();
+  // The picker answers bring their codings with them (answer-cache.ts); the stream is never compressed.
+  const compressOthers: MiddlewareHandler = (c, next) =>
+    c.req.path.startsWith('/api/workflow-pickers/') || c.req.path === '/api/exports/pptx/stream' ? next() : gzip(c, next);
   const api = new Hono<AppEnv>()
     .route('/auth', authRoutes(db, sessions, new SignInLimiter(config.signInMaxFailures), proxyTrust(config.trustProxy)))
     .use('*', requireOrganization(sessions))
-    .route('/workflow-pickers', pickerRoutes(db, security, replay))
+    .route('/workflow-pickers', pickerRoutes(db, answers))
     .route('/enablement', lessonRoutes(db))
-    .route('/exports/pptx', exportRoutes(exports, watcher, streams, config, security));
+    .route('/exports/pptx', exportRoutes(exports, watcher, streams, config, policy));
   if (config.demoControls) api.route('/demo', demoRoutes(exports));
 
   const app = new Hono<AppEnv>();
   if (config.logRequests) app.use('*', logger());
   app
-    .use('*', security.middleware)
-    // CORS only for listed origins: others get no Access-Control-* header at all,
-    // and credentials never go with `*` (each allowed origin is echoed exactly).
-    .use('/api/*', (c, next) => (allowed.has(c.req.header('origin') ?? '') ? corsForAllowed(c, next) : next()))
+    // Cached picker answers, CORS requests too, before anything else runs (answer-cache.ts).
+    .use('/api/workflow-pickers/*', answers.middleware)
+    // Security and CORS headers of every other response, and preflights (security-headers.ts).
+    .use('*', policy.middleware)
+    // The other JSON answers (lessons, auth, errors…), per request: their bodies are small,
+    // and those under 1 KB (most of them) are left alone. Never the stream: see event-stream.ts.
+    .use('/api/*', compressOthers)
     // Only where bodies are read: on @hono/node-server, bodyLimit touching a GET's
     // body turns the light request into a full WHATWG Request (measured: ~15% of a 304).
     .on(
@@ -94,20 +92,19 @@ export async function createApp({ db, config, renderDeck, serveDemo = false, now
         openStreams: streams.open,
         watchedExports: watcher.watchedKeys,
         pollChecks: watcher.stats.checks,
-        replayedAnswers: replay?.stats.replayed ?? 0,
+        cachedAnswers: answers.stats.served,
       }),
     )
     .route('/api', api)
     .all('/api/*', onNotFound);
 
   if (serveDemo) {
-    app.use('/dist/*', serveStatic({ root: './' }));
-    app.on('GET', ['/', '/index.html'], demoPageSecurity());
-    app.use('/*', serveStatic({ root: './demo' }));
+    app.use('/dist/*', staticFiles({ root: './' }));
+    app.use('/*', staticFiles({ root: './demo' }));
   }
   app.notFound(onNotFound).onError(onError);
 
-  return { app, exports, watcher, streams, sessions, replay };
+  return { app, exports, watcher, streams, sessions, answers, policy };
 }
 
 export type ReferenceServer = Awaited<ReturnType<typeof createApp>>;

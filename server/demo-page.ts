@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { secureHeaders } from 'hono/secure-headers';
+import type { secureHeaders } from 'hono/secure-headers';
 
 /**
  * The Content-Security-Policy of the demo page: only what it uses. Scripts and
@@ -8,9 +8,11 @@ import { secureHeaders } from 'hono/secure-headers';
  * paint) allowed by its SHA-256, computed from the file at start so an edit
  * never silently breaks it; API calls to this origin; no frames, no plugins.
  * Lit's styles are constructed stylesheets and its style bindings use the
- * CSSOM, neither of which `style-src` restricts.
+ * CSSOM, neither of which `style-src` restricts. Options for Hono's
+ * secureHeaders, merged over the server's by the header policy
+ * (security-headers.ts) for the page's paths.
  */
-export function demoPageSecurity(indexHtml = 'demo/index.html') {
+export function demoPageSecurity(indexHtml = 'demo/index.html'): NonNullable<Parameters<typeof secureHeaders>[0]> {
   let html = '';
   try {
     html = readFileSync(indexHtml, 'utf8');
@@ -20,7 +22,7 @@ export function demoPageSecurity(indexHtml = 'demo/index.html') {
   const inlineScripts = [...html.matchAll(/<script>([\s\S]*?)<\/script>/g)].map(
     (m) => `'sha256-${createHash('sha256').update(m[1]!).digest('base64')}'`,
   );
-  return secureHeaders({
+  return {
     crossOriginResourcePolicy: 'same-origin',
     contentSecurityPolicy: {
       defaultSrc: ["'self'"],
@@ -34,5 +36,5 @@ export function demoPageSecurity(indexHtml = 'demo/index.html') {
       formAction: ["'self'"],
       frameAncestors: ["'none'"],
     },
-  });
+  };
 }

@@ -1,4 +1,5 @@
 import type { Session } from './auth/sessions.js';
+import type { CachedBody } from './routes/response-cache.js';
 
 /** Hono's typed context variables, set by the auth middleware. */
 export interface AppEnv {
@@ -8,5 +9,7 @@ export interface AppEnv {
     organizationId: string;
     /** The database's data version, read once per request (see db/data-version.ts). */
     dataVersion: string;
+    /** A picker answer the route offers the answer cache (answer-cache.ts). */
+    answer: CachedBody;
   };
 }

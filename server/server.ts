@@ -1,4 +1,4 @@
-import { getRequestListener, type Http2Bindings, type HttpBindings } from '@hono/node-server';
+import { getRequestListener } from '@hono/node-server';
 import { createServer, type Server } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
@@ -7,22 +7,6 @@ import type { ServerConfig } from './config.js';
 import { openDatabase, type Db } from './db/database.js';
 import { demoFixture } from './db/demo-data.js';
 import { loadFixture, type FixtureInput } from './db/fixture.js';
-
-// Captured before serve() swaps in node-server's lighter Response: node-server
-// (2.1.9) honours `x-hono-already-sent` only on a standard Response.
-const StandardResponse = globalThis.Response;
-
-/**
- * The app as @hono/node-server calls it. A route that wrote to Node's response
- * itself (the export stream) has sent its head already; whatever the middleware
- * chain made of its answer afterwards, node-server must not write another.
- */
-function nodeFetch(app: ReferenceServer['app']) {
-  return async (request: Request, env: HttpBindings | Http2Bindings) => {
-    const response = await app.fetch(request, env);
-    return env.outgoing.headersSent ? new StandardResponse(null, { headers: { 'x-hono-already-sent': 'true' } }) : response;
-  };
-}
 
 export interface RunningServer extends ReferenceServer {
   db: Db;
@@ -92,9 +76,8 @@ export async function startServer(config: ServerConfig, { fixture, onStatement, 
   const reference = await createApp({ db, config, ...options });
   const resumed = reference.exports.resumeInterrupted();
   const server = await new Promise<Server>((resolve, reject) => {
-    // What serve() does, with the picker answers the app has given replayed in front of it (answer-replay.ts).
-    const app = getRequestListener(nodeFetch(reference.app));
-    const s = createServer(reference.replay ? reference.replay.listener(app) : app);
+    // What serve() does: every response goes through the app.
+    const s = createServer(getRequestListener(reference.app.fetch));
     s.listen(config.port, config.host, () => resolve(s));
     s.once('error', reject);
   });

@@ -1,6 +1,8 @@
 import type { HttpBindings } from '@hono/node-server';
+import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import type { Context } from 'hono';
 import type { ServerResponse } from 'node:http';
+import { requestHeader, type HeaderPolicy } from '../security-headers.js';
 
 /** What a stream handler needs of the connection, whatever carries it. */
 export interface EventChannel {
@@ -15,10 +17,12 @@ export interface EventChannel {
 /** One SSE event with JSON data, as it goes on the wire. */
 export const sseEvent = (event: string, data: unknown) => `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
 
+// Never compressed: a coding would hold events back until its block fills.
 const SSE_HEADERS = {
   'Content-Type': 'text/event-stream',
   'Cache-Control': 'no-cache',
   'X-Accel-Buffering': 'no',
+  Vary: 'Origin',
 } as const;
 
 const encoder = new TextEncoder();
@@ -53,37 +57,34 @@ function endAfter(outgoing: ServerResponse, bytes: Uint8Array) {
 }
 
 /**
- * Answers with an event stream and hands `run` the channel to write to.
- * `securityHeaders` are the app's (security-headers.ts), sent with the head.
+ * Answers with an event stream and hands `run` the channel to write to. The
+ * head carries the header policy's headers for the request's Origin
+ * (security-headers.ts), like every other answer.
  *
- * On @hono/node-server it writes straight to Node's ServerResponse (headers
- * that middleware set before the handler, CORS among them, are kept; the
- * adapter in server.ts then tells node-server the response is sent). A stream
- * that mostly waits should cost little more than its socket: Hono's streamSSE
- * measured 27.7 KB of heap per open stream and a 1.1 s fan-out to 5,000
- * streams, a bare ReadableStream body 15.9 KB and 0.42 s, this 8.0 KB and
- * 63 ms at p50 (bench:sse; the last event is encoded once for all streams,
- * see endAfter). Elsewhere (in-process `app.request`, other runtimes) the
- * body is a ReadableStream fed through its controller.
+ * On @hono/node-server it writes straight to Node's ServerResponse and
+ * returns RESPONSE_ALREADY_SENT, node-server's documented way to say the
+ * route wrote the response itself (the header policy's middleware leaves
+ * that response alone). A stream that mostly waits should cost little more
+ * than its socket: Hono's streamSSE measured 27.7 KB of heap per open stream
+ * and a 1.1 s fan-out to 5,000 streams, a bare ReadableStream body 15.9 KB
+ * and 0.42 s, this 8.0 KB and 63 ms at p50 (bench:sse; the last event is
+ * encoded once for all streams, see endAfter). Elsewhere (in-process
+ * `app.request`, other runtimes) the body is a ReadableStream fed through
+ * its controller.
  */
-export function respondWithEventStream(
-  c: Context,
-  securityHeaders: Readonly<Record<string, string>>,
-  run: (channel: EventChannel) => void,
-): Response {
+export function respondWithEventStream(c: Context, policy: HeaderPolicy, run: (channel: EventChannel) => void): Response {
+  const head = { ...policy.api(requestHeader(c, 'origin')), ...SSE_HEADERS };
   const outgoing = (c.env as Partial<HttpBindings> | undefined)?.outgoing;
   if (outgoing && 'writeHead' in outgoing) {
-    // The head goes out now, before the security middleware's after-step could add to it.
-    outgoing.writeHead(200, { ...Object.fromEntries(c.res.headers), ...securityHeaders, ...SSE_HEADERS });
+    outgoing.writeHead(200, head);
     outgoing.flushHeaders();
     run({
       write: (text) => void outgoing.write(text),
       end: (last) => (typeof last === 'object' ? endAfter(outgoing, last) : void outgoing.end(last)),
       onClose: (listener) => void outgoing.once('close', listener),
     });
-    return c.body(null);
+    return RESPONSE_ALREADY_SENT;
   }
-
   let onClose: (() => void) | undefined;
   let controller!: ReadableStreamDefaultController<Uint8Array>;
   let open = true;
@@ -104,5 +105,5 @@ export function respondWithEventStream(
     },
     onClose: (listener) => void (onClose = listener),
   });
-  return c.body(body, 200, SSE_HEADERS);
+  return policy.respond(body, 200, head);
 }

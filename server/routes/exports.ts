@@ -6,7 +6,7 @@ import { ApiError, StreamErrorCode } from '../errors.js';
 import { allowanceSpentMessage, formatDuration, type ExportService } from '../exports/service.js';
 import { respondWithEventStream, sseEvent, type EventChannel } from '../exports/event-stream.js';
 import type { ExportOutcome, ExportWatcher } from '../exports/watcher.js';
-import type { SecurityHeaders } from '../security-headers.js';
+import type { HeaderPolicy } from '../security-headers.js';
 import { uuidSchema, validate } from '../validation.js';
 
 const cacheKeySchema = z.string().max(200, 'must be at most 200 characters');
@@ -48,7 +48,7 @@ export function exportRoutes(
   watcher: ExportWatcher,
   counter: StreamCounter,
   config: Pick<ServerConfig, 'sseHeartbeatMs' | 'sseTimeoutMs'>,
-  security: SecurityHeaders,
+  policy: HeaderPolicy,
 ) {
   const lessonNotFound = () => new ApiError('not_found', 'No such lesson in the active organization.');
   // Built once: every stream that times out sends the same event.
@@ -130,6 +130,6 @@ export function exportRoutes(
       const id = lessonId.toLowerCase();
       if (!exports.lesson(c.get('organizationId'), id)) throw lessonNotFound();
 
-      return respondWithEventStream(c, security.headers, (channel) => follow(channel, id, cacheKey));
+      return respondWithEventStream(c, policy, (channel) => follow(channel, id, cacheKey));
     });
 }

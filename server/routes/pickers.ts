@@ -1,11 +1,8 @@
-import type { HttpBindings } from '@hono/node-server';
 import { Hono, type Context } from 'hono';
 import { TRIGGER_TYPES } from '../../components/internal/trigger-types.js';
 import type { Db } from '../db/database.js';
 import type { AppEnv } from '../env.js';
-import type { AnswerReplay } from '../answer-replay.js';
-import type { SecurityHeaders } from '../security-headers.js';
-import { ifNoneMatch } from './if-none-match.js';
+import type { AnswerCache } from '../answer-cache.js';
 import { ResponseCache } from './response-cache.js';
 
 interface SpecializationRow {
@@ -24,7 +21,6 @@ interface TrainingRow extends SpecializationRow {
 
 // `title COLLATE NOCASE, id`: alphabetical ignoring case (apple < Banana < cherry), ties by id.
 const ORDER = 'ORDER BY title COLLATE NOCASE, id';
-const CACHE_CONTROL = 'private, no-cache';
 const TRIGGER_TYPE_BODY = { triggerTypes: TRIGGER_TYPES.map(({ type, description }) => ({ type, description })) };
 
 /**
@@ -32,38 +28,27 @@ const TRIGGER_TYPE_BODY = { triggerTypes: TRIGGER_TYPES.map(({ type, description
  * of the active organisation only. Responses carry an ETag; `no-cache` makes
  * browsers revalidate every time, which a matching `If-None-Match` answers with 304.
  *
- * Bodies are cached until the data changes (ResponseCache, dataVersion), and
- * the 304 is answered here from the cached ETag rather than by Hono's etag
- * middleware: that middleware builds the full response first and then cancels
- * its body, which on @hono/node-server copies the whole body into a real
- * Response — measured at 20× the cost of the 304 itself (see BENCHMARKS.md).
- * Each answer is also handed to `replay`, which answers the same request
- * again in front of Hono while nothing has changed (answer-replay.ts).
+ * Bodies, and their brotli and gzip codings, are cached until the data
+ * changes (ResponseCache, dataVersion), and the 304 is answered from the
+ * cached ETag rather than by Hono's etag middleware: that middleware builds
+ * the full response first and then cancels its body, which on
+ * @hono/node-server copies the whole body into a real Response — measured at
+ * 20× the cost of the 304 itself (see BENCHMARKS.md). `answers` writes the
+ * response and serves the same request again at the front of the chain while
+ * nothing has changed (answer-cache.ts).
  *
  * `/partner-stages` is this reference server's own route, not one of
  * PartnerOS's documented pickers: the organisation's partner lifecycle stages
  * (the names are each organisation's own), for a stage picker to offer.
  */
-export function pickerRoutes(db: Db, security: SecurityHeaders, replay?: AnswerReplay) {
+export function pickerRoutes(db: Db, answers: AnswerCache) {
   const cache = new ResponseCache();
   const respond = (c: Context<AppEnv>, route: string, build: (organizationId: string) => unknown) => {
     const organizationId = c.get('organizationId');
-    const version = c.get('dataVersion');
-    const { body, etag } = cache.get(`${route}:${organizationId}`, version, () => build(organizationId));
-    // Plain header objects and one response object: these answers are the
-    // API's hottest path (see security-headers.ts and BENCHMARKS.md).
-    const notModified = { ETag: etag, 'Cache-Control': CACHE_CONTROL };
-    const ok = { ...notModified, 'Content-Type': 'application/json' };
-    replay?.remember((c.env as Partial<HttpBindings> | undefined)?.incoming, c.req.path, {
-      version,
-      expiresAtMs: Date.parse(c.get('session').expiresAt),
-      etag,
-      body,
-      headers: { ...security.headers, ...ok },
-      notModifiedHeaders: { ...security.headers, ...notModified },
-    });
-    if (ifNoneMatch(c.req.header('If-None-Match'), etag)) return security.secured(null, 304, notModified);
-    return security.secured(body, 200, ok);
+    return answers.respond(
+      c,
+      cache.get(`${route}:${organizationId}`, c.get('dataVersion'), () => build(organizationId)),
+    );
   };
 
   const sql = {

@@ -82,7 +82,7 @@ describe('roles', () => {
       activeOrganizationId: string | null;
       organizations: { id: string; role: Role }[];
     };
-  const replayed = () => s.replay!.stats.replayed;
+  const replayed = () => s.answers.stats.served;
   const setRole = (db: Database.Database, email: string, organizationId: string, role: Role) =>
     db
       .prepare('UPDATE memberships SET role = ? WHERE organization_id = ? AND user_id = (SELECT id FROM users WHERE email = ?)')
