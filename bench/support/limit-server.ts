@@ -1,31 +1,27 @@
 /**
  * The machine's limit for a response: a bare node:http server that answers
- * each path with the bytes our server sent for it, computed once in advance
- * (read from BENCH_RESPONSES, a JSON file of { path: { etag, body, headers,
- * notModifiedHeaders } }): the same body and the same header lines, so the
- * two differ only in the work done per request. A matching If-None-Match
- * gets the 304 with our 304's headers.
+ * each request with the bytes our server sent for the same request, computed
+ * once in advance (read from BENCH_RESPONSES, a JSON file of captures keyed
+ * `path|mode`, bodies in base64): the same body (compressed where ours was)
+ * and the same header lines, so the two differ only in the work done per
+ * request. The mode is told from the request as ours tells it: an Origin
+ * header, an Accept-Encoding header. A matching If-None-Match gets the 304
+ * with our 304's headers.
  */
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-
-interface Captured {
-  etag: string;
-  body: string;
-  headers: Record<string, string>;
-  notModifiedHeaders: Record<string, string>;
-}
+import { modeOf, type Captured } from './captured.js';
 
 const responses = new Map(
-  Object.entries(JSON.parse(readFileSync(process.env.BENCH_RESPONSES!, 'utf8')) as Record<string, Captured>).map(([path, r]) => {
-    const body = Buffer.from(r.body);
-    return [path, { ...r, body, headers: { ...r.headers, 'content-length': String(body.length) } }];
+  Object.entries(JSON.parse(readFileSync(process.env.BENCH_RESPONSES!, 'utf8')) as Record<string, Captured>).map(([key, r]) => {
+    const body = Buffer.from(r.body, 'base64');
+    return [key, { ...r, body, headers: { ...r.headers, 'content-length': String(body.length) } }];
   }),
 );
 
 const server = createServer((req, res) => {
-  const r = responses.get(req.url ?? '');
+  const r = responses.get(`${req.url}|${modeOf(req.headers)}`);
   if (!r) {
     res.writeHead(404).end();
     return;
