@@ -29,7 +29,7 @@ export interface SessionLifetimes {
 /**
  * Use is recorded (the idle expiry pushed forward: one UPDATE) at most this
  * often per session, not on every request: every write moves the data version,
- * which empties the session cache and the answer replay for everyone. The
+ * which empties the session cache and the answer cache for everyone. The
  * price is that a session may expire up to this much before "idle period after
  * its last use".
  */
@@ -67,7 +67,7 @@ export class SessionStore {
   private readonly purge;
   /**
    * How often a session in use has its use written. Whatever answers for a
-   * session without asking the store (the answer replay) must ask again at
+   * session without asking the store (the answer cache) must ask again at
    * least this often, or the session it serves would expire while in use.
    */
   readonly refreshMs: number;

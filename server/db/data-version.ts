@@ -9,7 +9,7 @@ import type { Db } from './database.js';
  * Two statements rather than one SELECT of both: `PRAGMA data_version` is
  * 1.7 µs against 2.5 µs for the pragma_data_version() table function, and
  * `total_changes()` alone takes no read lock (0.07 µs) — a third off the
- * read that every replayed answer pays (file database in WAL mode).
+ * read that every cached answer pays (file database in WAL mode).
  */
 export function dataVersion(db: Db): () => string {
   const version = db.prepare('PRAGMA data_version').pluck();

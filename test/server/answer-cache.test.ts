@@ -28,7 +28,7 @@ describe('picker answers cached at the front of the chain', () => {
   let other: Database.Database;
   const get = (path: string, cookie: string, headers: Record<string, string> = {}) =>
     fetch(`${s.url}${path}`, { headers: { cookie, ...headers } });
-  const replayed = () => s.answers.stats.served;
+  const cached = () => s.answers.stats.served;
   const signInAgain = () => s.signIn(EMAIL.a);
 
   before(async () => {
@@ -45,22 +45,22 @@ describe('picker answers cached at the front of the chain', () => {
   for (const path of PICKERS) {
     it(`${path}: the cached 200 and 304 are byte for byte the app's, for every Origin and coding`, async () => {
       const cookie = await s.signIn(EMAIL.a);
-      const before = replayed();
+      const before = cached();
       const fromApp = await snapshot(await get(path, cookie));
-      assert.equal(replayed(), before, 'the first request is the app’s');
-      const fromReplay = await snapshot(await get(path, cookie));
-      assert.equal(replayed(), before + 1, 'the second is replayed');
+      assert.equal(cached(), before, 'the first request is the app’s');
+      const fromCache = await snapshot(await get(path, cookie));
+      assert.equal(cached(), before + 1, 'the second is served from the cache');
       assert.equal(
         ((await (await fetch(`${s.url}/healthz`)).json()) as { cachedAnswers: number }).cachedAnswers,
-        replayed(),
+        cached(),
         '/healthz reports it',
       );
-      assert.deepEqual(fromReplay, fromApp);
+      assert.deepEqual(fromCache, fromApp);
       assert.equal(fromApp.status, 200);
 
       const etag = fromApp.headers.etag!;
       const notModified = await snapshot(await get(path, cookie, { 'if-none-match': etag }));
-      assert.equal(replayed(), before + 2);
+      assert.equal(cached(), before + 2);
       assert.deepEqual(notModified, { status: 304, headers: { ...withoutBodyHeaders(fromApp.headers) }, body: '' });
       // Weak and listed tags match as the app matches them (RFC 9110 weak comparison).
       assert.equal((await get(path, cookie, { 'if-none-match': `"nope", W/${etag}` })).status, 304);
@@ -75,9 +75,9 @@ describe('picker answers cached at the front of the chain', () => {
       for (const headers of variants) {
         const other = await signInAgain();
         const first = await snapshot(await get(path, other, headers));
-        const served = replayed();
+        const served = cached();
         assert.deepEqual(await snapshot(await get(path, other, headers)), first, JSON.stringify(headers));
-        assert.equal(replayed(), served + 1);
+        assert.equal(cached(), served + 1);
       }
     });
   }
@@ -87,9 +87,9 @@ describe('picker answers cached at the front of the chain', () => {
     const b = await s.signIn(EMAIL.b);
     await get(PICKERS[1]!, a);
     await get(PICKERS[1]!, a);
-    const before = replayed();
+    const before = cached();
     const forB = await (await get(PICKERS[1]!, b)).json();
-    assert.equal(replayed(), before, 'a new cookie is the app’s');
+    assert.equal(cached(), before, 'a new cookie is the app’s');
     assert.deepEqual(
       forB.trainings.map((t: { id: string }) => t.id),
       [ID.trainingB],
@@ -102,9 +102,9 @@ describe('picker answers cached at the front of the chain', () => {
     const etag = first.headers.get('etag')!;
     assert.equal((await get(PICKERS[1]!, cookie, { 'if-none-match': etag })).status, 304);
     other.prepare('UPDATE trainings SET title = ? WHERE id = ?').run('Apple, renamed elsewhere', ID.trainingApple);
-    const before = replayed();
+    const before = cached();
     const next = await get(PICKERS[1]!, cookie, { 'if-none-match': etag });
-    assert.equal(replayed(), before, 'the data version moved: the app answers');
+    assert.equal(cached(), before, 'the data version moved: the app answers');
     assert.equal(next.status, 200);
     assert.notEqual(next.headers.get('etag'), etag);
     assert.ok((await next.text()).includes('Apple, renamed elsewhere'));
@@ -151,11 +151,11 @@ describe('picker answers cached at the front of the chain', () => {
       ['http://elsewhere.example', ALLOWED_ORIGIN, undefined],
     ]) {
       const cookie = await s.signIn(EMAIL.a);
-      const served = replayed();
+      const served = cached();
       for (const [i, origin] of order.entries()) {
         const response = await get(PICKERS[2]!, cookie, origin ? { origin } : {});
         assert.equal(response.status, 200);
-        assert.equal(replayed(), served + 2 * i, i ? 'cached' : 'the first is the app’s');
+        assert.equal(cached(), served + 2 * i, i ? 'cached' : 'the first is the app’s');
         assert.deepEqual(cors(response), origin === ALLOWED_ORIGIN ? listed : {}, `${order}: ${origin}`);
         assert.match(response.headers.get('vary') ?? '', /^Origin\b/, 'the answer says it varies by Origin');
         const etag = response.headers.get('etag')!;
@@ -182,48 +182,51 @@ describe('picker answers cached at the front of the chain', () => {
     const cookie = await s.signIn(EMAIL.a);
     const encoded = PICKERS[2]!.replace('-', '%2D');
     for (const path of [PICKERS[2]!, `${PICKERS[2]!}?x=1`]) assert.equal((await get(path, cookie)).status, 200);
-    const before = replayed();
+    const before = cached();
     assert.equal((await get(`${PICKERS[2]!}?x=1`, cookie)).status, 200);
     const spelled = await get(encoded, cookie);
     assert.equal(spelled.status, 200, 'Hono routes it after decoding');
-    assert.equal(replayed(), before, 'the other spelling is the app’s the first time');
+    assert.equal(cached(), before, 'the other spelling is the app’s the first time');
     assert.equal(await (await get(encoded, cookie)).text(), await spelled.text());
-    assert.equal(replayed(), before + 1, 'and cached under its own URL');
+    assert.equal(cached(), before + 1, 'and cached under its own URL');
     const head = await fetch(`${s.url}${PICKERS[2]!}`, { method: 'HEAD', headers: { cookie } });
     assert.equal(head.status, 200);
-    assert.equal(replayed(), before + 1, 'neither the query string nor HEAD was served from the cache');
+    assert.equal(cached(), before + 1, 'neither the query string nor HEAD was served from the cache');
   });
 
   it('remembers no refusal: a bad cookie is the app’s 401 every time', async () => {
-    const before = replayed();
+    const before = cached();
     for (let i = 0; i < 3; i++) assert.equal((await get(PICKERS[0]!, 'session_token=forged')).status, 401);
-    assert.equal(replayed(), before);
+    assert.equal(cached(), before);
   });
 });
 
 describe('cached answers and session expiry', () => {
-  it('stop the moment the session expires', async () => {
-    // The absolute maximum is the one expiry use cannot push back: the cache must stop at it exactly.
-    let clock = Date.now();
-    const s = await startTestServer({ sessionMaxMs: 600_000 }, { now: () => clock });
-    try {
-      const signedInAt = clock;
-      const cookie = await s.signIn(EMAIL.a);
-      const get = () => fetch(`${s.url}${PICKERS[0]!}`, { headers: { cookie } });
-      clock = signedInAt + 600_000 - 30_000;
-      assert.equal((await get()).status, 200);
-      assert.equal((await get()).status, 200);
-      clock = signedInAt + 600_000 - 1;
-      assert.equal((await get()).status, 200);
-      assert.equal(s.answers.stats.served, 2, 'served from the cache while the session lives');
-      clock = signedInAt + 600_000;
-      const expired = await get();
-      assert.equal(expired.status, 401);
-      assert.equal(s.answers.stats.served, 2);
-    } finally {
-      await s.close(0);
-    }
-  });
+  for (const origin of [undefined, ALLOWED_ORIGIN]) {
+    it(`stop the moment the session expires${origin ? ', for a listed Origin too' : ''}`, async () => {
+      // The absolute maximum is the one expiry use cannot push back: the cache must stop at it exactly.
+      let clock = Date.now();
+      const s = await startTestServer({ sessionMaxMs: 600_000, corsOrigins: [ALLOWED_ORIGIN] }, { now: () => clock });
+      try {
+        const signedInAt = clock;
+        const cookie = await s.signIn(EMAIL.a);
+        const get = () => fetch(`${s.url}${PICKERS[0]!}`, { headers: { cookie, ...(origin ? { origin } : {}) } });
+        clock = signedInAt + 600_000 - 30_000;
+        assert.equal((await get()).status, 200);
+        assert.equal((await get()).status, 200);
+        clock = signedInAt + 600_000 - 1;
+        assert.equal((await get()).status, 200);
+        assert.equal(s.answers.stats.served, 2, 'served from the cache while the session lives');
+        clock = signedInAt + 600_000;
+        const expired = await get();
+        assert.equal(expired.status, 401);
+        assert.equal(expired.headers.get('access-control-allow-origin'), origin ?? null, 'the refusal readable by the page');
+        assert.equal(s.answers.stats.served, 2);
+      } finally {
+        await s.close(0);
+      }
+    });
+  }
 
   it('are on while requests are logged, and every request reaches the log', async () => {
     const lines: string[] = [];

@@ -98,7 +98,7 @@ describe('GET /api/workflow-pickers/partner-stages', () => {
     });
   });
 
-  it('carries an ETag and Cache-Control private, no-cache; If-None-Match gets 304, also when replayed', async () => {
+  it('carries an ETag and Cache-Control private, no-cache; If-None-Match gets 304, also when cached', async () => {
     const cookie = await s.signIn(EMAIL.a);
     const first = await get(cookie);
     const etag = first.headers.get('etag')!;
@@ -114,7 +114,7 @@ describe('GET /api/workflow-pickers/partner-stages', () => {
     assert.equal(notModified.headers.get('etag'), etag);
     assert.equal((await get(cookie, { 'if-none-match': `"nope", W/${etag}` })).status, 304);
     assert.equal((await get(cookie, { 'if-none-match': '"nope"' })).status, 200);
-    assert.equal(s.answers.stats.served, before + 4, 'the answer replay covers the route like the other pickers');
+    assert.equal(s.answers.stats.served, before + 4, 'the answer cache covers the route like the other pickers');
     assert.notEqual((await get(b)).headers.get('etag'), etag, 'another organisation, another ETag');
   });
 

@@ -82,7 +82,7 @@ describe('roles', () => {
       activeOrganizationId: string | null;
       organizations: { id: string; role: Role }[];
     };
-  const replayed = () => s.answers.stats.served;
+  const cached = () => s.answers.stats.served;
   const setRole = (db: Database.Database, email: string, organizationId: string, role: Role) =>
     db
       .prepare('UPDATE memberships SET role = ? WHERE organization_id = ? AND user_id = (SELECT id FROM users WHERE email = ?)')
@@ -175,17 +175,17 @@ describe('roles', () => {
     ['another process', () => other],
     ['the server’s own connection', () => s.db],
   ] as const) {
-    it(`a role changed by ${writer} takes effect at the next request: the replay never answers the partner from the member’s answer`, async () => {
+    it(`a role changed by ${writer} takes effect at the next request: the answer cache never answers the partner from the member’s answer`, async () => {
       const email = ROLE_USER.owner;
       const path = '/api/workflow-pickers/specializations';
       const cookie = await s.signIn(email);
       const first = await get(path, cookie);
       assert.equal(first.status, 200);
       const etag = first.headers.get('etag')!;
-      const before = replayed();
+      const before = cached();
       assert.equal((await get(path, cookie)).status, 200);
       assert.equal((await get(path, cookie, { 'if-none-match': etag })).status, 304);
-      assert.equal(replayed(), before + 2, 'the member’s answers are being replayed for this cookie');
+      assert.equal(cached(), before + 2, 'the member’s answers are being served from the cache for this cookie');
 
       setRole(connection(), email, ID.orgA, 'partner');
       for (const headers of [{}, { 'if-none-match': etag }, {}] as Record<string, string>[]) {
@@ -193,7 +193,7 @@ describe('roles', () => {
         assert.equal(response.status, 403, JSON.stringify(headers));
         assert.deepEqual(await response.json(), FORBIDDEN);
       }
-      assert.equal(replayed(), before + 2, 'no refusal replayed, and no answer replayed to the partner');
+      assert.equal(cached(), before + 2, 'no refusal cached, and no answer of the member served to the partner');
       assert.equal((await session(cookie)).role, 'partner');
 
       setRole(connection(), email, ID.orgA, 'owner');

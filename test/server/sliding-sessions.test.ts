@@ -30,7 +30,7 @@ describe('sliding sessions', () => {
 
   const status = async (server: Server, path: string, cookie: string) =>
     (await fetch(`${server.url}${path}`, { headers: { cookie } })).status;
-  const replayed = (server: Server) => server.answers.stats.served;
+  const cached = (server: Server) => server.answers.stats.served;
   /** The stored expiry of a cookie's session, as another process reads it. */
   const storedExpiry = (cookie: string) => {
     const tokenHash = createHash('sha256').update(cookie.slice('session_token='.length)).digest('hex');
@@ -83,33 +83,33 @@ describe('sliding sessions', () => {
     assert.equal(await status(a, SESSION, cookie), 401, '7 days after its last use');
   });
 
-  it('is a 401 once unused for the idle period: from the session cache and from the answer replay', async () => {
+  it('is a 401 once unused for the idle period: from the session cache and from the answer cache', async () => {
     const t0 = clock;
     const { cookie } = await signIn(a);
-    const before = replayed(a);
+    const before = cached(a);
     assert.equal(await status(a, PICKER, cookie), 200);
     assert.equal(await status(a, PICKER, cookie), 200);
-    assert.equal(replayed(a), before + 1, 'the picker answer is in the replay');
+    assert.equal(cached(a), before + 1, 'the picker answer is in the cache');
     assert.equal(await status(a, SESSION, cookie), 200);
     assert.equal(await status(b, SESSION, cookie), 200);
 
     clock = t0 + 7 * DAY;
-    assert.equal(await status(a, PICKER, cookie), 401, 'not the replayed 200');
-    assert.equal(replayed(a), before + 1);
+    assert.equal(await status(a, PICKER, cookie), 401, 'not the cached 200');
+    assert.equal(cached(a), before + 1);
     assert.equal(await status(a, SESSION, cookie), 401);
     assert.equal(await status(b, SESSION, cookie), 401);
   });
 
-  it('lives on when used only through replayed answers: the replay does not hold back the refresh', async () => {
+  it('lives on when used only through cached answers: the cache does not hold back the refresh', async () => {
     const t0 = clock;
     const { cookie } = await signIn(a);
-    const before = replayed(a);
+    const before = cached(a);
     for (let day = 0; day <= 10; day++) {
       clock = t0 + day * DAY;
-      // The day's first request records the use, which empties the replay; the second refills it.
+      // The day's first request records the use, which empties the cache; the second refills it.
       for (let i = 0; i < 3; i++) assert.equal(await status(a, PICKER, cookie), 200, `day ${day}, request ${i + 1}`);
     }
-    assert.ok(replayed(a) >= before + 11, 'every day’s third request was replayed');
+    assert.ok(cached(a) >= before + 11, 'every day’s third request was served from the cache');
     assert.equal(storedExpiry(cookie), t0 + 17 * DAY, 'the use of day 10 was written');
   });
 
@@ -124,12 +124,12 @@ describe('sliding sessions', () => {
     assert.equal(storedExpiry(cookie), t0 + 30 * DAY, 'the last refresh stops at the maximum');
 
     clock = t0 + 30 * DAY - MINUTE;
-    const before = replayed(a);
+    const before = cached(a);
     assert.equal(await status(a, PICKER, cookie), 200);
     assert.equal(await status(a, PICKER, cookie), 200);
-    assert.equal(replayed(a), before + 1);
+    assert.equal(cached(a), before + 1);
     clock = t0 + 30 * DAY;
-    assert.equal(await status(a, PICKER, cookie), 401, 'not the replayed 200');
+    assert.equal(await status(a, PICKER, cookie), 401, 'not the cached 200');
     assert.equal(await status(a, SESSION, cookie), 401);
     assert.equal(await status(b, SESSION, cookie), 401);
   });
@@ -176,14 +176,14 @@ describe('sliding sessions', () => {
     assert.equal(await status(a, SESSION, cookie), 401, '7 days after the last use, made on the other server');
   });
 
-  it('ends at sign-out at once, right after a refresh, on both servers and in the replay', async () => {
+  it('ends at sign-out at once, right after a refresh, on both servers and in the answer cache', async () => {
     const t0 = clock;
     const { cookie } = await signIn(a);
     assert.equal(await status(b, SESSION, cookie), 200);
     clock = t0 + 5 * DAY;
-    const before = replayed(a);
+    const before = cached(a);
     for (let i = 0; i < 3; i++) assert.equal(await status(a, PICKER, cookie), 200);
-    assert.equal(replayed(a), before + 1, 'the refresh emptied the replay; it refilled after one request');
+    assert.equal(cached(a), before + 1, 'the refresh emptied the cache; it refilled after one request');
     assert.equal(storedExpiry(cookie), t0 + 12 * DAY);
     assert.equal(await status(b, SESSION, cookie), 200);
     assert.equal(await status(b, SESSION, cookie), 200);
@@ -191,7 +191,7 @@ describe('sliding sessions', () => {
     const signOut = await fetch(`${a.url}/api/auth/sign-out`, { method: 'POST', headers: { cookie } });
     assert.equal(signOut.status, 200);
     assert.equal(await status(a, PICKER, cookie), 401);
-    assert.equal(replayed(a), before + 1);
+    assert.equal(cached(a), before + 1);
     assert.equal(await status(b, SESSION, cookie), 401);
     assert.equal(storedExpiry(cookie), undefined);
   });
