@@ -1,4 +1,5 @@
-import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
+import { promisify } from 'node:util';
+import { brotliCompress, brotliCompressSync, constants, gzip, gzipSync } from 'node:zlib';
 
 /** The content codings the server sends, in its order of preference. */
 export type Encoding = 'br' | 'gzip';
@@ -20,6 +21,23 @@ export function encode(bytes: Uint8Array, encoding: Encoding): Buffer {
         params: { [constants.BROTLI_PARAM_QUALITY]: BROTLI_QUALITY, [constants.BROTLI_PARAM_SIZE_HINT]: bytes.byteLength },
       })
     : gzipSync(bytes);
+}
+
+const brotliAsync = promisify(brotliCompress);
+const gzipAsync = promisify(gzip);
+
+/**
+ * The smallest coding, made on libuv's thread pool (the event loop goes on):
+ * for files compressed once per build. Brotli 11 on the bundle: 19.5 KB
+ * against 21.1 KB at 5, in about 0.3 s (1–1.3 s for the example pages'
+ * 180–220 KB scripts), which would stall every open stream if made on the loop.
+ */
+export function encodeSmallest(bytes: Uint8Array, encoding: Encoding): Promise<Buffer> {
+  return encoding === 'br'
+    ? brotliAsync(bytes, {
+        params: { [constants.BROTLI_PARAM_QUALITY]: constants.BROTLI_MAX_QUALITY, [constants.BROTLI_PARAM_SIZE_HINT]: bytes.byteLength },
+      })
+    : gzipAsync(bytes, { level: constants.Z_BEST_COMPRESSION });
 }
 
 // Clients send a handful of distinct Accept-Encoding values: each is parsed once.

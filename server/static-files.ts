@@ -29,7 +29,8 @@ export const cacheControlOf = (path: string) => (HASHED.test(path) ? 'public, ma
  * Files under `root`, with a strong ETag (a hash of the content), the
  * Cache-Control above, and brotli or gzip as the client accepts (`Vary:
  * Accept-Encoding`) for compressible types of 1 KB or more. Each file is read
- * and each coding made once, on first request, and kept until the file
+ * and each coding made once (at the smallest size, off the event loop), on
+ * first request, and kept until the file
  * changes (its size or modification time; checked per request, so a rebuild
  * under a running `npm start` is served at once).
  *
@@ -66,6 +67,6 @@ export function staticFiles({ root }: { root: string }) {
     if (ifNoneMatch(requestHeader(c, 'if-none-match'), cached.etag)) return c.body(null, 304, headers);
     headers['Content-Type'] = type;
     if (encoding) headers['Content-Encoding'] = encoding;
-    return c.body(cached.bytes(encoding) as Uint8Array<ArrayBuffer>, 200, headers);
+    return c.body((await cached.smallestBytes(encoding)) as Uint8Array<ArrayBuffer>, 200, headers);
   });
 }

@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
-import { encode, MIN_COMPRESSED_BYTES, type Encoding } from '../compression.js';
+import { encode, encodeSmallest, MIN_COMPRESSED_BYTES, type Encoding } from '../compression.js';
 
 /** One serialized answer at one data version, with its codings made on first demand. */
 export class CachedBody {
   readonly etag: string;
   private readonly encoded = new Map<Encoding, Buffer>();
+  private readonly smallest = new Map<Encoding, Promise<Buffer>>();
 
   constructor(
     readonly version: string,
@@ -23,6 +24,14 @@ export class CachedBody {
     if (!encoding) return this.body;
     let bytes = this.encoded.get(encoding);
     if (!bytes) this.encoded.set(encoding, (bytes = encode(this.body, encoding)));
+    return bytes;
+  }
+
+  /** The body in `encoding` at the smallest size, made once off the event loop (built files: see encodeSmallest). */
+  async smallestBytes(encoding: Encoding | undefined): Promise<Uint8Array> {
+    if (!encoding) return this.body;
+    let bytes = this.smallest.get(encoding);
+    if (!bytes) this.smallest.set(encoding, (bytes = encodeSmallest(this.body, encoding)));
     return bytes;
   }
 }
