@@ -26,8 +26,8 @@ export interface PickerStrings {
   removeItem: string;
   /** The validation message of a `required` picker left empty. */
   required: string;
-  /** A training's duration; `{minutes}` is the number. */
-  minutes: string;
+  /** A training's duration; `{minutes}` is the number. Unset: hours and minutes in the locale's words (`Intl`). */
+  minutes?: string;
 }
 
 export const DEFAULT_STRINGS: PickerStrings = {
@@ -42,7 +42,6 @@ export const DEFAULT_STRINGS: PickerStrings = {
   retry: 'Retry',
   removeItem: 'Remove {label}',
   required: 'Please choose an option.',
-  minutes: '{minutes} min',
 };
 
 /** `template` with each `{key}` replaced by `values[key]`; unknown keys stay as written. */

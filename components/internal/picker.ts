@@ -4,12 +4,13 @@ import { DEFAULT_TIMEOUT_MS, PosApiError, apiUrl, canRetry } from './api.js';
 import { ComboboxController } from './combobox-controller.js';
 import { FormControlController } from './form-control.js';
 import { live } from './live.js';
+import { LocaleController } from './locale.js';
 import { LoadTask, initialState } from './load-task.js';
 import { DEFAULT_STRINGS, formatString, type PickerStrings } from './picker-strings.js';
 import { pickerStyles } from './picker.styles.js';
 import { PopupPositioner } from './popup-position.js';
 import { loadRecords, refreshShared } from './record-loader.js';
-import { normalizeQuery } from './text-match.js';
+import { fold, normalizeQuery } from './text-match.js';
 import { themeTokens } from './theme.js';
 
 /** Where a picker's records come from: `GET {base-url}/{endpoint}`, the list under `key`. */
@@ -119,6 +120,8 @@ export abstract class PosPicker<T> extends LitElement {
     closesOnPick: () => !this.multiple,
   });
   readonly #positioner = new PopupPositioner();
+  /** The nearest `lang`: texts from its pack, `Intl` formats, the filter's case folding. */
+  protected readonly l10n = new LocaleController(this);
 
   readonly #loader = new LoadTask(this, {
     args: () => [this.baseUrl, this.data, this.source, this.revision] as const,
@@ -151,7 +154,8 @@ export abstract class PosPicker<T> extends LitElement {
   /** The filtered list, memoised on its inputs. */
   #shown: readonly T[] = [];
   #shownKey: readonly unknown[] = [];
-  #searchCache = new WeakMap<readonly T[], string[]>();
+  /** The folded search text of each record, per records array, with the `l10n.version` it was made for. */
+  #searchCache = new WeakMap<readonly T[], string[] & { version?: number }>();
   /** Records by id, per records array: renders look selections up without a scan of 10,000 records. */
   #indexCache = new WeakMap<readonly T[], Map<string, T>>();
   /**
@@ -259,7 +263,12 @@ export abstract class PosPicker<T> extends LitElement {
   }
 
   protected get text(): PickerStrings {
-    return { ...DEFAULT_STRINGS, ...this.ownStrings, ...this.strings };
+    return {
+      ...DEFAULT_STRINGS,
+      ...this.ownStrings,
+      ...this.l10n.strings<PickerStrings>('picker', this.localName as 'picker'),
+      ...this.strings,
+    };
   }
 
   get #isDisabled(): boolean {
@@ -407,14 +416,18 @@ export abstract class PosPicker<T> extends LitElement {
 
   #updateShown(): void {
     const records = this.records ?? [];
-    const query = normalizeQuery(this.combobox.query ?? '');
-    const key = [records, query, ...this.filterArgs()];
+    const { locale, version } = this.l10n;
+    const query = normalizeQuery(this.combobox.query ?? '', locale);
+    const key = [records, query, version, ...this.filterArgs()];
     if (sameList(key, this.#shownKey)) return;
     this.#shownKey = key;
     const active = this.#shown[this.combobox.activeIndex];
     let search = this.#searchCache.get(records);
-    if (!search) {
-      search = records.map((r) => this.recordSearchText(r).toLocaleLowerCase());
+    if (search?.version !== version) {
+      search = Object.assign(
+        records.map((r) => fold(this.recordSearchText(r), locale)),
+        { version },
+      );
       this.#searchCache.set(records, search);
     }
     this.#shown = this.arrange(records.filter((r, i) => (!query || search[i]!.includes(query)) && this.acceptRecord(r)));

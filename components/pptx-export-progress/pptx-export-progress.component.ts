@@ -12,6 +12,8 @@ import {
   type ExportFailure,
   type ExportResult,
 } from '../internal/export-stream-controller.js';
+import { formatElapsed } from '../internal/format.js';
+import { LocaleController } from '../internal/locale.js';
 import { DEFAULT_STRINGS, type PptxExportProgressStrings } from './pptx-export-progress.strings.js';
 import { styles } from './pptx-export-progress.styles.js';
 
@@ -183,6 +185,8 @@ export class PosPptxExportProgress extends LitElement {
   /** Changes with every announcement, so an identical text (a second start) is announced again. */
   @state() private announcementId = 0;
   #ticker: ReturnType<typeof setInterval> | undefined;
+  /** The nearest `lang`: texts from its pack, the cost's and the clock's `Intl` formats. */
+  readonly #l10n = new LocaleController(this);
   /** `lessonId|cacheKey` already autostarted, so `cancel()` is not undone by autostart. */
   #autostarted: string | undefined;
   /** The lesson, cache key and base URL of the current run (see `target()`). */
@@ -205,7 +209,7 @@ export class PosPptxExportProgress extends LitElement {
   }
 
   get #texts(): PptxExportProgressStrings {
-    return { ...DEFAULT_STRINGS, ...this.strings };
+    return { ...DEFAULT_STRINGS, ...this.#l10n.strings<PptxExportProgressStrings>('pos-pptx-export-progress'), ...this.strings };
   }
 
   override connectedCallback(): void {
@@ -299,7 +303,7 @@ export class PosPptxExportProgress extends LitElement {
   }
 
   #formatCost(cents: number): string {
-    const locale = this.locale || this.closest('[lang]')?.getAttribute('lang') || navigator.language;
+    const locale = this.locale || this.#l10n.locale;
     try {
       return new Intl.NumberFormat(locale, { style: 'currency', currency: this.currency || 'USD' }).format(cents / 100);
     } catch {
@@ -486,7 +490,7 @@ export class PosPptxExportProgress extends LitElement {
           data-beat=${alive ? String(this.#stream.beats % 2) : nothing}
         ></span>
         <span part="label">${label}</span>
-        <time part="elapsed" datetime=${`PT${seconds}S`}>${t.elapsed(seconds)}</time>
+        <time part="elapsed" datetime=${`PT${seconds}S`}>${t.elapsed(seconds, formatElapsed(seconds, this.#l10n.locale))}</time>
       </div>
       <div part="progress" role="progressbar" aria-label=${t.progressLabel(this.lessonTitle || undefined)}>
         <div part="progress-indicator"></div>

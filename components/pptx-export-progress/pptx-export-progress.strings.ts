@@ -16,8 +16,8 @@ export interface PptxExportProgressStrings {
   reconnecting: (attempt: number, max: number) => string;
   /** The progress bar's accessible name; `title` is the lesson title when known. */
   progressLabel: (title: string | undefined) => string;
-  /** The elapsed time (never announced). */
-  elapsed: (seconds: number) => string;
+  /** The elapsed time (never announced); `time` is `seconds` as a clock in the element's locale (`0:07`). */
+  elapsed: (seconds: number, time: string) => string;
   /** The liveness sign's accessible name while heartbeats arrive. */
   alive: string;
   /** Announced once when an export starts. */
@@ -51,16 +51,6 @@ export interface PptxExportProgressStrings {
   connectionLost: (max: number) => string;
 }
 
-const twoDigits = (n: number) => String(n).padStart(2, '0');
-
-/** `m:ss`, or `h:mm:ss` from an hour on. */
-export function formatElapsed(seconds: number): string {
-  const s = Math.max(0, Math.floor(seconds));
-  const h = Math.floor(s / 3600);
-  const m = Math.floor((s % 3600) / 60);
-  return h ? `${h}:${twoDigits(m)}:${twoDigits(s % 60)}` : `${m}:${twoDigits(s % 60)}`;
-}
-
 export const DEFAULT_STRINGS: PptxExportProgressStrings = {
   export: 'Export to PowerPoint',
   dispatching: 'Starting the export…',
@@ -68,7 +58,7 @@ export const DEFAULT_STRINGS: PptxExportProgressStrings = {
   waiting: 'Generating the presentation…',
   reconnecting: (attempt, max) => `Connection lost. Reconnecting (attempt ${attempt} of ${max})…`,
   progressLabel: (title) => (title ? `Exporting “${title}” to PowerPoint` : 'Exporting the lesson to PowerPoint'),
-  elapsed: (seconds) => `${formatElapsed(seconds)} elapsed`,
+  elapsed: (_seconds, time) => `${time} elapsed`,
   alive: 'The server is working on it',
   started: 'The PowerPoint export has started.',
   completed: 'Your presentation is ready.',

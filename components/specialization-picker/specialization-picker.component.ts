@@ -72,8 +72,8 @@ export class PosSpecializationPicker extends PosPicker<Specialization> {
     return `${s.title}\n${s.description ?? ''}`;
   }
   protected renderRecord(s: Specialization, query: string) {
-    return html`<span class="title">${highlight(s.title, query)}</span>${
-        s.description ? html`<span class="description">${highlight(s.description, query)}</span>` : ''
+    return html`<span class="title">${highlight(s.title, query, this.l10n.locale)}</span>${
+        s.description ? html`<span class="description">${highlight(s.description, query, this.l10n.locale)}</span>` : ''
       }`;
   }
 }

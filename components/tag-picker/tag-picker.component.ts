@@ -71,6 +71,6 @@ export class PosTagPicker extends PosPicker<string> {
     return tag;
   }
   protected renderRecord(tag: string, query: string) {
-    return html`<span class="title">${highlight(tag, query)}</span>`;
+    return html`<span class="title">${highlight(tag, query, this.l10n.locale)}</span>`;
   }
 }

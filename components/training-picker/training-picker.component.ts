@@ -1,5 +1,6 @@
 import { html, nothing } from 'lit';
 import { property } from 'lit/decorators.js';
+import { formatMinutes } from '../internal/format.js';
 import { PosPicker, parseList, type RecordSource } from '../internal/picker.js';
 import { formatString, type PickerStrings } from '../internal/picker-strings.js';
 import type { Training } from '../internal/records.js';
@@ -95,14 +96,22 @@ export class PosTrainingPicker extends PosPicker<Training> {
   protected renderRecord(t: Training, query: string) {
     const tags = (t.tags ?? []).filter((tag) => tag.trim());
     return html`<span class="heading"
-        ><span class="title">${highlight(t.title, query)}</span>${
+        ><span class="title">${highlight(t.title, query, this.l10n.locale)}</span>${
           t.durationMinutes != null
-            ? html`<span class="duration">${formatString(this.text.minutes, { minutes: t.durationMinutes })}</span>`
+            ? html`<bdi class="duration"
+                >${
+                  this.text.minutes
+                    ? formatString(this.text.minutes, { minutes: t.durationMinutes })
+                    : formatMinutes(t.durationMinutes, this.l10n.locale)
+                }</bdi
+              >`
             : nothing
         }</span
-      >${t.description ? html`<span class="description">${highlight(t.description, query)}</span>` : nothing}${
+      >${t.description ? html`<span class="description">${highlight(t.description, query, this.l10n.locale)}</span>` : nothing}${
         tags.length
-          ? html`<span class="tags">${tags.map((tag) => html`<span part="option-tag" class="tag">${highlight(tag, query)}</span>`)}</span>`
+          ? html`<span class="tags"
+              >${tags.map((tag) => html`<span part="option-tag" class="tag">${highlight(tag, query, this.l10n.locale)}</span>`)}</span
+            >`
           : nothing
       }`;
   }

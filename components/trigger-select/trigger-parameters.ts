@@ -29,6 +29,8 @@ export interface FieldKit {
   internals: ElementInternals;
   /** Closes the combobox's list. */
   closeList(): void;
+  /** The element's texts: English, its locale pack's, its `strings`. */
+  strings(): Partial<TriggerSelectStrings>;
 }
 
 type ParameterStrings = Pick<TriggerSelectStrings, 'days' | 'daysBefore' | 'fromStage' | 'toStage' | 'anyStage' | 'daysInvalid'>;
@@ -227,7 +229,7 @@ export class ParameterFields implements ReactiveController {
   }
 
   #strings(): ParameterStrings {
-    return { ...STRINGS, ...this.#host.strings };
+    return { ...STRINGS, ...this.#kit.strings() };
   }
 
   #invalidMessage(): string {

@@ -26,6 +26,10 @@ export type TriggerOption = TriggerType & { group?: TriggerGroup };
 export interface TriggerSelectStrings extends PickerStrings {
   /** Option titles by trigger type, over the built-in names (`{ manual: 'Run by hand' }`). */
   titles: Partial<Record<string, string>>;
+  /** Option descriptions by trigger type, over the built-in (English) ones and those of `data`. */
+  descriptions: Partial<Record<string, string>>;
+  /** Group headings (`groupLabels` overrides them). */
+  groups: Partial<Record<TriggerGroup, string>>;
   /** The label of `partner_inactive`'s day count. */
   days: string;
   /** The label of `contract_renewal_approaching`'s day count. */
@@ -213,7 +217,7 @@ export class PosTriggerSelect extends PosPicker<TriggerOption> {
       if (!members.length) return nothing;
       return html`<div part="group" class="group" role="group" aria-labelledby="group-${group}">
         <div part="group-label" class="group-label" id="group-${group}" role="presentation">
-          ${this.groupLabels[group] ?? TriggerGroup[group]}
+          ${this.groupLabels[group] ?? this.#text.groups?.[group] ?? TriggerGroup[group]}
         </div>
         ${members.map((record) => this.renderOption(record, index++))}
       </div>`;
@@ -223,16 +227,24 @@ export class PosTriggerSelect extends PosPicker<TriggerOption> {
   protected recordId(t: TriggerOption): string {
     return t.type;
   }
+  get #text(): Partial<TriggerSelectStrings> {
+    return this.text;
+  }
   protected recordLabel(t: TriggerOption): string {
-    return this.strings.titles?.[t.type] ?? triggerTitle(t.type);
+    return this.#text.titles?.[t.type] ?? triggerTitle(t.type);
+  }
+  #description(t: TriggerOption): string | undefined {
+    return this.#text.descriptions?.[t.type] ?? t.description;
   }
   protected recordSearchText(t: TriggerOption): string {
-    return `${this.recordLabel(t)}\n${t.type}\n${t.description ?? ''}`;
+    return `${this.recordLabel(t)}\n${t.type}\n${this.#description(t) ?? ''}`;
   }
   protected renderRecord(t: TriggerOption, query: string) {
-    return html`<span class="title">${highlight(this.recordLabel(t), query)}</span
-      ><span class="type">${highlight(t.type, query)}</span
-      >${t.description ? html`<span class="description">${highlight(t.description, query)}</span>` : nothing}`;
+    const { locale } = this.l10n;
+    const description = this.#description(t);
+    return html`<span class="title">${highlight(this.recordLabel(t), query, locale)}</span
+      ><span class="type">${highlight(t.type, query, locale)}</span
+      >${description ? html`<span class="description">${highlight(description, query, locale)}</span>` : nothing}`;
   }
 
   protected override render(): TemplateResult {
@@ -262,6 +274,7 @@ export class PosTriggerSelect extends PosPicker<TriggerOption> {
             internals: this.internals,
             // A click took focus into a field: the list closes, as when focus leaves the element.
             closeList: () => this.combobox.reset(),
+            strings: () => this.#text,
           },
           this.#early,
         );
