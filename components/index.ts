@@ -18,6 +18,8 @@ export {
 } from './internal/trigger-types.js';
 export { PosPicker, type PosErrorDetail } from './internal/picker.js';
 export { DEFAULT_STRINGS, type PickerStrings } from './internal/picker-strings.js';
+export { registerLocale } from './internal/locale-registry.js';
+export type { LocalePack } from './internal/locale-pack.js';
 export { refreshShared as refreshPickerData } from './internal/record-loader.js';
 export type { Specialization, Training } from './internal/records.js';
 // Elements (each line registers one):

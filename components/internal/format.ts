@@ -22,8 +22,9 @@ export function formatElapsed(total: number, locale?: string): string {
   const hours = Math.floor(s / 3600);
   const minutes = Math.floor(s / 60) % 60;
   const seconds = s % 60;
+  // Numeric units make a clock in the locale's digits (minutes unpadded below an hour, as `digital` does not).
   if (DurationFormat)
-    return new DurationFormat(locale, { style: 'digital', hoursDisplay: 'auto', minutes: hours ? '2-digit' : 'numeric' }).format({
+    return new DurationFormat(locale, hours ? { style: 'digital' } : { minutes: 'numeric', seconds: 'numeric' }).format({
       hours,
       minutes,
       seconds,

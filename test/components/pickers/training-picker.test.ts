@@ -1,5 +1,6 @@
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import '../../../components/training-picker/training-picker.js';
+import { formatMinutes } from '../../../components/internal/format.js';
 import type { Training } from '../../../components/internal/records.js';
 import type { PosTrainingPicker } from '../../../components/training-picker/training-picker.js';
 import { API, apiGet, signIn } from '../../support/api.js';
@@ -55,7 +56,9 @@ describe('<pos-training-picker>', () => {
     await openWithKeyboard(el);
     const first = optionsOf(el)[0]!;
     expect(first.querySelector('.title')!.textContent).to.equal(all[0]!.title);
-    expect(first.querySelector('.duration')!.textContent).to.equal(`${all[0]!.durationMinutes} min`);
+    // The page is lang="en": hours and minutes as Intl writes them there (test/components/locales/ covers other languages).
+    const minutes = all[0]!.durationMinutes!;
+    expect(first.querySelector('.duration')!.textContent).to.equal(minutes < 60 ? `${minutes} min` : formatMinutes(minutes, 'en'));
     expect([...first.querySelectorAll('[part~="option-tag"]')].map((t) => t.textContent)).to.deep.equal(all[0]!.tags);
   });
 
