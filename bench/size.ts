@@ -10,6 +10,7 @@ import { dirname, join } from 'node:path';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { decodeMappings } from '../build/source-map-mappings.js';
 import { ELEMENTS } from '../vite.elements.config.js';
+import { LOCALES } from '../vite.locales.config.js';
 import { machine, publish, table, type Row } from './support/report.js';
 
 /** The budget for all five elements with Lit, brotli (1 KB = 1000 bytes, the stricter reading). */
@@ -85,6 +86,15 @@ const within = bundle.brotli <= BUDGET_BROTLI;
 const chunkFile = readdirSync('dist').find((f) => /^trigger-parameters-.+\.js$/.test(f));
 const chunk = chunkFile ? sizes(readFileSync(join('dist', chunkFile))) : undefined;
 
+// Each locale pack with the registry chunk it imports (a host loads both), and the bundle with the German one.
+const registryFile = readdirSync('dist/locales').find((f) => /^locale-registry-.+\.js$/.test(f));
+const packBytes = (lang: string) => Buffer.concat([`dist/locales/${lang}.js`, `dist/locales/${registryFile}`].map((f) => readFileSync(f)));
+const localeRows: Row[] = LOCALES.map((lang) => {
+  const pack = sizes(packBytes(lang));
+  return { file: `dist/locales/${lang}.js (+ registry chunk)`, raw: kb(pack.raw), gzip: kb(pack.gzip), brotli: kb(pack.brotli) };
+});
+const withGerman = bundle.brotli + sizes(packBytes('de')).brotli;
+
 // Per element: its own module (the entry and the chunks no other element loads), then everything it loads.
 const closures = new Map(ELEMENTS.map((name) => [name, closure(`dist/elements/${name}.js`)]));
 const elementRows: Row[] = ELEMENTS.map((name) => {
@@ -111,6 +121,10 @@ ${machine()}. After \`npm run build\` (templates' HTML and CSS minified by minif
 | --- | --- | --- | --- | --- | --- | --- | --- |
 | \`${BUNDLE}\` (all five elements, Lit and every dependency) | ${kb(bundle.raw)} | ${kb(bundle.gzip)} | ${kb(bundle.brotli)} | ≤ ${kb(BUDGET_BROTLI)} | ${within ? 'yes' : 'NO'} | ≤ ${kb(TARGET_BROTLI)} | ${bundle.brotli <= TARGET_BROTLI ? 'yes' : 'NO'} |
 ${chunk ? `| \`dist/${chunkFile}\` (the trigger parameter fields, loaded on first use beside the bundle) | ${kb(chunk.raw)} | ${kb(chunk.gzip)} | ${kb(chunk.brotli)} | | | | |\n| both together | ${kb(bundle.raw + chunk.raw)} | ${kb(bundle.gzip + chunk.gzip)} | ${kb(bundle.brotli + chunk.brotli)} | | | | |\n` : ''}
+Locale packs (loaded only by hosts that want a language; the bundle's own texts are English). \`${BUNDLE}\` with \`dist/locales/de.js\`: ${kb(withGerman)} brotli (two files, each compressed alone).
+
+${table(localeRows)}
+
 Each element's module for bundlers (Lit left as imports for the
 app's bundler; "own" is the entry plus the chunks no other element loads, "with shared chunks" adds the picker base etc.):
 

@@ -2,10 +2,14 @@
 // workflow with the four pickers, exports a lesson with the progress element.
 // Plain browser JavaScript, no build step: the kit comes from /dist.
 import { refreshPickerData } from '/dist/pos-widgets.js';
+// Locale packs: plain modules that register themselves with the kit (any order, see the README's Locales).
+import '/dist/locales/de.js';
+import '/dist/locales/ar.js';
 
 const API = '/api';
 const DEMO_PASSWORD = 'partneros-demo';
 const THEME_KEY = 'pos-demo-theme';
+const LANGUAGE_KEY = 'pos-demo-language';
 const LOG_LIMIT = 60;
 
 const $ = (selector, root = document) => root.querySelector(selector);
@@ -153,10 +157,43 @@ function setUpTheme() {
   $('#theme-accent').addEventListener('change', (event) => applyTheme({ accent: event.target.value }));
 }
 
+// ------------------------------------------------------------------ language
+
+/**
+ * The widgets' language: `lang` (and `dir` for Arabic) on the container the
+ * elements live in, which they follow as they would a host page's. The page's
+ * own text stays English.
+ */
+function applyLanguage(lang, save = true) {
+  const container = $('#workspace');
+  container.lang = lang;
+  container.dir = lang === 'ar' ? 'rtl' : 'ltr';
+  $('#widget-language').value = lang;
+  if (save) {
+    try {
+      localStorage.setItem(LANGUAGE_KEY, lang);
+    } catch {
+      // Private mode: the choice lasts for this page only.
+    }
+  }
+}
+
+function setUpLanguage() {
+  let saved = 'en';
+  try {
+    saved = localStorage.getItem(LANGUAGE_KEY) || 'en';
+  } catch {
+    // Private mode: English.
+  }
+  applyLanguage(['en', 'de', 'ar'].includes(saved) ? saved : 'en', false);
+  $('#widget-language').addEventListener('change', (event) => applyLanguage(event.target.value));
+}
+
 // ------------------------------------------------------------------ session
 
 async function boot() {
   setUpTheme();
+  setUpLanguage();
   setUpSignIn();
   try {
     state.session = await api('/auth/session');

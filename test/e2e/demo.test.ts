@@ -288,6 +288,28 @@ describe('the stakeholder demo', { timeout: 120_000 }, () => {
     await page.setViewportSize({ width: 1280, height: 900 });
   });
 
+  it('switches the widgets to German and to Arabic (right to left) with the language switch, and back', async () => {
+    const placeholder = () => page.locator('#trigger').evaluate((el) => el.shadowRoot!.querySelector('input')!.placeholder);
+    assert.equal(await placeholder(), 'Choose a trigger…');
+    await page.locator('#widget-language').selectOption('de');
+    await page.waitForFunction(
+      () => document.querySelector('#trigger')!.shadowRoot!.querySelector('input')!.placeholder === 'Auslöser wählen…',
+    );
+    assert.deepEqual(await page.locator('#workspace').evaluate((el) => [el.getAttribute('lang'), el.getAttribute('dir')]), ['de', 'ltr']);
+    await screenshot(page, 'demo-desktop-german');
+
+    await page.locator('#widget-language').selectOption('ar');
+    await page.waitForFunction(() => document.querySelector('#trigger')!.shadowRoot!.querySelector('input')!.placeholder === 'اختر مشغّلًا…');
+    assert.deepEqual(await page.locator('#workspace').evaluate((el) => [el.getAttribute('lang'), el.getAttribute('dir')]), ['ar', 'rtl']);
+    await screenshot(page, 'demo-desktop-arabic');
+
+    await page.locator('#widget-language').selectOption('en');
+    await page.waitForFunction(
+      () => document.querySelector('#trigger')!.shadowRoot!.querySelector('input')!.placeholder === 'Choose a trigger…',
+    );
+    assert.deepEqual(await page.locator('#workspace').evaluate((el) => [el.getAttribute('lang'), el.getAttribute('dir')]), ['en', 'ltr']);
+  });
+
   it('switches organisation (Sam belongs to two) and the lists show the other organisation’s records', async () => {
     const before = await page.evaluate(() =>
       (document.querySelector('#specialization') as unknown as { records: { title: string }[] }).records.map((r) => r.title),
