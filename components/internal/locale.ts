@@ -52,17 +52,17 @@ export class LocaleController implements ReactiveController {
   hostConnected(): void {
     controllers.add(this);
     watch(this.host);
-    this.sync(true);
+    this.sync();
   }
 
   hostDisconnected(): void {
     controllers.delete(this);
   }
 
-  /** Re-reads the nearest `lang`; renders again if it changed (or always, on `connected`: the element may have moved). */
-  sync(connected = false): void {
+  /** Re-reads the nearest `lang` (on connecting too: the element may have moved); renders again if it changed. */
+  sync(): void {
     const lang = nearestLang(this.host);
-    if (lang === this.lang && !connected) return;
+    if (lang === this.lang) return;
     this.lang = lang;
     try {
       this.locale = Intl.getCanonicalLocales(lang)[0];
@@ -80,8 +80,8 @@ export class LocaleController implements ReactiveController {
   /** The registered pack's texts under `keys`, merged in order, for the nearest `lang` or its language (`de-CH` → `de`). */
   strings<T>(...keys: (keyof LocalePack)[]): Partial<T> {
     const packs = registeredLocales();
-    let pack: LocalePack | undefined;
-    for (let tag = this.lang.toLowerCase(); tag && !pack; tag = tag.replace(/-?[^-]*$/, '')) pack = packs[tag];
+    const lang = this.lang.toLowerCase();
+    const pack: LocalePack | undefined = packs[lang] ?? packs[lang.split('-')[0]!];
     return Object.assign({}, ...keys.map((key) => pack?.[key]));
   }
 }

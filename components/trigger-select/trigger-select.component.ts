@@ -212,13 +212,12 @@ export class PosTriggerSelect extends PosPicker<TriggerOption> {
   /** Eighteen options need no windowing: all rendered, grouped under headings, indices as in `arrange`. */
   protected override renderOptionList(records: readonly TriggerOption[]) {
     let index = 0;
+    const labels = { ...this.#text.groups, ...this.groupLabels };
     return GROUP_ORDER.map((group) => {
       const members = records.filter((r) => groupOf(r) === group);
       if (!members.length) return nothing;
       return html`<div part="group" class="group" role="group" aria-labelledby="group-${group}">
-        <div part="group-label" class="group-label" id="group-${group}" role="presentation">
-          ${this.groupLabels[group] ?? this.#text.groups?.[group] ?? TriggerGroup[group]}
-        </div>
+        <div part="group-label" class="group-label" id="group-${group}" role="presentation">${labels[group] ?? TriggerGroup[group]}</div>
         ${members.map((record) => this.renderOption(record, index++))}
       </div>`;
     });
