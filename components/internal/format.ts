@@ -10,15 +10,21 @@ interface DurationFormat {
 const DurationFormat = (Intl as unknown as { DurationFormat?: new (locale?: string, options?: object) => DurationFormat }).DurationFormat;
 
 /** A length in minutes as hours and minutes: `1 hr, 30 min`, `1 Std., 30 Min.`, `45 分`. */
-export const formatMinutes = (total: number, locale?: string): string =>
-  DurationFormat
-    ? new DurationFormat(locale, { style: 'short' }).format({ hours: Math.floor(total / 60), minutes: Math.round(total % 60) })
-    : // Without Intl.DurationFormat: minutes alone, in the locale's words (`90 min`).
-      new Intl.NumberFormat(locale, { style: 'unit', unit: 'minute' }).format(total);
+export function formatMinutes(total: number, locale?: string): string {
+  const minutes = Math.round(total);
+  try {
+    if (DurationFormat && minutes > 0)
+      return new DurationFormat(locale, { style: 'short' }).format({ hours: Math.floor(minutes / 60), minutes: minutes % 60 });
+  } catch {
+    // Out of DurationFormat's range: as minutes, below.
+  }
+  // Without Intl.DurationFormat, and for zero, negative or unreadable values (never thrown): minutes alone (`90 min`).
+  return new Intl.NumberFormat(locale, { style: 'unit', unit: 'minute' }).format(minutes);
+}
 
 /** Elapsed seconds as a clock: `0:07`, `1:02:03` (in the locale's digits). */
 export function formatElapsed(total: number, locale?: string): string {
-  const s = Math.max(0, Math.floor(total));
+  const s = Math.max(0, Math.floor(total) || 0);
   const hours = Math.floor(s / 3600);
   const minutes = Math.floor(s / 60) % 60;
   const seconds = s % 60;

@@ -29,6 +29,11 @@ describe('locales: Intl formats', () => {
     expect(formatMinutes(90, 'en')).to.equal('1 hr, 30 min');
     expect(formatMinutes(1440, 'en')).to.equal('24 hr');
     expect(formatMinutes(45, 'en')).to.equal('45 min');
+    // Values a host's data may hold: never thrown, never empty.
+    expect(formatMinutes(0, 'en')).to.equal('0 min');
+    expect(formatMinutes(29.6, 'en')).to.equal('30 min');
+    expect(formatMinutes(Number.NaN, 'en')).to.equal('NaN min');
+    expect(formatMinutes(1e22, 'en')).to.match(/min$/);
     expect(formatMinutes(90, 'de')).to.equal('1 Std., 30 Min.');
     // French and Japanese put no-break spaces between number and unit.
     expect(formatMinutes(90, 'fr').replace(/\s/g, ' ')).to.equal('1 h et 30 min');
@@ -39,6 +44,7 @@ describe('locales: Intl formats', () => {
     expect(formatElapsed(7, 'en')).to.equal('0:07');
     expect(formatElapsed(3723, 'en')).to.equal('1:02:03');
     expect(formatElapsed(7, 'ar-EG')).to.equal('٠:٠٧');
+    expect(formatElapsed(Number.NaN, 'en')).to.equal('0:00');
   });
 
   it('shows a training’s duration per the lang of its shadow host, and follows a change', async () => {
