@@ -1,0 +1,87 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { test } from 'node:test';
+import pg from 'pg';
+import { startPostgres } from '../support/postgres.js';
+
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+async function until(condition: () => boolean, ms: number, what: string) {
+  for (const deadline = Date.now() + ms; !condition();) {
+    if (Date.now() > deadline) throw new Error(`${what} within ${ms} ms`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+test('starts a throwaway PostgreSQL 15 that pg connects to, runs as an unprivileged user, and is gone after stop()', async () => {
+  const server = await startPostgres();
+  let stopped = false;
+  try {
+    assert.match(server.url, /^postgres:\/\/postgres@127\.0\.0\.1:\d+\/postgres$/);
+    const client = new pg.Client({ connectionString: server.url });
+    await client.connect();
+    const { rows } = await client.query<{ version: string; fsync: string }>(
+      "SELECT current_setting('server_version_num') AS version, current_setting('fsync') AS fsync",
+    );
+    assert.equal(rows[0]!.version.slice(0, 2), '15');
+    assert.equal(rows[0]!.fsync, 'off');
+    await client.end();
+
+    const other = await server.createDatabase('second');
+    const second = new pg.Client({ connectionString: other, application_name: 'harness-victim' });
+    await second.connect();
+    const cut = new Promise<Error>((resolve) => second.once('error', resolve));
+    assert.equal(await server.terminateBackends('harness-victim'), 1);
+    assert.match((await cut).message, /terminat/);
+    await second.end().catch(() => {});
+
+    await server.stop();
+    stopped = true;
+    assert.equal(existsSync(server.folder), false, 'the temporary folder is removed');
+    assert.equal(alive(server.pid), false, 'the postmaster has exited');
+  } finally {
+    if (!stopped) await server.stop();
+  }
+});
+
+test('a test process killed with kill -9 takes its server with it, and the next start removes its folder', async () => {
+  // A child process that starts a server, prints it, and waits to be killed.
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      '-e',
+      "import('./test/support/postgres.ts').then(async (m) => { const s = await m.startPostgres(); console.log(JSON.stringify(s)); setInterval(() => {}, 1000); })",
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  const line = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+      out += chunk;
+      if (out.includes('\n')) resolve(out.trim());
+    });
+    child.once('exit', (code) => reject(new Error(`the child exited (${code}) before starting a server`)));
+  });
+  const started = JSON.parse(line) as { pid: number; folder: string };
+  assert.ok(alive(started.pid));
+  child.kill('SIGKILL');
+  await until(() => !alive(started.pid), 10_000, 'the server did not exit after its test process was killed');
+  assert.ok(existsSync(started.folder), 'a killed process leaves its folder behind');
+
+  const next = await startPostgres();
+  try {
+    assert.equal(existsSync(started.folder), false, 'the next start removed the abandoned folder');
+  } finally {
+    await next.stop();
+  }
+});
