@@ -20,6 +20,16 @@
  * changed (storage.ts, Changes). The sign-in limiter's tables are left out:
  * counting a failed sign-in changes nothing a cache holds.
  */
+/** The triggers that make every write to these tables bump pos_data_version. */
+const bumpsDataVersion = (...tables: string[]) =>
+  tables
+    .map(
+      (table) => `
+  CREATE TRIGGER data_version AFTER INSERT OR UPDATE OR DELETE ON ${table} FOR EACH ROW EXECUTE FUNCTION pos_bump_data_version();
+  CREATE TRIGGER data_version_truncate AFTER TRUNCATE ON ${table} FOR EACH STATEMENT EXECUTE FUNCTION pos_bump_data_version();`,
+    )
+    .join('');
+
 export const POSTGRES_MIGRATIONS: readonly string[] = [
   /* 1: the initial schema */ `
   CREATE TABLE pos_data_version (
@@ -126,17 +136,7 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
     bytes     bytea NOT NULL
   );
 
-  CREATE TRIGGER data_version AFTER INSERT OR UPDATE OR DELETE ON organizations FOR EACH ROW EXECUTE FUNCTION pos_bump_data_version();
-  CREATE TRIGGER data_version AFTER INSERT OR UPDATE OR DELETE ON users FOR EACH ROW EXECUTE FUNCTION pos_bump_data_version();
-  CREATE TRIGGER data_version AFTER INSERT OR UPDATE OR DELETE ON memberships FOR EACH ROW EXECUTE FUNCTION pos_bump_data_version();
-  CREATE TRIGGER data_version AFTER INSERT OR UPDATE OR DELETE ON sessions FOR EACH ROW EXECUTE FUNCTION pos_bump_data_version();
-  CREATE TRIGGER data_version AFTER INSERT OR UPDATE OR DELETE ON specializations FOR EACH ROW EXECUTE FUNCTION pos_bump_data_version();
-  CREATE TRIGGER data_version AFTER INSERT OR UPDATE OR DELETE ON trainings FOR EACH ROW EXECUTE FUNCTION pos_bump_data_version();
-  CREATE TRIGGER data_version AFTER INSERT OR UPDATE OR DELETE ON lessons FOR EACH ROW EXECUTE FUNCTION pos_bump_data_version();
-  CREATE TRIGGER data_version AFTER INSERT OR UPDATE OR DELETE ON export_jobs FOR EACH ROW EXECUTE FUNCTION pos_bump_data_version();
-  CREATE TRIGGER data_version AFTER INSERT OR UPDATE OR DELETE ON export_files FOR EACH ROW EXECUTE FUNCTION pos_bump_data_version();
-  CREATE TRIGGER data_version_truncate AFTER TRUNCATE ON organizations, users, memberships, sessions, specializations, trainings, lessons, export_jobs, export_files
-    FOR EACH STATEMENT EXECUTE FUNCTION pos_bump_data_version();
+  ${bumpsDataVersion('organizations', 'users', 'memberships', 'sessions', 'specializations', 'trainings', 'lessons', 'export_jobs', 'export_files')}
   `,
   /* 2: which pending jobs this server generates (and resumes after a crash) */ `
   -- true: dispatched to this reference server, which generates it and, if it was
@@ -157,8 +157,7 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
     UNIQUE (organization_id, name)
   );
   CREATE INDEX partner_stages_by_org ON partner_stages (organization_id, position, lower(name), id);
-  CREATE TRIGGER data_version AFTER INSERT OR UPDATE OR DELETE ON partner_stages FOR EACH ROW EXECUTE FUNCTION pos_bump_data_version();
-  CREATE TRIGGER data_version_truncate AFTER TRUNCATE ON partner_stages FOR EACH STATEMENT EXECUTE FUNCTION pos_bump_data_version();
+  ${bumpsDataVersion('partner_stages')}
   `,
   /* 4: why a failed export failed (the stream's error code), and each organisation's spending by month */ `
   ALTER TABLE export_jobs ADD COLUMN error_code text CHECK (error_code IN ('export_failed', 'timed_out'));
