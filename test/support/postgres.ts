@@ -3,6 +3,7 @@ import { chownSync, existsSync, mkdtempSync, readdirSync, renameSync, rmSync, st
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 
 /**
@@ -162,7 +163,13 @@ async function ready(url: string, child: ChildProcess, log: () => string): Promi
 }
 
 export async function startPostgres(): Promise<ThrowawayPostgres> {
-  if (!existsSync(join(BIN, 'initdb'))) throw new Error(`no PostgreSQL in ${BIN}: run node scripts/ensure-postgres.mjs`);
+  if (!existsSync(join(BIN, 'initdb'))) {
+    // As the browser tests do for Chromium: installs Debian's package as root, or says what to install.
+    const ensured = spawnSync(process.execPath, [fileURLToPath(new URL('../../scripts/ensure-postgres.mjs', import.meta.url))], {
+      stdio: 'inherit',
+    });
+    if (ensured.status !== 0) throw new Error(`no PostgreSQL in ${BIN}: see the line above (node scripts/ensure-postgres.mjs)`);
+  }
   removeAbandoned();
   const folder = mkdtempSync(join(BASE, `${PREFIX}${process.pid}-`));
   const remove = () => rmSync(folder, { recursive: true, force: true });
