@@ -1,5 +1,5 @@
 import { hashPassword } from '../auth/passwords.js';
-import { parseFixture } from '../db/fixture.js';
+import { FixtureError, parseFixture } from '../db/fixture.js';
 import { deckFileName, renderLessonDeck } from '../exports/deck.js';
 import type { PreparedFixture, Storage } from './storage.js';
 
@@ -10,6 +10,7 @@ import type { PreparedFixture, Storage } from './storage.js';
  */
 export async function prepareFixture(raw: unknown, now = new Date()): Promise<PreparedFixture> {
   const fixture = parseFixture(raw);
+  refuseNul(fixture, 'fixture');
   const passwordHashes = await Promise.all(fixture.users.map((u) => hashPassword(u.password)));
   const lessons = new Map(fixture.lessons.map((l) => [l.id, l]));
   const decks = await Promise.all(
@@ -25,4 +26,18 @@ export async function prepareFixture(raw: unknown, now = new Date()): Promise<Pr
 /** Fills an empty database from a fixture, all or nothing, on either engine (the storage twin of db/fixture.ts's loadFixture). */
 export async function loadFixtureInto(storage: Storage, raw: unknown, now = new Date()): Promise<void> {
   await storage.importFixture(await prepareFixture(raw, now));
+}
+
+/**
+ * PostgreSQL's text cannot hold U+0000 (SQLite's can): refused on both
+ * engines, so a fixture loads on either or on neither, with the field named.
+ */
+function refuseNul(value: unknown, path: string): void {
+  if (typeof value === 'string') {
+    if (value.includes('\u0000')) throw new FixtureError(`${path}: must not contain the character U+0000`);
+  } else if (Array.isArray(value)) {
+    value.forEach((item, i) => refuseNul(item, `${path}[${i}]`));
+  } else if (value && typeof value === 'object') {
+    for (const [key, item] of Object.entries(value)) refuseNul(item, path === 'fixture' ? key : `${path}.${key}`);
+  }
 }

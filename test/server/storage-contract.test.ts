@@ -566,6 +566,14 @@ for (const engine of ENGINES) {
         return true;
       });
       assert.deepEqual(await storage.lessons.list(ID.orgA), []);
+      // PostgreSQL cannot store U+0000: refused on both engines, by name, before anything is written.
+      const nul = serverFixture();
+      nul.trainings![1]!.tags[1] = 'bad\u0000tag';
+      await assert.rejects(loadFixtureInto(storage, nul), (error: unknown) => {
+        assert.ok(error instanceof FixtureError);
+        assert.equal(error.message, 'trainings[1].tags[1]: must not contain the character U+0000');
+        return true;
+      });
       await loadFixtureInto(storage, demoFixture());
       const acme = (await storage.users.byEmail('ada@acme.example'))!.activeOrganizationId!;
       assert.equal((await storage.pickers.specializations(acme)).length, 10);
