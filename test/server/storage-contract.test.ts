@@ -606,6 +606,20 @@ for (const engine of ENGINES) {
         await until(() => heard.includes(second), 'B did not hear a completion after reconnecting');
       });
 
+      test('postgres: instances opening a new database at once take turns: one migrates and seeds, the others find it ready', async () => {
+        const place = await engine.place();
+        let seeded = 0;
+        const seed = async (tx: Storage) => {
+          seeded++;
+          await tx.importFixture(prepared);
+        };
+        const all = await Promise.all([1, 2, 3].map(() => openPostgresStorage(place, { seed })));
+        opened.push(...all.map((o) => o.storage));
+        assert.deepEqual(all.map((o) => o.isNew).sort(), [false, false, true]);
+        assert.equal(seeded, 1);
+        for (const { storage } of all) assert.equal((await storage.lessons.list(ID.orgA)).length, 4);
+      });
+
       test('postgres: the data version is one row a trigger bumps once per transaction, whatever the number of rows', async () => {
         const s = await fresh();
         const v1 = Number(await s.changes.version());
