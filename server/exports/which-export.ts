@@ -17,6 +17,9 @@
  * evaluated more than once; the fragment is the job's id, or NULL.
  * The CASE keeps each branch on an index: (lesson_id, created_at) without a
  * key, (lesson_id, cache_key, created_at) with one.
+ *
+ * PostgreSQL's dialect of the same rule is in server/storage/postgres.ts;
+ * test/server/storage-contract.test.ts holds both engines to the same answers.
  */
 export const theExportId = (lessonId: string, cacheKey: string) => `
   CASE WHEN ${cacheKey} IS NULL THEN (
