@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { test } from 'node:test';
 import pg from 'pg';
-import { startPostgres } from '../support/postgres.js';
+import { freshDatabase, sharedPostgres, startPostgres } from '../support/postgres.js';
 
 const alive = (pid: number) => {
   try {
@@ -85,4 +85,40 @@ test('a test process killed with kill -9 takes its server with it, and the next 
   } finally {
     await next.stop();
   }
+});
+
+test('the shared server is started once per process; each fresh database is empty and its own', async () => {
+  const [one, two] = await Promise.all([sharedPostgres(), sharedPostgres()]);
+  assert.equal(one, two);
+  const [a, b] = await Promise.all([freshDatabase(), freshDatabase()]);
+  assert.notEqual(a, b);
+  const client = new pg.Client({ connectionString: a });
+  await client.connect();
+  await client.query('CREATE TABLE t (x int)');
+  await client.end();
+  const other = new pg.Client({ connectionString: b });
+  await other.connect();
+  const { rows } = await other.query("SELECT count(*)::int AS n FROM pg_tables WHERE tablename = 't'");
+  await other.end();
+  assert.equal(rows[0].n, 0);
+});
+
+test('a test process that ends without stopping its server leaves neither the server nor its folder behind', async () => {
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      '-e',
+      "import('./test/support/postgres.ts').then(async (m) => { const s = await m.sharedPostgres(); console.log(JSON.stringify(s)); })",
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  let out = '';
+  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
+  const code = await new Promise((resolve) => child.once('exit', resolve));
+  assert.equal(code, 0, 'the process ended by itself: the server does not keep it alive');
+  const started = JSON.parse(out.trim()) as { pid: number; folder: string };
+  await until(() => !alive(started.pid), 10_000, 'the server did not exit with its test process');
+  assert.equal(existsSync(started.folder), false, 'its folder is removed');
 });

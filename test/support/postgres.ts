@@ -1,5 +1,16 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, readdirSync, renameSync, rmSync, statfsSync } from 'node:fs';
+import {
+  chownSync,
+  closeSync,
+  existsSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statfsSync,
+} from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -172,7 +183,13 @@ export async function startPostgres(): Promise<ThrowawayPostgres> {
   }
   removeAbandoned();
   const folder = mkdtempSync(join(BASE, `${PREFIX}${process.pid}-`));
-  const remove = () => rmSync(folder, { recursive: true, force: true });
+  const remove = () => {
+    try {
+      rmSync(folder, { recursive: true, force: true, maxRetries: 5 });
+    } catch {
+      // A server still dying writes as it goes: the next start removes what is left.
+    }
+  };
   process.once('exit', remove);
   if (process.getuid?.() === 0) {
     const { uid, gid } = userIds(RUN_AS);
@@ -208,18 +225,22 @@ export async function startPostgres(): Promise<ThrowawayPostgres> {
       '-c',
       'shared_buffers=32MB',
     ]);
-    const child = spawn(postgres, args, { stdio: ['ignore', 'ignore', 'pipe'] });
-    let log = '';
-    child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (log = (log + chunk).slice(-8000)));
+    // The log goes to a file, not a pipe, and the child is unref'd: a server left running never keeps the test process alive.
+    const logFile = join(folder, `postgres-${attempt}.log`);
+    const fd = openSync(logFile, 'a');
+    const child = spawn(postgres, args, { stdio: ['ignore', 'ignore', fd] });
+    closeSync(fd);
+    child.unref();
+    const log = () => readFileSync(logFile, 'utf8').slice(-8000);
     const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
     const kill = () => child.kill('SIGQUIT');
     process.once('exit', kill);
     try {
-      await ready(url, child, () => log);
+      await ready(url, child, log);
     } catch (error) {
       process.off('exit', kill);
       kill();
-      if (attempt < 3 && /could not bind|Address already in use/.test(log)) continue;
+      if (attempt < 3 && /could not bind|Address already in use/.test(log())) continue;
       remove();
       throw error;
     }
@@ -252,6 +273,7 @@ export async function startPostgres(): Promise<ThrowawayPostgres> {
         }),
       async stop() {
         // Fast shutdown: clients are disconnected rather than waited for.
+        child.ref(); // waited for now
         child.kill('SIGINT');
         await exited;
         process.off('exit', kill);
@@ -260,4 +282,23 @@ export async function startPostgres(): Promise<ThrowawayPostgres> {
       },
     };
   }
+}
+
+let shared: Promise<ThrowawayPostgres> | undefined;
+let databases = 0;
+
+/**
+ * One server for the whole test process, started on first use and ended with
+ * the process (the 'exit' hook, or the parent-death signal): for suites that
+ * run every server test on PostgreSQL too, each test in a database of its own
+ * (freshDatabase), as SQLite's tests each open `:memory:`.
+ */
+export function sharedPostgres(): Promise<ThrowawayPostgres> {
+  shared ??= startPostgres();
+  return shared;
+}
+
+/** The URL of a new, empty database on the shared server. */
+export async function freshDatabase(): Promise<string> {
+  return (await sharedPostgres()).createDatabase(`test_${process.pid}_${++databases}`);
 }
