@@ -110,7 +110,10 @@ describe('the package from its tarball', { timeout: 120_000 }, () => {
     };
     assert.ok(existsSync(join(installed, pkg.types)), `types ${pkg.types}`);
     assert.ok(existsSync(join(installed, pkg.customElements)), `customElements ${pkg.customElements}`);
-    const subpaths = Object.keys(pkg.exports);
+    // A pattern entry (`./locales/*.js`) is checked for each pack the kit ships.
+    const packs = ['de', 'fr', 'es', 'ja', 'ar'];
+    const expand = (pattern: string) => (pattern.includes('*') ? packs.map((lang) => pattern.replace('*', lang)) : [pattern]);
+    const subpaths = Object.keys(pkg.exports).flatMap(expand);
     // Node's own resolution, from a module inside the consumer's folder.
     const script = `for (const s of ${JSON.stringify(subpaths)}) console.log(import.meta.resolve(s === '.' ? '${NAME}' : '${NAME}' + s.slice(1)));`;
     const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], { cwd: app });
@@ -123,7 +126,8 @@ describe('the package from its tarball', { timeout: 120_000 }, () => {
       assert.ok(file.startsWith(installed) && existsSync(file), `${subpaths[i]} → ${file}`);
     }
     for (const [subpath, target] of Object.entries(pkg.exports)) {
-      if (typeof target === 'object') assert.ok(existsSync(join(installed, target.types)), `${subpath} types → ${target.types}`);
+      if (typeof target === 'object')
+        for (const types of expand(target.types)) assert.ok(existsSync(join(installed, types)), `${subpath} types → ${types}`);
     }
   });
 
