@@ -7,7 +7,7 @@ export default {
   globs: [
     'components/*/*.component.ts', // the classes
     'components/{specialization-picker,training-picker,tag-picker,trigger-select,pptx-export-progress}/*.ts', // their define() calls
-    'components/internal/picker.ts', // the pickers' base class
+    'components/internal/{picker,selection-field}.ts', // the pickers' base classes
   ],
   exclude: ['components/react.ts', 'components/index.ts', 'components/**/*.styles.ts', 'components/**/*.strings.ts'],
   outdir: 'dist',

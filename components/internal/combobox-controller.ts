@@ -1,4 +1,4 @@
-import type { ReactiveControllerHost } from 'lit';
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
 
 /** What the combobox needs to know about, and do to, the list it drives. */
 export interface ComboboxDelegate {
@@ -21,9 +21,9 @@ const PAGE = 10;
  * active option (what `aria-activedescendant` names) and the filter text, and
  * the keyboard. Focus never leaves the input; the active option moves instead.
  * The host renders from `open`, `activeIndex` and `query`; every change
- * requests a host update (no lifecycle hooks are needed, so it is not registered).
+ * requests a host update. It closes and forgets the filter when the host leaves the page.
  */
-export class ComboboxController {
+export class ComboboxController implements ReactiveController {
   /** Whether the listbox popup is shown. */
   open = false;
   /** The active option among the shown ones, -1 for none. */
@@ -37,8 +37,12 @@ export class ComboboxController {
   readonly #delegate: ComboboxDelegate;
 
   constructor(host: ReactiveControllerHost, delegate: ComboboxDelegate) {
-    this.#host = host;
+    (this.#host = host).addController(this);
     this.#delegate = delegate;
+  }
+
+  hostDisconnected(): void {
+    this.reset();
   }
 
   /** Opens the popup; the active option starts on the selection (or the first option). */

@@ -1,3 +1,5 @@
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+
 /** The gap between the anchor and the popup, and the margin kept to the viewport's edges (px). */
 const GAP = 4;
 const MARGIN = 8;
@@ -5,72 +7,99 @@ const MARGIN = 8;
 const MIN_HEIGHT = 120;
 const MAX_HEIGHT = 320;
 
+/** What the popup controller reads from its host after each update. */
+export interface PopupHost extends ReactiveControllerHost, HTMLElement {
+  /** Whether the popup should be shown now. */
+  readonly open: boolean;
+}
+
 /**
- * Keeps a popover (in the top layer, so no `overflow: hidden` ancestor clips
- * it) under its anchor while it is shown: below, or above when its content
- * does not fit below and there is more room above; as wide as the anchor;
- * never taller than the room on its side allows.
+ * Shows a popover (in the top layer, so no `overflow: hidden` ancestor clips
+ * it) while the host is `open`, and keeps it under its anchor: below, or above
+ * when its content does not fit below and there is more room above; as wide
+ * as the anchor; never taller than the room on its side allows.
  *
- * Hand-written on purpose: Floating UI did this before, but it was 6.3 KB
- * brotli of the bundle's 25 KB budget, and one placement (`position: fixed`
- * from `getBoundingClientRect()`) is all the pickers need. Placement runs on
- * `attach`, on every scroll (any scroller of the page: `window` listener with
- * `capture: true`) and resize, and when the picker calls `update()` after it
- * rendered (the list was filtered, a chip made the field taller). Scroll
- * events do not leave a shadow tree, so a scroller inside a host app's shadow
- * DOM (a workflow builder's drawer, a dialog's body) is heard through a
+ * Hand-written on purpose (one placement, `position: fixed` from
+ * `getBoundingClientRect()`, is all the pickers need; Floating UI's weight is in
+ * BENCHMARKS.md, "Picker internals").
+ * Placement runs after every host update while open (it opened, the list
+ * was filtered, a chip made the field taller), on every scroll (any
+ * scroller of the page: `window` listener with `capture: true`) and resize.
+ * Scroll events do not leave a shadow tree, so a scroller inside a host app's
+ * shadow DOM (a workflow builder's drawer, a dialog's body) is heard through a
  * capturing listener on each shadow root above the picker as well. Styles go
  * through the CSSOM only, which a strict `style-src` CSP allows.
  */
-export class PopupPositioner {
-  #anchor?: HTMLElement;
-  #popup?: HTMLElement;
-  /** Where scrolls are listened for: the window and the shadow roots above the picker's own. */
+export class PopupController implements ReactiveController {
+  /** Where scrolls are listened for while shown: the window and the shadow roots above the picker's own. */
   #scrollTargets: EventTarget[] = [];
-  readonly #onViewportChange = () => this.update();
+  readonly #onViewportChange = () => this.place();
+  readonly #host: PopupHost;
+  readonly #anchor: () => HTMLElement | null;
+  readonly #popup: () => HTMLElement | null;
 
-  attach(anchor: HTMLElement, popup: HTMLElement): void {
-    if (this.#anchor !== anchor) {
-      this.detach();
-      this.#scrollTargets = [window, ...shadowRootsAbove(anchor, popup)];
-      for (const target of this.#scrollTargets) target.addEventListener('scroll', this.#onViewportChange, { capture: true, passive: true });
-      addEventListener('resize', this.#onViewportChange, { passive: true });
-    }
+  constructor(host: PopupHost, anchor: () => HTMLElement | null, popup: () => HTMLElement | null) {
+    (this.#host = host).addController(this);
     this.#anchor = anchor;
     this.#popup = popup;
-    this.update();
   }
 
-  detach(): void {
-    if (!this.#anchor) return;
+  /** Shown before the host renders, so the list renders (and its rows are measured) in the visible popup. */
+  hostUpdate(): void {
+    const popup = this.#popup();
+    const anchor = this.#anchor();
+    if (!popup || !anchor) return;
+    const shown = popup.matches(':popover-open');
+    if (this.#host.open && this.#host.isConnected) {
+      if (shown) return;
+      popup.showPopover();
+      this.#listen(anchor, popup);
+    } else if (shown) {
+      this.hostDisconnected();
+      popup.hidePopover();
+    }
+  }
+
+  /** Placed after every update (controllers added before this one have laid out the content). */
+  hostUpdated(): void {
+    this.place();
+  }
+
+  hostDisconnected(): void {
     for (const target of this.#scrollTargets) target.removeEventListener('scroll', this.#onViewportChange, { capture: true });
     removeEventListener('resize', this.#onViewportChange);
     this.#scrollTargets = [];
-    this.#anchor = this.#popup = undefined;
   }
 
-  /** Places the popup again (a no-op while detached). */
-  update(): void {
-    const anchor = this.#anchor;
-    const popup = this.#popup;
-    if (!anchor || !popup) return;
+  #listen(anchor: HTMLElement, popup: HTMLElement): void {
+    this.hostDisconnected();
+    this.#scrollTargets = [window, ...shadowRootsAbove(anchor, popup)];
+    for (const target of this.#scrollTargets) target.addEventListener('scroll', this.#onViewportChange, { capture: true, passive: true });
+    addEventListener('resize', this.#onViewportChange, { passive: true });
+  }
+
+  /** Places the shown popup again. */
+  place(): void {
+    const anchor = this.#anchor();
+    const popup = this.#popup();
+    if (!anchor || !popup?.matches(':popover-open')) return;
     const a = anchor.getBoundingClientRect();
     const { clientWidth, clientHeight } = document.documentElement;
     const below = clientHeight - a.bottom - GAP - MARGIN;
     const above = a.top - GAP - MARGIN;
     const style = popup.style;
-    style.width = `${a.width}px`;
-    // The stylesheet's limit (`--pos-picker-popup-max-height`) applies first;
-    // the height the content asks for within it decides the side.
+    const px = (pixels: number) => `${pixels}px`;
+    style.width = px(a.width);
+    // The stylesheet's limit applies first; the height the content asks for within it decides the side.
     style.maxHeight = '';
     const limit = parseFloat(getComputedStyle(popup).maxHeight) || MAX_HEIGHT;
     const wanted = popup.offsetHeight;
     const flip = wanted > below && above > below;
     const maxHeight = Math.max(Math.min(MIN_HEIGHT, limit), Math.min(limit, flip ? above : below));
-    style.maxHeight = `${maxHeight}px`;
-    style.top = `${flip ? a.top - GAP - Math.min(wanted, maxHeight) : a.bottom + GAP}px`;
+    style.maxHeight = px(maxHeight);
+    style.top = px(flip ? a.top - GAP - Math.min(wanted, maxHeight) : a.bottom + GAP);
     // Shifted sideways to stay inside the viewport, like a native select.
-    style.left = `${Math.max(MARGIN, Math.min(a.left, clientWidth - MARGIN - a.width))}px`;
+    style.left = px(Math.max(MARGIN, Math.min(a.left, clientWidth - MARGIN - a.width)));
   }
 }
 
