@@ -288,6 +288,16 @@ export abstract class PosPicker<T> extends SelectionField {
     this.combobox.toggle();
   }
 
+  /**
+   * The field's buttons (a chip's Remove) are for the pointer and never take focus from it
+   * (`tabindex="-1"`, mousedown prevented), but `delegatesFocus` gives focus to the first
+   * focusable node: an outside `<label for>` or `HTMLElement.prototype.focus` would land on
+   * a Remove button, where Enter deletes a selection. The input takes it instead.
+   */
+  #onFocusIn(event: FocusEvent): void {
+    if ((event.target as HTMLElement).closest('.field button')) this.#input?.focus();
+  }
+
   #onFocusOut(event: FocusEvent): void {
     const next = event.relatedTarget as Node | null;
     if (next && (this.renderRoot.contains(next) || this.contains(next))) return;
@@ -309,7 +319,7 @@ export abstract class PosPicker<T> extends SelectionField {
   protected override render(): TemplateResult {
     const name = this.label || this.outsideLabel || this.hostAriaLabel || undefined;
     return html`
-      <div part="form-control" class="form-control" @focusout=${this.#onFocusOut}>
+      <div part="form-control" class="form-control" @focusin=${this.#onFocusIn} @focusout=${this.#onFocusOut}>
         ${this.label ? html`<label part="label" for="input">${this.label}</label>` : nothing}
         <div part="combobox" class="field ${this.open ? 'open' : ''} ${this.isDisabled ? 'disabled' : ''}" @click=${this.#onFieldClick}>
           ${this.multiple ? this.#renderChips() : nothing}${this.#renderInput(name)}
