@@ -12,6 +12,8 @@ export interface ComboboxDelegate {
   removeLast(): void;
   /** Whether one pick closes the popup (single mode) or keeps it open (multiple). */
   closesOnPick(): boolean;
+  /** The user committed the filter text as typed (Enter on no option, Tab, leaving): `query` is it, or null if untouched. */
+  commit(query: string | null): void;
 }
 
 const PAGE = 10;
@@ -63,6 +65,12 @@ export class ComboboxController implements ReactiveController {
     this.open = false;
     this.activeIndex = -1;
     this.#host.requestUpdate();
+  }
+
+  /** Commits the text as typed (an emptied single picker goes back to none), then resets. */
+  commit(): void {
+    this.#delegate.commit(this.query);
+    this.reset();
   }
 
   /** Closes and forgets the filter (focus left, or a selection was made in single mode). */
@@ -157,15 +165,16 @@ export class ComboboxController implements ReactiveController {
         break;
       case 'Enter':
         if (this.open && this.activeIndex >= 0) this.pick(this.activeIndex);
+        else if (this.query === '') this.commit();
         else handled = false;
         break;
       case 'Escape':
         if (this.open) this.hide();
-        else if (this.query) this.reset();
+        else if (this.query !== null) this.reset();
         else handled = false;
         break;
       case 'Tab':
-        this.reset();
+        this.commit();
         handled = false;
         break;
       case 'Backspace':

@@ -24,6 +24,8 @@ export interface PickerStrings {
   retry: string;
   /** The accessible name of a chip's remove button; `{label}` is the chip's text. */
   removeItem: string;
+  /** The accessible name of a single picker's clear button. */
+  clear: string;
   /** The validation message of a `required` picker left empty. */
   required: string;
   /** A training's duration; `{minutes}` is the number. Unset: hours and minutes in the locale's words (`Intl`). */
@@ -41,6 +43,7 @@ export const DEFAULT_STRINGS: PickerStrings = {
   quotaExceeded: 'Your plan’s allowance is used up.',
   retry: 'Retry',
   removeItem: 'Remove {label}',
+  clear: 'Clear selection',
   required: 'Please choose an option.',
 };
 

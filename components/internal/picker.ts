@@ -98,6 +98,8 @@ export abstract class PosPicker<T> extends SelectionField {
     pick: (index) => this.#pick(this.#shown[index]!),
     removeLast: () => this.multiple && this.values.length && this.userSet(this.values.slice(0, -1)),
     closesOnPick: () => !this.multiple,
+    // Emptying a single picker's text and committing it chooses nothing, as in an editable combobox.
+    commit: (query) => query === '' && !this.multiple && this.userSet([]),
   });
   /** The nearest `lang`: texts from its pack, `Intl` formats, the filter's case folding. */
   protected readonly l10n = new LocaleController(this);
@@ -273,7 +275,11 @@ export abstract class PosPicker<T> extends SelectionField {
   #onInput(event: InputEvent): void {
     // The inner input's `input` is composed: keep filter typing from looking like a value change.
     event.stopPropagation();
-    this.combobox.handleInput((event.target as HTMLInputElement).value);
+    const input = event.target as HTMLInputElement;
+    // Typing over a single picker's selected label starts a new filter rather than appending to the label.
+    if (this.combobox.query === null && this.values.length && !this.multiple && event.inputType === 'insertText' && event.data)
+      input.value = event.data;
+    this.combobox.handleInput(input.value);
   }
 
   #onKeydown(event: KeyboardEvent): void {
@@ -301,7 +307,7 @@ export abstract class PosPicker<T> extends SelectionField {
   #onFocusOut(event: FocusEvent): void {
     const next = event.relatedTarget as Node | null;
     if (next && (this.renderRoot.contains(next) || this.contains(next))) return;
-    this.combobox.reset();
+    this.combobox.commit();
   }
 
   #onOptionClick(index: number): void {
@@ -310,7 +316,6 @@ export abstract class PosPicker<T> extends SelectionField {
   }
 
   #removeValue(id: string): void {
-    this.#input?.focus();
     this.userSet(this.values.filter((v) => v !== id));
   }
 
@@ -322,7 +327,7 @@ export abstract class PosPicker<T> extends SelectionField {
       <div part="form-control" class="form-control" @focusin=${this.#onFocusIn} @focusout=${this.#onFocusOut}>
         ${this.label ? html`<label part="label" for="input">${this.label}</label>` : nothing}
         <div part="combobox" class="field ${this.open ? 'open' : ''} ${this.isDisabled ? 'disabled' : ''}" @click=${this.#onFieldClick}>
-          ${this.multiple ? this.#renderChips() : nothing}${this.#renderInput(name)}
+          ${this.multiple ? this.#renderChips() : nothing}${this.#renderInput(name)}${this.#renderClear()}
           <svg part="expand-icon" class="expand-icon" viewBox="0 0 20 20" aria-hidden="true">
             <path
               d="M5.5 7.5 10 12l4.5-4.5"
@@ -385,6 +390,32 @@ export abstract class PosPicker<T> extends SelectionField {
     />`;
   }
 
+  /** A single picker's clear button, for the pointer (the keyboard empties the text). Not on a required one: none is invalid there. */
+  #renderClear(): TemplateResult | typeof nothing {
+    if (this.multiple || !this.values.length || this.isDisabled || this.required) return nothing;
+    return this.#renderRemoveButton('clear-button', this.text.clear, () => this.userSet([]));
+  }
+
+  #renderRemoveButton(part: string, label: string, remove: () => void): TemplateResult {
+    return html`<button
+      part=${part}
+      class="chip-remove"
+      type="button"
+      tabindex="-1"
+      aria-label=${label}
+      ?disabled=${this.isDisabled}
+      @mousedown=${(e: Event) => e.preventDefault()}
+      @click=${() => {
+        this.#input?.focus();
+        remove();
+      }}
+    >
+      <svg viewBox="0 0 16 16" aria-hidden="true">
+        <path d="M4.5 4.5l7 7m0-7l-7 7" stroke="currentColor" stroke-width="1.5" stroke-linecap="round" />
+      </svg>
+    </button>`;
+  }
+
   #renderChips(): TemplateResult {
     const byId = this.#filter.index(this.records ?? []);
     return html`${this.values.map((id) => {
@@ -392,20 +423,8 @@ export abstract class PosPicker<T> extends SelectionField {
       const label = record ? this.recordLabel(record) : id;
       return html`<span part="chip" class="chip"
         ><span class="chip-label">${label}</span
-        ><button
-          part="chip__remove"
-          class="chip-remove"
-          type="button"
-          tabindex="-1"
-          aria-label=${formatString(this.text.removeItem, { label })}
-          ?disabled=${this.isDisabled}
-          @mousedown=${(e: Event) => e.preventDefault()}
-          @click=${() => this.#removeValue(id)}
-        >
-          <svg viewBox="0 0 16 16" aria-hidden="true">
-            <path d="M4.5 4.5l7 7m0-7l-7 7" stroke="currentColor" stroke-width="1.5" stroke-linecap="round" />
-          </svg></button
-      ></span>`;
+        >${this.#renderRemoveButton('chip__remove', formatString(this.text.removeItem, { label }), () => this.#removeValue(id))}</span
+      >`;
     })}`;
   }
 
