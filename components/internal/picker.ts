@@ -118,8 +118,13 @@ export abstract class PosPicker<T> extends SelectionField {
 
   readonly #loader = new LoadTask(this, {
     args: () => [this.baseUrl, this.data, this.source, this.revision] as const,
-    task: ([baseUrl, data, source], signal) =>
-      data || !source ? initialState : loadRecords<T>(baseUrl, source.endpoint, source.key, signal, this.timeout),
+    task: async ([baseUrl, data, source], signal) => {
+      if (data || !source) return initialState;
+      // Hosts hand in `data` just after the element upgrades (after its first update): ask the server
+      // a task later, so that a list the host supplies is never requested (a newer run aborts `signal`).
+      await new Promise((resolve) => setTimeout(resolve));
+      return loadRecords<T>(baseUrl, source.endpoint, source.key, signal, this.timeout);
+    },
     onError: (error) => this.#reportError(error),
   });
 
