@@ -22,6 +22,7 @@ const PAGE = 10;
  * The WAI-ARIA combobox behaviour, once for every picker: open state, the
  * active option (what `aria-activedescendant` names) and the filter text, and
  * the keyboard. Focus never leaves the input; the active option moves instead.
+ * Home and End are left to the text's caret, as for an APG editable combobox.
  * The host renders from `open`, `activeIndex` and `query`; every change
  * requests a host update. It closes and forgets the filter when the host leaves the page.
  */
@@ -134,7 +135,6 @@ export class ComboboxController implements ReactiveController {
   /** The keyboard of the combobox input. */
   handleKeydown(event: KeyboardEvent): void {
     if (event.isComposing) return;
-    const last = this.#delegate.optionCount() - 1;
     let handled = true;
     switch (event.key) {
       case 'ArrowDown':
@@ -152,15 +152,6 @@ export class ComboboxController implements ReactiveController {
         break;
       case 'PageUp':
         if (this.open) this.moveTo(this.activeIndex - PAGE);
-        else handled = false;
-        break;
-      case 'Home':
-        // Closed, Home and End move the caret in the filter text as usual.
-        if (this.open) this.moveTo(0);
-        else handled = false;
-        break;
-      case 'End':
-        if (this.open) this.moveTo(last);
         else handled = false;
         break;
       case 'Enter':

@@ -38,7 +38,8 @@ describe('<pos-trigger-select>', () => {
     );
     expect(groups[0]!.querySelectorAll('[role="option"]')).to.have.length(TRIGGER_TYPES.filter((t) => t.group === 'lifecycle').length);
     expect(optionsOf(el)[0]!.textContent).to.contain('partner_created').and.contain('Fires when a new partner record is created.');
-    await press(el, 'End');
+    await press(el, 'PageDown');
+    await press(el, 'PageDown');
     await press(el, 'Enter');
     expect(el.value).to.equal('manual');
     expect(requestsTo('/workflow-pickers')).to.equal(0);
