@@ -1,4 +1,5 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import { cssZoom } from './popup-position.js';
 
 /** Rows rendered beyond the visible ones on each side, so a fast scroll or a keyboard move shows no gap. */
 const OVERSCAN = 5;
@@ -103,7 +104,8 @@ export class ListWindow implements ReactiveController {
     const options = spacer?.children as HTMLCollectionOf<HTMLElement> | undefined;
     if (!spacer || !options?.length) return;
     // Measured once per element, in the shown popup.
-    if (!this.#measured) this.#measured = options[0]!.getBoundingClientRect().height;
+    // In CSS pixels: the rect is in the viewport's, which CSS `zoom` around the picker scales.
+    if (!this.#measured) this.#measured = options[0]!.getBoundingClientRect().height / cssZoom(options[0]!);
     const height = this.#rowHeight;
     spacer.style.height = `${this.#list.length * height}px`;
     this.#rows.forEach((index, i) => options[i] && (options[i].style.transform = `translateY(${index * height}px)`));
@@ -120,7 +122,8 @@ export class ListWindow implements ReactiveController {
     if (!listbox || !option) return;
     const o = option.getBoundingClientRect();
     const l = listbox.getBoundingClientRect();
-    if (o.top < l.top) listbox.scrollTop += o.top - l.top;
-    else if (o.bottom > l.bottom) listbox.scrollTop += o.bottom - l.bottom;
+    const zoom = cssZoom(listbox);
+    if (o.top < l.top) listbox.scrollTop += (o.top - l.top) / zoom;
+    else if (o.bottom > l.bottom) listbox.scrollTop += (o.bottom - l.bottom) / zoom;
   }
 }

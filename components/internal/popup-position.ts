@@ -29,6 +29,10 @@ export interface PopupHost extends ReactiveControllerHost, HTMLElement {
  * shadow DOM (a workflow builder's drawer, a dialog's body) is heard through a
  * capturing listener on each shadow root above the picker as well. Styles go
  * through the CSSOM only, which a strict `style-src` CSP allows.
+ *
+ * Under CSS `zoom` on the host or an ancestor, rects are in the viewport's
+ * pixels while the popup's own lengths are multiplied by its effective zoom
+ * (`currentCSSZoom`): every length is converted between the two.
  */
 export class PopupController implements ReactiveController {
   /** Where scrolls are listened for while shown: the window and the shadow roots above the picker's own. */
@@ -83,19 +87,20 @@ export class PopupController implements ReactiveController {
     const anchor = this.#anchor();
     const popup = this.#popup();
     if (!anchor || !popup?.matches(':popover-open')) return;
+    const zoom = cssZoom(popup);
     const a = anchor.getBoundingClientRect();
     const { clientWidth, clientHeight } = document.documentElement;
     const below = clientHeight - a.bottom - GAP - MARGIN;
     const above = a.top - GAP - MARGIN;
     const style = popup.style;
-    const px = (pixels: number) => `${pixels}px`;
+    const px = (viewportPixels: number) => `${viewportPixels / zoom}px`;
     style.width = px(a.width);
     // The stylesheet's limit applies first; the height the content asks for within it decides the side.
     style.maxHeight = '';
-    const limit = parseFloat(getComputedStyle(popup).maxHeight) || MAX_HEIGHT;
-    const wanted = popup.offsetHeight;
+    const limit = (parseFloat(getComputedStyle(popup).maxHeight) || MAX_HEIGHT) * zoom;
+    const wanted = popup.getBoundingClientRect().height;
     const flip = wanted > below && above > below;
-    const maxHeight = Math.max(Math.min(MIN_HEIGHT, limit), Math.min(limit, flip ? above : below));
+    const maxHeight = Math.max(Math.min(MIN_HEIGHT * zoom, limit), Math.min(limit, flip ? above : below));
     style.maxHeight = px(maxHeight);
     style.top = px(flip ? a.top - GAP - Math.min(wanted, maxHeight) : a.bottom + GAP);
     // Shifted sideways to stay inside the viewport, like a native select.
@@ -114,3 +119,6 @@ function shadowRootsAbove(anchor: Node, popup: Node): ShadowRoot[] {
   }
   return roots;
 }
+
+/** The effective CSS zoom of `element` (1 where the browser has no standardized zoom). */
+export const cssZoom = (element: Element): number => (element as { currentCSSZoom?: number }).currentCSSZoom || 1;
