@@ -97,6 +97,28 @@ export default {
     esbuildPlugin({ ts: true, target: 'es2022', tsconfig: 'tsconfig.json' }),
     distributionBundles(),
     {
+      name: 'pos-ax-tree',
+      // `executeServerCommand('ax-tree')`: the page's accessibility tree from CDP (Accessibility.getFullAXTree),
+      // as { role, name, description, expanded } per node, to read names and descriptions as a screen reader gets them.
+      async executeCommand({ command, session }) {
+        if (command !== 'ax-tree') return undefined;
+        const cdp = await session.browser.getPage(session.id).createCDPSession();
+        try {
+          const { nodes } = await cdp.send('Accessibility.getFullAXTree');
+          return nodes
+            .filter((n) => !n.ignored)
+            .map((n) => ({
+              role: n.role?.value,
+              name: n.name?.value ?? '',
+              description: n.description?.value ?? '',
+              expanded: n.properties?.find((p) => p.name === 'expanded')?.value.value,
+            }));
+        } finally {
+          await cdp.detach();
+        }
+      },
+    },
+    {
       name: 'pos-test-api',
       // `executeServerCommand('api-stop' | 'api-start' | 'api-health')` from a test.
       async executeCommand({ command }) {

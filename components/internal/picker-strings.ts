@@ -6,11 +6,15 @@
 export interface PickerStrings {
   /** The input's placeholder while nothing is selected. */
   placeholder: string;
-  /** Announced and shown while the list loads. */
+  /** Announced while the list loads and the popup is open (each element names its records: "Loading trainings…"). */
   loading: string;
   /** The list is empty (the server has no records). */
   empty: string;
-  /** Nothing matches the filter; `{query}` is the filter text. */
+  /** Announced while filtering: how many options match (`{count}`, more than one). */
+  results: string;
+  /** Announced while filtering: exactly one option matches. */
+  oneResult: string;
+  /** Shown and announced: nothing matches the filter; `{query}` is the filter text. */
   noMatches: string;
   /** Heading of the error state; the server's reason follows it. */
   loadError: string;
@@ -24,6 +28,10 @@ export interface PickerStrings {
   retry: string;
   /** The accessible name of a chip's remove button; `{label}` is the chip's text. */
   removeItem: string;
+  /** Announced when a chip is removed (Backspace or its button); `{label}` is its text. */
+  removed: string;
+  /** A multiple picker's combobox description: how many values are selected (`{count}`). */
+  selectedCount: string;
   /** The accessible name of a single picker's clear button. */
   clear: string;
   /** The validation message of a `required` picker left empty. */
@@ -36,6 +44,8 @@ export const DEFAULT_STRINGS: PickerStrings = {
   placeholder: 'Search…',
   loading: 'Loading…',
   empty: 'Nothing to choose from yet.',
+  results: '{count} results',
+  oneResult: '1 result',
   noMatches: 'No matches for “{query}”.',
   loadError: 'The list could not be loaded.',
   signedOut: 'You are signed out.',
@@ -43,6 +53,8 @@ export const DEFAULT_STRINGS: PickerStrings = {
   quotaExceeded: 'Your plan’s allowance is used up.',
   retry: 'Retry',
   removeItem: 'Remove {label}',
+  removed: 'Removed {label}',
+  selectedCount: '{count} selected',
   clear: 'Clear selection',
   required: 'Please choose an option.',
 };

@@ -7,6 +7,7 @@ import { LocaleController } from './locale.js';
 import { LoadTask, initialState } from './load-task.js';
 import { DEFAULT_STRINGS, formatString, type PickerStrings } from './picker-strings.js';
 import { pickerStyles } from './picker.styles.js';
+import { Announcer } from './announcer.js';
 import { ListWindow } from './list-window.js';
 import { PopupController } from './popup-position.js';
 import { RecordFilter } from './record-filter.js';
@@ -96,7 +97,7 @@ export abstract class PosPicker<T> extends SelectionField {
     optionCount: () => this.#shown.length,
     selectedIndex: () => this.#shown.findIndex((r) => this.values.includes(this.recordId(r))),
     pick: (index) => this.#pick(this.#shown[index]!),
-    removeLast: () => this.multiple && this.values.length && this.userSet(this.values.slice(0, -1)),
+    removeLast: () => this.multiple && this.values.length && this.#removeValue(this.values.at(-1)!),
     closesOnPick: () => !this.multiple,
     // Emptying a single picker's text and committing it chooses nothing, as in an editable combobox.
     commit: (query) => query === '' && !this.multiple && this.userSet([]),
@@ -127,6 +128,12 @@ export abstract class PosPicker<T> extends SelectionField {
     },
     onError: (error) => this.#reportError(error),
   });
+
+  readonly #announcer = new Announcer(
+    this,
+    () => this.#byId('status'),
+    () => this.#statusMessage(),
+  );
 
   constructor() {
     super();
@@ -216,7 +223,8 @@ export abstract class PosPicker<T> extends SelectionField {
   protected override willUpdate(changed: PropertyValues<this>): void {
     super.willUpdate(changed);
     this.#updateShown();
-    this.open = this.combobox.open && !this.isDisabled;
+    // A picker in error shows the error, not an empty expanded listbox.
+    this.open = this.combobox.open && !this.isDisabled && this.loadState !== 'error';
     if (this.isDisabled && this.combobox.open) this.combobox.reset();
     if (!this.label) this.outsideLabel = this.#readOutsideLabel();
   }
@@ -271,6 +279,18 @@ export abstract class PosPicker<T> extends SelectionField {
       .join(' ');
   }
 
+  /** What the live region says about the open list: loading, the number of matches while filtering, no matches. */
+  #statusMessage(): string {
+    const { text, loadState } = this;
+    const query = this.combobox.query;
+    const count = this.#shown.length;
+    if (!this.open) return '';
+    if (loadState === 'pending' || loadState === 'initial') return text.loading;
+    if (!this.records?.length) return text.empty;
+    if (!query) return '';
+    return formatString(count === 1 ? text.oneResult : count ? text.results : text.noMatches, { count, query });
+  }
+
   protected optionId(index: number): string {
     return `option-${index}`;
   }
@@ -321,6 +341,8 @@ export abstract class PosPicker<T> extends SelectionField {
   }
 
   #removeValue(id: string): void {
+    const record = this.#filter.index(this.records ?? []).get(id);
+    this.#announcer.say(formatString(this.text.removed, { label: record ? this.recordLabel(record) : id }));
     this.userSet(this.values.filter((v) => v !== id));
   }
 
@@ -345,6 +367,12 @@ export abstract class PosPicker<T> extends SelectionField {
           </svg>
         </div>
         ${this.#renderError()}
+        <div id="status" class="visually-hidden" role="status"></div>
+        ${
+          this.multiple && this.values.length
+            ? html`<span id="summary" hidden>${formatString(this.text.selectedCount, { count: this.values.length })}</span>`
+            : nothing
+        }
         <div id="popup" part="popup" class="popup" popover="manual" @mousedown=${(e: Event) => e.preventDefault()}>
           ${this.#renderStatus()}
           <div
@@ -364,10 +392,9 @@ export abstract class PosPicker<T> extends SelectionField {
   }
 
   #renderInput(name: string | undefined): TemplateResult {
-    const { open, activeIndex, query } = this.combobox;
+    const { activeIndex, query } = this.combobox;
     const selected = this.multiple ? undefined : this.selectedItems[0];
     const selectedLabel = this.multiple ? '' : selected ? this.recordLabel(selected) : (this.values[0] ?? '');
-    const busy = this.loadState === 'pending';
     return html`<input
       id="input"
       part="input"
@@ -380,13 +407,13 @@ export abstract class PosPicker<T> extends SelectionField {
       aria-autocomplete="list"
       aria-haspopup="listbox"
       aria-controls="listbox"
-      aria-expanded=${open ? 'true' : 'false'}
-      aria-activedescendant=${open && activeIndex >= 0 ? this.optionId(activeIndex) : nothing}
+      aria-expanded=${this.open ? 'true' : 'false'}
+      aria-activedescendant=${this.open && activeIndex >= 0 ? this.optionId(activeIndex) : nothing}
       aria-label=${this.label ? nothing : (name ?? nothing)}
       aria-required=${this.required ? 'true' : 'false'}
-      aria-invalid=${this.loadState === 'error' ? 'true' : nothing}
-      aria-describedby=${this.loadState === 'error' ? 'error' : nothing}
-      aria-busy=${busy ? 'true' : nothing}
+      aria-describedby=${
+        [this.loadState === 'error' && 'error', this.multiple && this.values.length && 'summary'].filter(Boolean).join(' ') || nothing
+      }
       placeholder=${this.multiple && this.values.length ? '' : this.placeholder || this.text.placeholder}
       .value=${live(query ?? selectedLabel)}
       ?disabled=${this.isDisabled}
@@ -458,15 +485,13 @@ export abstract class PosPicker<T> extends SelectionField {
   #renderStatus(): TemplateResult | typeof nothing {
     const state = this.loadState;
     if (state === 'pending' || state === 'initial')
-      return html`<div part="skeleton" class="skeleton" role="status" aria-label=${this.text.loading}>
+      return html`<div part="skeleton" class="skeleton">
         ${[0, 1, 2].map(() => html`<div class="skeleton-row"><span></span><span></span></div>`)}
       </div>`;
     if (state === 'error') return nothing;
-    if (!this.records?.length) return html`<div part="empty" class="message" role="status">${this.text.empty}</div>`;
+    if (!this.records?.length) return html`<div part="empty" class="message">${this.text.empty}</div>`;
     if (!this.#shown.length)
-      return html`<div part="empty" class="message" role="status">
-        ${formatString(this.text.noMatches, { query: this.combobox.query ?? '' })}
-      </div>`;
+      return html`<div part="empty" class="message">${formatString(this.text.noMatches, { query: this.combobox.query ?? '' })}</div>`;
     return nothing;
   }
 

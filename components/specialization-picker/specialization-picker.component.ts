@@ -56,6 +56,7 @@ export class PosSpecializationPicker extends PosPicker<Specialization> {
   protected readonly source: RecordSource = { endpoint: 'workflow-pickers/specializations', key: 'specializations' };
   protected override readonly optionHeight = 71;
   protected override readonly ownStrings: Partial<PickerStrings> = {
+    loading: 'Loading specializations…',
     placeholder: 'Search specializations…',
     empty: 'No published specializations yet.',
     loadError: 'The specializations could not be loaded.',

@@ -55,6 +55,7 @@ export class PosTagPicker extends PosPicker<string> {
   protected readonly source: RecordSource = { endpoint: 'workflow-pickers/training-tags', key: 'tags' };
   protected override readonly optionHeight = 32;
   protected override readonly ownStrings: Partial<PickerStrings> = {
+    loading: 'Loading tags…',
     placeholder: 'Search tags…',
     empty: 'No tags yet.',
     loadError: 'The tags could not be loaded.',

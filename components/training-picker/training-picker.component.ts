@@ -64,6 +64,7 @@ export class PosTrainingPicker extends PosPicker<Training> {
   protected readonly source: RecordSource = { endpoint: 'workflow-pickers/trainings', key: 'trainings' };
   protected override readonly optionHeight = 75;
   protected override readonly ownStrings: Partial<PickerStrings> = {
+    loading: 'Loading trainings…',
     placeholder: 'Search trainings…',
     empty: 'No published trainings yet.',
     loadError: 'The trainings could not be loaded.',

@@ -1,11 +1,12 @@
 import 'axe-core';
-import { expect, fixture, html } from '@open-wc/testing';
+import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import '../../../components/specialization-picker/specialization-picker.js';
 import '../../../components/tag-picker/tag-picker.js';
 import '../../../components/training-picker/training-picker.js';
 import '../../../components/trigger-select/trigger-select.js';
 import { API, signIn } from '../../support/api.js';
-import { type AnyPicker, clearCache, loaded, openWithKeyboard, press } from './helpers.js';
+import { sendKeys } from '@web/test-runner-commands';
+import { type AnyPicker, clearCache, inputOf, loaded, openWithKeyboard, press, type } from './helpers.js';
 
 declare const axe: typeof import('axe-core');
 
@@ -50,5 +51,39 @@ describe('accessibility (axe-core in the page)', () => {
     await loaded(el);
     expect(el.loadState).to.equal('error');
     expect(await audit(wrapper)).to.deep.equal([]);
+    // Opened in error: the error stays, no empty expanded listbox.
+    inputOf(el).focus();
+    await press(el, 'ArrowDown');
+    expect(await audit(wrapper), 'opened in error').to.deep.equal([]);
+  });
+
+  it('has no violations with a clear button, cleared, while announcing, and with a described selection', async () => {
+    const wrapper = await fixture<HTMLDivElement>(
+      html`<main>
+        <pos-specialization-picker base-url=${API} label="Specialization"></pos-specialization-picker>
+        <pos-tag-picker base-url=${API} label="Tags" multiple></pos-tag-picker>
+      </main>`,
+    );
+    const single = wrapper.querySelector<AnyPicker>('pos-specialization-picker')!;
+    const multiple = wrapper.querySelector<AnyPicker>('pos-tag-picker')!;
+    await loaded(single);
+    await loaded(multiple);
+    single.value = (single.records![0] as { id: string }).id;
+    multiple.value = (multiple.records as string[]).slice(0, 2);
+    await single.updateComplete;
+    await multiple.updateComplete;
+    expect(single.shadowRoot!.querySelector('[part~="clear-button"]')).not.to.equal(null);
+    expect(await audit(wrapper), 'a clear button, a described selection').to.deep.equal([]);
+    inputOf(single).focus();
+    inputOf(single).select();
+    await sendKeys({ press: 'Backspace' });
+    await type(single, 'a');
+    const region = single.shadowRoot!.querySelector('[role="status"]')!;
+    await waitUntil(() => region.textContent, 'announcing the results');
+    expect(await audit(wrapper), 'announcing').to.deep.equal([]);
+    await press(single, 'Backspace');
+    await press(single, 'Tab');
+    expect(single.value).to.equal('');
+    expect(await audit(wrapper), 'cleared').to.deep.equal([]);
   });
 });
