@@ -77,6 +77,7 @@ export const triggerTitle = (type: string): string =>
  * @csspart expand-icon - The arrow.
  * @csspart chip - A selected value in multiple mode.
  * @csspart chip__remove - A chip's remove button.
+ * @csspart clear-button - A single picker's clear button (while a value is set, not when required or disabled).
  * @csspart popup - The popover (in the top layer) holding the list.
  * @csspart listbox - The list (`role="listbox"`).
  * @csspart option - An option (`role="option"`).
