@@ -17,10 +17,17 @@ import { LocaleController } from '../internal/locale.js';
 import { DEFAULT_STRINGS, type PptxExportProgressStrings } from './pptx-export-progress.strings.js';
 import { styles } from './pptx-export-progress.styles.js';
 
-/** The element's states, reflected as the `state` attribute. */
+/**
+ * The element's states, reflected as the `state` attribute: `idle`, then
+ * `dispatching` (the export request is on its way), `queued` (waiting for a
+ * free connection to the API, see stream-pool.ts), `connecting`, `waiting`
+ * (the stream is open: the server generates the file), `reconnecting`, and
+ * the outcome, `completed` or `error`.
+ */
 export const ExportState = {
   idle: 'idle',
   dispatching: 'dispatching',
+  queued: 'queued',
   connecting: 'connecting',
   waiting: 'waiting',
   reconnecting: 'reconnecting',
@@ -28,6 +35,28 @@ export const ExportState = {
   error: 'error',
 } as const;
 export type ExportState = keyof typeof ExportState;
+
+/** What happens to an export: the element's own steps and its stream's (`ExportStreamStatus`). */
+type ExportEvent = 'dispatch' | 'queued' | 'connecting' | 'open' | 'reconnecting' | 'completed' | 'error' | 'idle';
+
+const RUNNING: readonly ExportState[] = ['dispatching', 'queued', 'connecting', 'waiting', 'reconnecting'];
+
+/**
+ * The state machine, the only place `state` changes: each event's next state,
+ * and the states it can happen in (none listed: any; a new run, a failure and
+ * cancel() may come at any time). An event in another state is a late one
+ * (a stream's after cancel()) and is ignored.
+ */
+const TRANSITIONS: Record<ExportEvent, [to: ExportState, from?: readonly ExportState[]]> = {
+  dispatch: ['dispatching'],
+  queued: ['queued'],
+  connecting: ['connecting'],
+  open: ['waiting', ['connecting', 'reconnecting']],
+  reconnecting: ['reconnecting', ['connecting', 'waiting', 'reconnecting']],
+  completed: ['completed', RUNNING],
+  error: ['error'],
+  idle: ['idle'],
+};
 
 /** `pos-export-completed`'s detail. `url` is absolute (resolved against the API's origin). */
 export interface ExportCompletedDetail {
@@ -81,8 +110,6 @@ interface ExportJob {
   model?: string;
 }
 
-const ACTIVE: ReadonlySet<ExportState> = new Set(['dispatching', 'connecting', 'waiting', 'reconnecting']);
-
 /**
  * @summary Shows a lesson's PowerPoint export from dispatch to download: progress,
  * elapsed time and liveness while it runs, then a download link with cost and
@@ -90,11 +117,11 @@ const ACTIVE: ReadonlySet<ExportState> = new Set(['dispatching', 'connecting', '
  *
  * @event pos-export-completed - The file is ready. Detail: `{ url, costCents, model }`. Bubbles, composed.
  * @event pos-export-error - The export failed, timed out or could not be followed. Detail: `{ message, code?, status? }`. Bubbles, composed.
- * @event pos-export-state-change - `state` changed. Detail: `{ state }`. Bubbles, composed.
+ * @event pos-export-state-change - `state` changed; fired once the element shows the new state. Detail: `{ state }`. Bubbles, composed.
  *
  * @csspart header - The row with the state label, the liveness dot and the elapsed time.
  * @csspart label - The visible state text.
- * @csspart liveness - The dot that pulses on each server heartbeat.
+ * @csspart liveness - The dot that pulses on each server heartbeat (live from the first heartbeat or event, not on connecting).
  * @csspart elapsed - The elapsed time.
  * @csspart progress - The indeterminate progress bar (role=progressbar).
  * @csspart progress-indicator - The moving segment inside the bar.
@@ -130,6 +157,10 @@ export class PosPptxExportProgress extends LitElement {
   static override styles = styles;
 
   readonly #stream = new ExportStreamController(this, {
+    onStatus: (status) => {
+      this.#to(status);
+      if (status === 'queued') this.#announce(this.#texts.queued);
+    },
     onCompleted: (result) => this.#complete(result),
     onError: (failure) => this.#fail(failure),
   });
@@ -155,6 +186,14 @@ export class PosPptxExportProgress extends LitElement {
   /** Reconnection attempts in a row before giving up with an error. */
   @property({ type: Number, attribute: 'max-reconnects' }) maxReconnects = DEFAULT_MAX_RECONNECTS;
 
+  /**
+   * How many export streams of the page may be open to the API's origin when
+   * this one opens (it waits in `queued` until then). 0, the default: 4 over
+   * HTTP/1.1 or an unknown protocol, no limit once the origin answered over
+   * HTTP/2 or HTTP/3.
+   */
+  @property({ type: Number, attribute: 'stream-limit' }) streamLimit = 0;
+
   /** Locale for the cost; defaults to the nearest `lang`, then the browser's. */
   @property() locale = '';
 
@@ -172,6 +211,10 @@ export class PosPptxExportProgress extends LitElement {
    */
   @property({ attribute: false }) dispatcher: ExportDispatcher | undefined = undefined;
 
+  /** Where the export is; changed only by `#to` (see `TRANSITIONS`). */
+  @state() private current: ExportState = 'idle';
+  /** The state the last `pos-export-state-change` told. */
+  #told: ExportState | undefined;
   /** How the current run began. */
   @state() private action: 'dispatch' | 'start' | undefined;
   /** What `retry()` repeats: the step that failed (set on failure). */
@@ -184,6 +227,8 @@ export class PosPptxExportProgress extends LitElement {
   @state() private announcement = '';
   /** Changes with every announcement, so an identical text (a second start) is announced again. */
   @state() private announcementId = 0;
+  /** An announcement is waiting for the next render: a second one in the same update joins it. */
+  #unsaid = false;
   #ticker: ReturnType<typeof setInterval> | undefined;
   /** The nearest `lang`: texts from its pack, the cost's and the clock's `Intl` formats. */
   readonly #l10n = new LocaleController(this);
@@ -196,11 +241,12 @@ export class PosPptxExportProgress extends LitElement {
 
   /** Where the export is (reflected as the `state` attribute). */
   get state(): ExportState {
-    if (this.dispatchRequest) return 'dispatching';
-    if (this.failure) return 'error';
-    if (this.result) return 'completed';
-    const status = this.#stream.status;
-    return status === 'open' ? 'waiting' : status === 'connecting' || status === 'reconnecting' ? status : 'idle';
+    return this.current;
+  }
+
+  #to(event: ExportEvent): void {
+    const [to, from] = TRANSITIONS[event];
+    if (!from || from.includes(this.current)) this.current = to;
   }
 
   /** The download URL once completed, absolute (resolved against the API's origin); always http: or https:. */
@@ -226,21 +272,29 @@ export class PosPptxExportProgress extends LitElement {
   protected override willUpdate(changed: PropertyValues<this>): void {
     this.#stream.heartbeatMs = this.heartbeatMs > 0 ? this.heartbeatMs : DEFAULT_HEARTBEAT_MS;
     this.#stream.maxReconnects = Math.max(0, this.maxReconnects);
+    this.#stream.streamLimit = this.streamLimit;
     // Only a change away from what the current run is about: setting `cache-key` and
     // calling dispatch() in the same task must not dispatch a second time.
     const targetMoved = changed.has('lessonId') || changed.has('cacheKey') || changed.has('baseUrl');
     if (this.hasUpdated && targetMoved && this.#target() !== this.#runTarget) this.#targetChanged();
     this.#maybeAutostart();
     const state = this.state;
-    if (this.getAttribute('state') !== state) {
-      this.setAttribute('state', state);
-      this.dispatchEvent(
-        new CustomEvent<{ state: ExportState }>('pos-export-state-change', { detail: { state }, bubbles: true, composed: true }),
-      );
-    }
+    // Before render, so the host's `[state]` styles apply to the same frame.
+    this.setAttribute('state', state);
     // Here rather than in updated(): setting `now` before render costs no second update.
-    if (ACTIVE.has(state)) this.#startTicker();
+    if (RUNNING.includes(state)) this.#startTicker();
     else this.#stopTicker();
+  }
+
+  protected override updated(): void {
+    this.#unsaid = false;
+    // After the render: a listener finds the element showing the state it is told about.
+    const state = this.state;
+    if (this.#told === state) return;
+    this.#told = state;
+    this.dispatchEvent(
+      new CustomEvent<{ state: ExportState }>('pos-export-state-change', { detail: { state }, bubbles: true, composed: true }),
+    );
   }
 
   /** The lesson, cache key or base URL changed: follow the new export, or drop the old outcome. */
@@ -251,7 +305,7 @@ export class PosPptxExportProgress extends LitElement {
       this.cancel();
     } else if (state === 'dispatching') {
       void this.dispatch();
-    } else if (ACTIVE.has(state)) {
+    } else if (RUNNING.includes(state)) {
       // Follow the new export; the old stream is closed by follow().
       this.#follow();
     } else if (state === 'completed' || state === 'error') {
@@ -279,7 +333,8 @@ export class PosPptxExportProgress extends LitElement {
   }
 
   #announce(text: string): void {
-    this.announcement = text;
+    this.announcement = this.#unsaid ? `${this.announcement} ${text}` : text;
+    this.#unsaid = true;
     this.announcementId++;
   }
 
@@ -319,6 +374,7 @@ export class PosPptxExportProgress extends LitElement {
     this.#stream.close();
     this.result = undefined;
     this.failure = undefined;
+    this.#to('idle');
   }
 
   /** What a run is about: a change of any part is a new export to follow. */
@@ -360,6 +416,7 @@ export class PosPptxExportProgress extends LitElement {
     this.#stream.close();
     this.result = result;
     this.failure = undefined;
+    this.#to('completed');
     this.#announce(this.#texts.completed);
     const detail: ExportCompletedDetail = { url, costCents: result.costCents, model: result.model };
     this.dispatchEvent(new CustomEvent('pos-export-completed', { detail, bubbles: true, composed: true }));
@@ -380,6 +437,7 @@ export class PosPptxExportProgress extends LitElement {
     this.#stream.close();
     this.result = undefined;
     this.failure = { ...failure, message };
+    this.#to('error');
     this.#announce(this.#texts.failedAnnouncement(message, this.#heading(failure)));
     // A copy: the failure's own keys (message, and code and status when known), safe from the host.
     const detail: ExportErrorDetail = { ...this.failure };
@@ -411,6 +469,7 @@ export class PosPptxExportProgress extends LitElement {
   async dispatch(): Promise<void> {
     if (!this.#begin('dispatch')) return;
     const request = (this.dispatchRequest = new AbortController());
+    this.#to('dispatch');
     // Whether this is still the current run (cancel() and a newer run replace and abort
     // `dispatchRequest`, so a late answer is ignored); it stops being the dispatch then.
     const current = () => {
@@ -470,14 +529,7 @@ export class PosPptxExportProgress extends LitElement {
 
   #renderRunning(state: ExportState): TemplateResult {
     const t = this.#texts;
-    const label =
-      state === 'dispatching'
-        ? t.dispatching
-        : state === 'connecting'
-          ? t.connecting
-          : state === 'reconnecting'
-            ? t.reconnecting(this.#stream.attempt, this.maxReconnects)
-            : t.waiting;
+    const label = state === 'reconnecting' ? t.reconnecting(this.#stream.attempt, this.maxReconnects) : t[state as 'waiting'];
     const seconds = Math.max(0, Math.floor((this.now - this.startedAt) / 1000));
     const alive = state === 'waiting' && this.#stream.beats > 0;
     return html`
@@ -550,7 +602,7 @@ export class PosPptxExportProgress extends LitElement {
           ? this.#renderCompleted(this.result!, url)
           : state === 'error' && this.failure
             ? this.#renderError(this.failure)
-            : ACTIVE.has(state)
+            : RUNNING.includes(state)
               ? this.#renderRunning(state)
               : this.#renderIdle()
       }
