@@ -109,6 +109,20 @@ describe('the reference server over TLS', () => {
     assert.equal(s.streams.open, 0, 'the stream closed by the client is released');
   });
 
+  it('delivers the outcome over h2 to a stream that was waiting when the export completed', async () => {
+    const waiting = h2Request(session, { ':path': `/api/exports/pptx/stream?lessonId=${ID.lessonA}&cacheKey=h2-later`, cookie });
+    const deadline = Date.now() + 3000;
+    while (s.streams.open === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    const dispatched = await h2Request(
+      session,
+      { ':method': 'POST', ':path': '/api/exports/pptx', 'content-type': 'application/json', cookie },
+      JSON.stringify({ lessonId: ID.lessonA, cacheKey: 'h2-later' }),
+    );
+    const { job } = JSON.parse(dispatched.text) as { job: { id: string } };
+    const { text } = await waiting;
+    assert.match(text, new RegExp(`event: completed\ndata: \{"url":"/api/exports/pptx/files/${job.id}\.pptx"`));
+  });
+
   it('still speaks HTTP/1.1 over TLS (allowHTTP1) to a client without h2', async () => {
     const { status, body } = await new Promise<{ status: number; body: string }>((resolve, reject) => {
       const req = httpsRequest(`${s.url}/healthz`, { ca: tls.cert, ALPNProtocols: ['http/1.1'] } as RequestOptions, (res) => {
