@@ -1,6 +1,6 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { SSE_MAX_LENGTH, createSseParser, type SseEvent } from './sse-parser.js';
-import { takeSlot } from './stream-pool.js';
+import { streamLimit } from './stream-pool.js';
 
 /*
  * Why `fetch` and not `EventSource`
@@ -160,19 +160,23 @@ class SharedStream {
   #backoff: ReturnType<typeof setTimeout> | undefined;
   /** A `retry:` field from the server replaces the base delay. */
   #baseDelayMs = RECONNECT_BASE_DELAY_MS;
-  #giveBack: () => void;
+  readonly origin: string;
 
   constructor(
     readonly url: string,
     lead: ExportStreamController,
   ) {
+    this.origin = new URL(url).origin;
     this.followers.add(lead);
     streams.set(url, this);
-    this.#giveBack = takeSlot(
-      url,
-      () => this.#lead.streamLimit,
-      () => void this.#connect(),
-    );
+    openWaiting();
+  }
+
+  /** Opens the stream if it waits for a slot and one is free (see stream-pool.ts). */
+  openIfFree(): void {
+    let open = 0;
+    for (const other of streams.values()) if (other.origin === this.origin && other.status !== 'queued') open++;
+    if (this.status === 'queued' && open < streamLimit(this.origin, this.#lead.streamLimit)) void this.#connect();
   }
 
   get #lead(): ExportStreamController {
@@ -185,11 +189,11 @@ class SharedStream {
     if (!this.followers.size) this.#end();
   }
 
-  /** Releases everything: the request, the timers, the slot, the place in `streams`. */
+  /** Releases everything: the request, the timers, the place in `streams` (and so its slot). */
   #end(): void {
     this.#stop();
-    this.#giveBack();
     if (streams.get(this.url) === this) streams.delete(this.url);
+    openWaiting();
   }
 
   #stop(): void {
@@ -343,10 +347,10 @@ class SharedStream {
   /** The connection failed or went silent: reconnect after a backoff, or give up. */
   #dropped(cause?: ExportFailure): void {
     this.#stop();
-    const max = this.#lead.maxReconnects;
-    if (this.attempt >= max) {
+    if (this.attempt >= this.#lead.maxReconnects) {
+      // The element words this failure itself (its `connectionLost` string); the cause's status stays.
       this.#fail({
-        message: `The connection to the server was lost and ${max} attempts to reconnect failed.` + (cause ? ` ${cause.message}` : ''),
+        message: 'The connection to the server was lost.',
         code: 'connection_lost',
         ...(cause?.status ? { status: cause.status } : {}),
       });
@@ -372,7 +376,9 @@ class SharedStream {
   }
 }
 
+/** The streams followed, by URL; also the queue of those waiting for a slot, in the order they were asked for. */
 const streams = new Map<string, SharedStream>();
+const openWaiting = () => streams.forEach((stream) => stream.openIfFree());
 
 /**
  * Follows one PPTX export stream for a Lit host, shaped like Lit's

@@ -41,23 +41,6 @@ type ExportEvent = 'dispatch' | 'queued' | 'connecting' | 'open' | 'reconnecting
 
 const RUNNING: readonly ExportState[] = ['dispatching', 'queued', 'connecting', 'waiting', 'reconnecting'];
 
-/**
- * The state machine, the only place `state` changes: each event's next state,
- * and the states it can happen in (none listed: any; a new run, a failure and
- * cancel() may come at any time). An event in another state is a late one
- * (a stream's after cancel()) and is ignored.
- */
-const TRANSITIONS: Record<ExportEvent, [to: ExportState, from?: readonly ExportState[]]> = {
-  dispatch: ['dispatching'],
-  queued: ['queued'],
-  connecting: ['connecting'],
-  open: ['waiting', ['connecting', 'reconnecting']],
-  reconnecting: ['reconnecting', ['connecting', 'waiting', 'reconnecting']],
-  completed: ['completed', RUNNING],
-  error: ['error'],
-  idle: ['idle'],
-};
-
 /** `pos-export-completed`'s detail. `url` is absolute (resolved against the API's origin). */
 export interface ExportCompletedDetail {
   url: string;
@@ -216,10 +199,10 @@ export class PosPptxExportProgress extends LitElement {
   /** The state the last `pos-export-state-change` told. */
   #told: ExportState | undefined;
   /** How the current run began. */
-  @state() private action: 'dispatch' | 'start' | undefined;
+  #action: 'dispatch' | 'start' | undefined;
   /** What `retry()` repeats: the step that failed (set on failure). */
   #retryAction: 'dispatch' | 'start' = 'dispatch';
-  @state() private dispatchRequest: AbortController | undefined;
+  #dispatchRequest: AbortController | undefined;
   @state() private result: ExportResult | undefined;
   @state() private failure: ExportFailure | undefined;
   @state() private startedAt = 0;
@@ -244,9 +227,17 @@ export class PosPptxExportProgress extends LitElement {
     return this.current;
   }
 
+  /**
+   * The state machine's one transition, the only place `state` changes:
+   * `dispatch()` → dispatching; `start()`, or a dispatch that returned → the
+   * stream's queued, connecting, open (→ waiting) and reconnecting; its
+   * outcome, a host's cache hit → completed; any failure → error;
+   * `cancel()`, a new run's reset, a changed target → idle. The stream
+   * controller reports only the stream being followed, so nothing late
+   * arrives after `cancel()`.
+   */
   #to(event: ExportEvent): void {
-    const [to, from] = TRANSITIONS[event];
-    if (!from || from.includes(this.current)) this.current = to;
+    this.current = event === 'dispatch' ? 'dispatching' : event === 'open' ? 'waiting' : event;
   }
 
   /** The download URL once completed, absolute (resolved against the API's origin); always http: or https:. */
@@ -369,8 +360,8 @@ export class PosPptxExportProgress extends LitElement {
 
   /** Clears the previous run (outcome, request, stream) without announcing anything. */
   #reset(): void {
-    this.dispatchRequest?.abort();
-    this.dispatchRequest = undefined;
+    this.#dispatchRequest?.abort();
+    this.#dispatchRequest = undefined;
     this.#stream.close();
     this.result = undefined;
     this.failure = undefined;
@@ -385,7 +376,7 @@ export class PosPptxExportProgress extends LitElement {
   /** A new run begins: clear the last one, start the clock, announce it once. */
   #begin(action: 'dispatch' | 'start'): boolean {
     this.#reset();
-    this.action = action;
+    this.#action = action;
     this.#runTarget = this.#target();
     if (!this.lessonId) {
       this.#fail({ message: this.#texts.noLesson, code: 'invalid_request' });
@@ -432,7 +423,7 @@ export class PosPptxExportProgress extends LitElement {
     // Repeat what failed: a followed run is followed again; after a dispatch, the
     // dispatch, unless only the following failed (the connection was lost: the
     // job exists, so following it again must not dispatch a duplicate).
-    this.#retryAction = this.action === 'start' || failure.code === 'connection_lost' ? 'start' : 'dispatch';
+    this.#retryAction = this.#action === 'start' || failure.code === 'connection_lost' ? 'start' : 'dispatch';
     const message = failure.code === 'connection_lost' ? this.#texts.connectionLost(this.maxReconnects) : failure.message;
     this.#stream.close();
     this.result = undefined;
@@ -468,13 +459,13 @@ export class PosPptxExportProgress extends LitElement {
    */
   async dispatch(): Promise<void> {
     if (!this.#begin('dispatch')) return;
-    const request = (this.dispatchRequest = new AbortController());
+    const request = (this.#dispatchRequest = new AbortController());
     this.#to('dispatch');
     // Whether this is still the current run (cancel() and a newer run replace and abort
     // `dispatchRequest`, so a late answer is ignored); it stops being the dispatch then.
     const current = () => {
-      if (this.dispatchRequest !== request) return false;
-      this.dispatchRequest = undefined;
+      if (this.#dispatchRequest !== request) return false;
+      this.#dispatchRequest = undefined;
       return true;
     };
     try {
@@ -507,7 +498,7 @@ export class PosPptxExportProgress extends LitElement {
   /** Stops: aborts the dispatch (the dispatcher's `signal`), closes the stream, back to `idle`. Announces nothing. */
   cancel(): void {
     this.#reset();
-    this.action = undefined;
+    this.#action = undefined;
   }
 
   /**
@@ -521,7 +512,7 @@ export class PosPptxExportProgress extends LitElement {
       // Still a dispatched run for the next retry's purposes, if it was one, and
       // following the key it followed (a dispatcher's may not be `cacheKey`).
       const key = this.#followKey;
-      if (this.#begin(this.action ?? 'start')) this.#follow(key);
+      if (this.#begin(this.#action ?? 'start')) this.#follow(key);
     } else {
       void this.dispatch();
     }
