@@ -421,7 +421,7 @@ export class ExportStreamController implements ReactiveController {
 
   /** True while a stream is wanted: queued, connecting, open or reconnecting. */
   get active(): boolean {
-    return this.status === 'queued' || this.status === 'connecting' || this.status === 'open' || this.status === 'reconnecting';
+    return !/^(idle|completed|error)$/.test(this.status);
   }
 
   /**
@@ -439,7 +439,6 @@ export class ExportStreamController implements ReactiveController {
   close(): void {
     this.#leave();
     this.#url = this.result = this.failure = undefined;
-    this.beats = this.attempt = 0;
     this.status = 'idle';
     this.#host.requestUpdate();
   }
@@ -470,7 +469,6 @@ export class ExportStreamController implements ReactiveController {
 
   /** Takes over what `stream` knows (it calls this on every change). */
   sync(stream: SharedStream): void {
-    if (this.#stream && stream !== this.#stream) return;
     const { status, result, failure } = stream;
     const was = this.status;
     Object.assign(this, { result, failure, beats: stream.beats, attempt: stream.attempt });

@@ -1,6 +1,5 @@
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
-import { keyed } from 'lit/directives/keyed.js';
 import { PosApiError, apiUrl, canRetry, requestJson } from '../internal/api.js';
 import { deckFileName } from '../internal/deck-file-name.js';
 import {
@@ -208,7 +207,7 @@ export class PosPptxExportProgress extends LitElement {
   @state() private startedAt = 0;
   @state() private now = 0;
   @state() private announcement = '';
-  /** Changes with every announcement, so an identical text (a second start) is announced again. */
+  /** Counts the renders with an announcement, so an identical text (a second start) is announced again. */
   @state() private announcementId = 0;
   /** An announcement is waiting for the next render: a second one in the same update joins it. */
   #unsaid = false;
@@ -325,8 +324,8 @@ export class PosPptxExportProgress extends LitElement {
 
   #announce(text: string): void {
     this.announcement = this.#unsaid ? `${this.announcement} ${text}` : text;
+    if (!this.#unsaid) this.announcementId++;
     this.#unsaid = true;
-    this.announcementId++;
   }
 
   /**
@@ -337,15 +336,15 @@ export class PosPptxExportProgress extends LitElement {
     return webUrl(url, this.baseUrl || '/api');
   }
 
+  /** The title's name, else the file's own (the url is a web URL: `webUrl`); `download` is only a suggestion. */
   #fileName(url: string): string {
-    if (this.lessonTitle) return deckFileName(this.lessonTitle);
     try {
-      const last = new URL(url).pathname.split('/').pop();
-      if (last) return decodeURIComponent(last);
+      return this.lessonTitle
+        ? deckFileName(this.lessonTitle)
+        : decodeURIComponent(new URL(url).pathname.split('/').pop()!) || 'lesson.pptx';
     } catch {
-      // fall through
+      return 'lesson.pptx';
     }
-    return 'lesson.pptx';
   }
 
   #formatCost(cents: number): string {
@@ -597,7 +596,12 @@ export class PosPptxExportProgress extends LitElement {
               ? this.#renderRunning(state)
               : this.#renderIdle()
       }
-      <div part="status" role="status" class="visually-hidden">${keyed(this.announcementId, html`<span>${this.announcement}</span>`)}</div>
+      <div part="status" role="status" class="visually-hidden">
+        ${
+          // Two templates taken in turn: each announcement is a new node, so an identical text is announced again.
+          this.announcementId % 2 ? html`<span>${this.announcement}</span>` : html`<span>${this.announcement}</span> `
+        }
+      </div>
     `;
   }
 }
