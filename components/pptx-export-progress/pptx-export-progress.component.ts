@@ -475,8 +475,9 @@ export class PosPptxExportProgress extends LitElement {
       });
       const done = outcome?.completed;
       // #complete checks the url like every other (webUrl), a host's included.
-      if (current())
-        done ? this.#complete({ url: done.url, costCents: done.costCents ?? 0, model: done.model ?? '' }) : this.#follow(outcome?.cacheKey);
+      if (!current()) return;
+      if (done) this.#complete({ url: done.url, costCents: done.costCents ?? 0, model: done.model ?? '' });
+      else this.#follow(outcome?.cacheKey);
     } catch (error) {
       // A host's Error keeps its sentence; its code and status count when it has them (a PosApiError does).
       const { message, code, status } = (error ?? {}) as Partial<PosApiError>;

@@ -120,7 +120,7 @@ describe('the reference server over TLS', () => {
     );
     const { job } = JSON.parse(dispatched.text) as { job: { id: string } };
     const { text } = await waiting;
-    assert.match(text, new RegExp(`event: completed\ndata: \{"url":"/api/exports/pptx/files/${job.id}\.pptx"`));
+    assert.match(text, new RegExp(`event: completed\ndata: \\{"url":"/api/exports/pptx/files/${job.id}\\.pptx"`));
   });
 
   it('still speaks HTTP/1.1 over TLS (allowHTTP1) to a client without h2', async () => {
