@@ -270,7 +270,7 @@ export class PosPptxExportProgress extends LitElement {
     this.#maybeAutostart();
     const state = this.state;
     // Before render, so the host's `[state]` styles apply to the same frame.
-    this.setAttribute('state', state);
+    if (this.getAttribute('state') !== state) this.setAttribute('state', state);
     // Here rather than in updated(): setting `now` before render costs no second update.
     if (RUNNING.includes(state)) this.#startTicker();
     else this.#stopTicker();
