@@ -40,6 +40,13 @@ export interface ServerConfig {
   demoControls: boolean;
   /** Which peers' X-Forwarded-For / X-Forwarded-Proto to believe (server/proxy.ts); off: nobody's. */
   trustProxy: TrustProxy;
+  /**
+   * PEM certificate and key files: with both, the server speaks HTTP/2 over TLS
+   * (and HTTP/1.1 over TLS to clients without HTTP/2). `npm run dev-cert` makes a
+   * self-signed pair for local use.
+   */
+  tlsCert: string | undefined;
+  tlsKey: string | undefined;
 }
 
 export const DEFAULT_CONFIG: ServerConfig = {
@@ -62,6 +69,8 @@ export const DEFAULT_CONFIG: ServerConfig = {
   signInMaxFailures: 10,
   demoControls: false,
   trustProxy: false,
+  tlsCert: undefined,
+  tlsKey: undefined,
 };
 
 /** Thrown for a setting that cannot be used; main() prints the message and exits 1. */
@@ -78,7 +87,7 @@ function integer(name: string, raw: string, min: number): number {
 /**
  * Reads settings from the environment, then from CLI flags (which win).
  * Flags: --port, --host, --db, --fixture, --cors-origins, --trust-proxy, --sse-timeout-ms,
- * --export-quota-cents, --export-deadline-ms, --demo-controls.
+ * --export-quota-cents, --export-deadline-ms, --demo-controls, --tls-cert, --tls-key.
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] = process.argv.slice(2)): ServerConfig {
   const { values } = parseArgs({
@@ -94,6 +103,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
       'export-deadline-ms': { type: 'string' },
       'demo-controls': { type: 'boolean' },
       'trust-proxy': { type: 'string' },
+      'tls-cert': { type: 'string' },
+      'tls-key': { type: 'string' },
     },
     strict: true,
   });
@@ -154,6 +165,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
     if (!(error instanceof TrustProxyError)) throw error;
     throw new ConfigError(`${values['trust-proxy'] !== undefined ? '--trust-proxy' : 'POS_TRUST_PROXY'} ${error.message}`);
   }
+  config.tlsCert = pick(values['tls-cert'], 'POS_TLS_CERT');
+  config.tlsKey = pick(values['tls-key'], 'POS_TLS_KEY');
+  if (!config.tlsCert !== !config.tlsKey)
+    throw new ConfigError('POS_TLS_CERT and POS_TLS_KEY go together: set both (HTTP/2 over TLS) or neither');
   if (env.POS_LOG_REQUESTS) config.logRequests = env.POS_LOG_REQUESTS !== '0' && env.POS_LOG_REQUESTS !== 'false';
   return config;
 }

@@ -90,8 +90,17 @@ export async function headerPolicy({ secure, pagePaths = [], page = {}, corsOrig
           .map(([name, value]) => [name, value === PROBE_ORIGIN ? origin : value]),
       ),
     );
-  /** By listed origin: the security headers and that origin's CORS headers, one frozen object each. */
-  const apiHeaders = new Map(corsOrigins.map((origin) => [origin, Object.freeze({ ...security, ...corsFor(origin) })]));
+  /**
+   * By listed origin: the security headers and that origin's CORS headers, one frozen object each.
+   * With Timing-Allow-Origin, Resource Timing shows the page the protocol (nextHopProtocol): the
+   * export element lifts its HTTP/1.1 stream cap when the API answers over HTTP/2.
+   */
+  const apiHeaders = new Map(
+    corsOrigins.map((origin) => [
+      origin,
+      Object.freeze<Record<string, string>>({ ...security, ...corsFor(origin), 'Timing-Allow-Origin': origin }),
+    ]),
+  );
   const allowed = (origin: string | undefined) => (origin === undefined ? undefined : apiHeaders.get(origin));
 
   const built = new WeakSet<Response>();

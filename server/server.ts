@@ -1,5 +1,6 @@
 import { getRequestListener } from '@hono/node-server';
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
+import type { Http2SecureServer } from 'node:http2';
 import { readFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { createApp, type AppOptions, type ReferenceServer } from './app.js';
@@ -7,10 +8,12 @@ import type { ServerConfig } from './config.js';
 import { openDatabase, type Db } from './db/database.js';
 import { demoFixture } from './db/demo-data.js';
 import { loadFixture, type FixtureInput } from './db/fixture.js';
+import { createNodeServer, type NodeListener } from './tls.js';
 
 export interface RunningServer extends ReferenceServer {
   db: Db;
-  server: Server;
+  /** node:http, or node:http2's secure server (HTTP/2 and HTTP/1.1 over TLS) with POS_TLS_CERT/POS_TLS_KEY. */
+  server: Server | Http2SecureServer;
   url: string;
   /** Whether the database was created (and seeded) by this start. */
   seeded: boolean;
@@ -75,12 +78,13 @@ export async function startServer(config: ServerConfig, { fixture, onStatement, 
   }
   const reference = await createApp({ db, config, ...options });
   const resumed = reference.exports.resumeInterrupted();
-  const server = await new Promise<Server>((resolve, reject) => {
-    // What serve() does: every response goes through the app.
-    const s = createServer(getRequestListener(reference.app.fetch));
-    s.listen(config.port, config.host, () => resolve(s));
-    s.once('error', reject);
+  const node = await new Promise<ReturnType<typeof createNodeServer>>((resolve, reject) => {
+    // What serve() does: every response goes through the app (over HTTP/2 too, with POS_TLS_CERT/POS_TLS_KEY).
+    const n = createNodeServer(config, getRequestListener(reference.app.fetch) as NodeListener);
+    n.server.listen(config.port, config.host, () => resolve(n));
+    n.server.once('error', reject);
   });
+  const { server } = node;
   const { port } = server.address() as AddressInfo;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
 
@@ -88,17 +92,17 @@ export async function startServer(config: ServerConfig, { fixture, onStatement, 
     ...reference,
     db,
     server,
-    url: `http://${host}:${port}`,
+    url: `${node.protocol}//${host}:${port}`,
     seeded: isNew,
     resumed,
     async close(graceMs = 10_000) {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeIdleConnections();
+      node.closeIdleConnections();
       reference.watcher.shutDown({ status: 'restarting' });
       let timer: NodeJS.Timeout | undefined;
       await Promise.race([reference.exports.idle(), new Promise((resolve) => (timer = setTimeout(resolve, graceMs)))]);
       clearTimeout(timer);
-      server.closeAllConnections();
+      node.closeAllConnections();
       await closed;
       db.close();
     },

@@ -1,5 +1,6 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { SSE_MAX_LENGTH, createSseParser, type SseEvent } from './sse-parser.js';
+import { streamLimit } from './stream-pool.js';
 
 /*
  * Why `fetch` and not `EventSource`
@@ -26,6 +27,8 @@ import { SSE_MAX_LENGTH, createSseParser, type SseEvent } from './sse-parser.js'
 export const ExportStreamStatus = {
   /** Not following anything. */
   idle: 'idle',
+  /** Waiting for a free connection to the API's origin (see stream-pool.ts). */
+  queued: 'queued',
   /** The first request is on its way. */
   connecting: 'connecting',
   /** The stream is open; waiting for the export to end. */
@@ -83,6 +86,8 @@ export const DEFAULT_HEARTBEAT_MS = 15_000;
 export const WATCHDOG_PERIODS = 3;
 
 export interface ExportStreamOptions {
+  /** Called when the stream moves to `queued`, `connecting`, `open` or `reconnecting` (not on `close()`). */
+  onStatus?: (status: ExportStreamStatus) => void;
   /** Called once when the stream reports `completed`. */
   onCompleted?: (result: ExportResult) => void;
   /** Called once when following ends in `error`. */
@@ -124,11 +129,13 @@ const isResult = (v: unknown): v is ExportResult =>
   typeof (v as ExportResult).model === 'string';
 
 /**
- * Follows one PPTX export stream for a Lit host, shaped like Lit's
- * `ContextConsumer`: it registers itself with the host, opens the stream on
- * demand (`follow(url)`) and again in `hostConnected` if it was following when
- * the host left the DOM, releases everything (the request, every timer) in
- * `hostDisconnected`, and calls `requestUpdate()` on each change.
+ * One connection to an export stream, shared by every controller that follows
+ * the same URL (the same lesson, cache key and API): a page with the same
+ * export in a list and in a dialog opens one stream, as the pickers share one
+ * request per URL. It lives while anyone follows it, reads its settings
+ * (heartbeat, reconnections, `stream-limit`) from its first follower, and
+ * holds a slot of the origin's streams (stream-pool.ts) from its first
+ * connection to its end, reconnections included.
  *
  * The browser's own connection errors (the request failed, the body broke
  * off, the stream ended without an outcome, a 5xx) are told apart from the
@@ -139,123 +146,91 @@ const isResult = (v: unknown): v is ExportResult =>
  * A JSON 4xx answer (the stream's pre-checks) is final and keeps the server's
  * `error` sentence and `code`.
  */
-export class ExportStreamController implements ReactiveController {
-  /** Where the stream is; see `ExportStreamStatus`. */
-  status: ExportStreamStatus = 'idle';
-  /** Set when `status` is `completed`. */
+class SharedStream {
+  status: ExportStreamStatus = 'queued';
   result: ExportResult | undefined;
-  /** Set when `status` is `error`. */
   failure: ExportFailure | undefined;
-  /** Signs of life (comments such as `:hb`, and events) received since `follow()`. */
   beats = 0;
-  /** Reconnection attempts made in a row without a sign of life in between. */
   attempt = 0;
-  /** The server's heartbeat period; the watchdog fires after `WATCHDOG_PERIODS` of them without a byte. */
-  heartbeatMs = DEFAULT_HEARTBEAT_MS;
-  /** Reconnection attempts allowed in a row before giving up. */
-  maxReconnects = DEFAULT_MAX_RECONNECTS;
+  readonly followers = new Set<ExportStreamController>();
 
-  #url: string | undefined;
-  #connected = false;
   /** Aborts the current request; also identifies it (a stale request sees another one here). */
   #request: AbortController | undefined;
   #watchdog: ReturnType<typeof setTimeout> | undefined;
   #backoff: ReturnType<typeof setTimeout> | undefined;
   /** A `retry:` field from the server replaces the base delay. */
   #baseDelayMs = RECONNECT_BASE_DELAY_MS;
+  readonly origin: string;
 
-  readonly #host: ReactiveControllerHost;
-  readonly #options: ExportStreamOptions;
-
-  constructor(host: ReactiveControllerHost, options: ExportStreamOptions = {}) {
-    this.#host = host;
-    this.#options = options;
-    host.addController(this);
+  constructor(
+    readonly url: string,
+    lead: ExportStreamController,
+  ) {
+    this.origin = new URL(url).origin;
+    this.followers.add(lead);
+    streams.set(url, this);
+    openWaiting();
   }
 
-  /** True while a stream is wanted: connecting, open or reconnecting. */
-  get active(): boolean {
-    return this.status === 'connecting' || this.status === 'open' || this.status === 'reconnecting';
+  /** Opens the stream if it waits for a slot and one is free (see stream-pool.ts). */
+  openIfFree(): void {
+    let open = 0;
+    for (const other of streams.values()) if (other.origin === this.origin && other.status !== 'queued') open++;
+    if (this.status === 'queued' && open < streamLimit(this.origin, this.#lead.streamLimit)) void this.#connect();
   }
 
-  /**
-   * Follows the stream at `url` (closing any previous one). Opens now if the
-   * host is connected, otherwise as soon as it is.
-   */
-  follow(url: string): void {
-    this.#release();
-    this.#url = url;
-    this.result = undefined;
-    this.failure = undefined;
-    this.beats = 0;
-    this.attempt = 0;
-    this.#baseDelayMs = RECONNECT_BASE_DELAY_MS;
-    this.#setStatus('connecting');
-    if (this.#connected) void this.#connect();
+  get #lead(): ExportStreamController {
+    return this.followers.values().next().value!;
   }
 
-  /** Stops following: closes the stream, clears every timer, back to `idle`. */
-  close(): void {
-    this.#release();
-    this.#url = undefined;
-    this.result = undefined;
-    this.failure = undefined;
-    this.#setStatus('idle');
+  /** `follower` stops following; the last one to go closes the stream. */
+  leave(follower: ExportStreamController): void {
+    this.followers.delete(follower);
+    if (!this.followers.size) this.#end();
   }
 
-  hostConnected(): void {
-    this.#connected = true;
-    // Moved in the DOM (or re-inserted) while following: pick the stream up again.
-    if (this.#url && this.active && !this.#request && !this.#backoff) {
-      this.attempt = 0;
-      this.#setStatus('connecting');
-      void this.#connect();
-    }
+  /** Releases everything: the request, the timers, the place in `streams` (and so its slot). */
+  #end(): void {
+    this.#stop();
+    if (streams.get(this.url) === this) streams.delete(this.url);
+    openWaiting();
   }
 
-  hostDisconnected(): void {
-    this.#connected = false;
-    // Keeps `status` and `url`, so hostConnected can resume; nothing stays open.
-    this.#release();
-  }
-
-  /** Aborts the request and clears the timers; the status is left to the caller. */
-  #release(): void {
+  #stop(): void {
     this.#request?.abort();
     this.#request = undefined;
     clearTimeout(this.#watchdog);
-    this.#watchdog = undefined;
     clearTimeout(this.#backoff);
     this.#backoff = undefined;
   }
 
-  #setStatus(status: ExportStreamStatus): void {
-    if (this.status === status) return;
+  #set(status: ExportStreamStatus): void {
     this.status = status;
-    this.#host.requestUpdate();
+    this.#tell();
+  }
+
+  #tell(): void {
+    for (const follower of [...this.followers]) follower.sync(this);
   }
 
   /** (Re)starts the silence timer; called when a request starts and on every chunk. */
   #feedWatchdog(request: AbortController): void {
     clearTimeout(this.#watchdog);
     this.#watchdog = setTimeout(() => {
-      if (this.#request !== request) return;
-      this.#dropped();
-    }, WATCHDOG_PERIODS * this.heartbeatMs);
+      if (this.#request === request) this.#dropped();
+    }, WATCHDOG_PERIODS * this.#lead.heartbeatMs);
   }
 
   async #connect(): Promise<void> {
-    const url = this.#url;
-    if (!url) return;
-    const request = new AbortController();
-    this.#request = request;
+    const request = (this.#request = new AbortController());
     const stale = () => this.#request !== request;
+    if (this.status === 'queued') this.#set('connecting');
     // Covers a server that accepts the connection but never answers, too.
     this.#feedWatchdog(request);
 
     let response: Response;
     try {
-      response = await fetch(url, {
+      response = await fetch(this.url, {
         credentials: 'include',
         headers: { accept: 'text/event-stream' },
         cache: 'no-store',
@@ -281,12 +256,15 @@ export class ExportStreamController implements ReactiveController {
       return;
     }
 
-    this.#setStatus('open');
+    this.#set('open');
     const parser = createSseParser({
-      // `: connected` only proves the request got through; a heartbeat proves the stream lives.
-      onComment: (text) => this.#alive(text !== 'connected'),
+      // `: connected` only proves the request got through; a heartbeat or an event proves the stream lives.
+      onComment: (text) => text !== 'connected' && this.#alive(),
       onRetry: (ms) => (this.#baseDelayMs = Math.max(ms, 50)),
-      onEvent: (event) => this.#onEvent(event),
+      onEvent: (event) => {
+        this.#alive();
+        this.#onEvent(event);
+      },
       // Final, not a drop: reconnecting would fetch the same garbage again.
       onOverflow: () =>
         this.#fail({
@@ -302,7 +280,7 @@ export class ExportStreamController implements ReactiveController {
         if (done) break;
         this.#feedWatchdog(request);
         parser.feed(value);
-        if (!this.active) return; // an outcome arrived and closed the stream
+        if (stale()) return; // an outcome arrived and closed the stream
       }
     } catch {
       if (stale()) return;
@@ -315,15 +293,15 @@ export class ExportStreamController implements ReactiveController {
   }
 
   /**
-   * A sign of life. A heartbeat or an event shows the connection works, so
-   * the next drop starts counting afresh (`resetAttempts`); the `: connected`
-   * greeting does not, or a server that drops every stream right after
-   * accepting it would be retried forever.
+   * A sign of life: a heartbeat or an event shows the connection works, so
+   * the next drop starts counting afresh. The `: connected` greeting is not
+   * one, or a server that drops every stream right after accepting it would
+   * be retried forever (and the liveness dot would claim a working export).
    */
-  #alive(resetAttempts = true): void {
+  #alive(): void {
     this.beats++;
-    if (resetAttempts) this.attempt = 0;
-    this.#host.requestUpdate();
+    this.attempt = 0;
+    this.#tell();
   }
 
   #onEvent({ event: type = 'message', data: text }: SseEvent): void {
@@ -337,8 +315,8 @@ export class ExportStreamController implements ReactiveController {
     if (type === 'completed') {
       // Checked here, so no consumer of the controller ever sees an unsafe url as a result.
       if (!isResult(data)) this.#fail({ message: 'The server sent a completion without a file.', code: 'invalid_response' });
-      else if (!webUrl(data.url, this.#url!)) this.#fail(unsafeUrlFailure());
-      else this.#complete(data);
+      else if (!webUrl(data.url, this.url)) this.#fail(unsafeUrlFailure());
+      else this.#finish('completed', data);
     } else {
       const { message, code } = (data ?? {}) as { message?: unknown; code?: unknown };
       const failure: ExportFailure = { message: typeof message === 'string' && message ? message : text || 'The export failed.' };
@@ -368,43 +346,143 @@ export class ExportStreamController implements ReactiveController {
 
   /** The connection failed or went silent: reconnect after a backoff, or give up. */
   #dropped(cause?: ExportFailure): void {
-    this.#release();
-    if (!this.#url || !this.#connected) return;
-    if (this.attempt >= this.maxReconnects) {
+    this.#stop();
+    if (this.attempt >= this.#lead.maxReconnects) {
+      // The element words this failure itself (its `connectionLost` string); the cause's status stays.
       this.#fail({
-        message:
-          `The connection to the server was lost and ${this.maxReconnects} attempts to reconnect failed.` +
-          (cause ? ` ${cause.message}` : ''),
+        message: 'The connection to the server was lost.',
         code: 'connection_lost',
         ...(cause?.status ? { status: cause.status } : {}),
       });
       return;
     }
     this.attempt++;
-    this.#setStatus('reconnecting');
-    this.#host.requestUpdate();
+    this.#set('reconnecting');
     const delay = Math.min(this.#baseDelayMs * 2 ** (this.attempt - 1), MAX_RECONNECT_DELAY_MS);
     // ±20 % jitter, so many clients dropped together do not come back together.
-    this.#backoff = setTimeout(
-      () => {
-        this.#backoff = undefined;
-        void this.#connect();
-      },
-      delay * (0.8 + Math.random() * 0.4),
-    );
-  }
-
-  #complete(result: ExportResult): void {
-    this.#release();
-    this.result = result;
-    this.#setStatus('completed');
-    this.#options.onCompleted?.(result);
+    this.#backoff = setTimeout(() => void this.#connect(), delay * (0.8 + Math.random() * 0.4));
   }
 
   #fail(failure: ExportFailure): void {
-    this.#release();
+    this.#finish('error', undefined, failure);
+  }
+
+  /** The outcome: every follower gets it, and the next one to follow opens a new stream. */
+  #finish(status: 'completed' | 'error', result?: ExportResult, failure?: ExportFailure): void {
+    this.#end();
+    this.result = result;
     this.failure = failure;
-    this.#setStatus('error');
-    this.#options.onError?.(failure);
+    this.#set(status);
+  }
+}
+
+/** The streams followed, by URL; also the queue of those waiting for a slot, in the order they were asked for. */
+const streams = new Map<string, SharedStream>();
+const openWaiting = () => streams.forEach((stream) => stream.openIfFree());
+
+/**
+ * Follows one PPTX export stream for a Lit host, shaped like Lit's
+ * `ContextConsumer`: it registers itself with the host, follows on demand
+ * (`follow(url)`) and again in `hostConnected` if it was following when the
+ * host left the DOM, lets go of the stream in `hostDisconnected`, and calls
+ * `requestUpdate()` on each change. The connection itself is a `SharedStream`:
+ * controllers following the same URL share one.
+ */
+export class ExportStreamController implements ReactiveController {
+  /** Where the stream is; see `ExportStreamStatus`. */
+  status: ExportStreamStatus = 'idle';
+  /** Set when `status` is `completed`. */
+  result: ExportResult | undefined;
+  /** Set when `status` is `error`. */
+  failure: ExportFailure | undefined;
+  /** Signs of life (heartbeats such as `:hb`, and events; not the `: connected` greeting) received since `follow()`. */
+  beats = 0;
+  /** Reconnection attempts made in a row without a sign of life in between. */
+  attempt = 0;
+  /** The server's heartbeat period; the watchdog fires after `WATCHDOG_PERIODS` of them without a byte. */
+  heartbeatMs = DEFAULT_HEARTBEAT_MS;
+  /** Reconnection attempts allowed in a row before giving up. */
+  maxReconnects = DEFAULT_MAX_RECONNECTS;
+  /** Streams to the origin this one may open among (stream-pool.ts); 0: the protocol's limit. */
+  streamLimit = 0;
+
+  #url: string | undefined;
+  #connected = false;
+  #stream: SharedStream | undefined;
+
+  readonly #host: ReactiveControllerHost;
+  readonly #options: ExportStreamOptions;
+
+  constructor(host: ReactiveControllerHost, options: ExportStreamOptions = {}) {
+    this.#host = host;
+    this.#options = options;
+    host.addController(this);
+  }
+
+  /** True while a stream is wanted: queued, connecting, open or reconnecting. */
+  get active(): boolean {
+    return !/^(idle|completed|error)$/.test(this.status);
+  }
+
+  /**
+   * Follows the stream at `url` (leaving any previous one). Joins or opens it
+   * now if the host is connected, otherwise as soon as it is.
+   */
+  follow(url: string): void {
+    this.close();
+    this.#url = url;
+    this.#report('connecting');
+    this.#join();
+  }
+
+  /** Stops following: lets go of the stream (closed when nobody else follows it), back to `idle`. */
+  close(): void {
+    this.#leave();
+    this.#url = this.result = this.failure = undefined;
+    this.status = 'idle';
+    this.#host.requestUpdate();
+  }
+
+  hostConnected(): void {
+    this.#connected = true;
+    // Moved in the DOM (or re-inserted) while following: pick the stream up again.
+    if (this.active) this.#join();
+  }
+
+  hostDisconnected(): void {
+    this.#connected = false;
+    // Keeps `status` and `url`, so hostConnected can resume; the stream closes if nobody else follows it.
+    this.#leave();
+  }
+
+  #join(): void {
+    if (!this.#connected || !this.#url || this.#stream) return;
+    const shared = streams.get(this.#url);
+    if (shared) shared.followers.add(this);
+    this.sync((this.#stream = shared ?? new SharedStream(this.#url, this)));
+  }
+
+  #leave(): void {
+    this.#stream?.leave(this);
+    this.#stream = undefined;
+  }
+
+  /** Takes over what `stream` knows (it calls this on every change). */
+  sync(stream: SharedStream): void {
+    const { status, result, failure } = stream;
+    const was = this.status;
+    Object.assign(this, { result, failure, beats: stream.beats, attempt: stream.attempt });
+    this.#report(status);
+    if (!this.active) this.#stream = undefined;
+    if (was === status) return;
+    if (status === 'completed') this.#options.onCompleted?.(result!);
+    else if (status === 'error') this.#options.onError?.(failure!);
+  }
+
+  #report(status: ExportStreamStatus): void {
+    const changed = status !== this.status;
+    this.status = status;
+    this.#host.requestUpdate();
+    if (changed && this.active) this.#options.onStatus?.(status);
   }
 }

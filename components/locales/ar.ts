@@ -104,6 +104,7 @@ export default registerLocale({
   'pos-pptx-export-progress': {
     export: 'تصدير إلى PowerPoint',
     dispatching: 'جارٍ بدء التصدير…',
+    queued: 'في انتظار الاتصال…',
     connecting: 'جارٍ الاتصال بالخادم…',
     waiting: 'جارٍ إنشاء العرض التقديمي…',
     reconnecting: (attempt, max) => `انقطع الاتصال. جارٍ إعادة الاتصال (المحاولة ${attempt} من ${max})…`,

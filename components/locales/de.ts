@@ -104,6 +104,7 @@ export default registerLocale({
   'pos-pptx-export-progress': {
     export: 'Nach PowerPoint exportieren',
     dispatching: 'Export wird gestartet…',
+    queued: 'Warten auf eine Verbindung…',
     connecting: 'Verbindung zum Server wird hergestellt…',
     waiting: 'Präsentation wird erstellt…',
     reconnecting: (attempt, max) => `Verbindung unterbrochen. Neuer Verbindungsversuch (${attempt} von ${max})…`,

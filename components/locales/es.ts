@@ -104,6 +104,7 @@ export default registerLocale({
   'pos-pptx-export-progress': {
     export: 'Exportar a PowerPoint',
     dispatching: 'Iniciando la exportación…',
+    queued: 'Esperando para conectar…',
     connecting: 'Conectando con el servidor…',
     waiting: 'Generando la presentación…',
     reconnecting: (attempt, max) => `Se perdió la conexión. Reconectando (intento ${attempt} de ${max})…`,

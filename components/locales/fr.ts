@@ -104,6 +104,7 @@ export default registerLocale({
   'pos-pptx-export-progress': {
     export: 'Exporter vers PowerPoint',
     dispatching: 'Lancement de l’export…',
+    queued: 'En attente de connexion…',
     connecting: 'Connexion au serveur…',
     waiting: 'Génération de la présentation…',
     reconnecting: (attempt, max) => `Connexion perdue. Reconnexion (tentative ${attempt} sur ${max})…`,

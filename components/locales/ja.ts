@@ -104,6 +104,7 @@ export default registerLocale({
   'pos-pptx-export-progress': {
     export: 'PowerPoint にエクスポート',
     dispatching: 'エクスポートを開始しています…',
+    queued: '接続待ちです…',
     connecting: 'サーバーに接続しています…',
     waiting: 'プレゼンテーションを生成しています…',
     reconnecting: (attempt, max) => `接続が切れました。再接続しています（${max} 回中 ${attempt} 回目）…`,

@@ -1,6 +1,5 @@
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
-import { keyed } from 'lit/directives/keyed.js';
 import { PosApiError, apiUrl, canRetry, requestJson } from '../internal/api.js';
 import { deckFileName } from '../internal/deck-file-name.js';
 import {
@@ -17,10 +16,17 @@ import { LocaleController } from '../internal/locale.js';
 import { DEFAULT_STRINGS, type PptxExportProgressStrings } from './pptx-export-progress.strings.js';
 import { styles } from './pptx-export-progress.styles.js';
 
-/** The element's states, reflected as the `state` attribute. */
+/**
+ * The element's states, reflected as the `state` attribute: `idle`, then
+ * `dispatching` (the export request is on its way), `queued` (waiting for a
+ * free connection to the API, see stream-pool.ts), `connecting`, `waiting`
+ * (the stream is open: the server generates the file), `reconnecting`, and
+ * the outcome, `completed` or `error`.
+ */
 export const ExportState = {
   idle: 'idle',
   dispatching: 'dispatching',
+  queued: 'queued',
   connecting: 'connecting',
   waiting: 'waiting',
   reconnecting: 'reconnecting',
@@ -28,6 +34,11 @@ export const ExportState = {
   error: 'error',
 } as const;
 export type ExportState = keyof typeof ExportState;
+
+/** What happens to an export: the element's own steps and its stream's (`ExportStreamStatus`). */
+type ExportEvent = 'dispatch' | 'queued' | 'connecting' | 'open' | 'reconnecting' | 'completed' | 'error' | 'idle';
+
+const RUNNING: readonly ExportState[] = ['dispatching', 'queued', 'connecting', 'waiting', 'reconnecting'];
 
 /** `pos-export-completed`'s detail. `url` is absolute (resolved against the API's origin). */
 export interface ExportCompletedDetail {
@@ -81,8 +92,6 @@ interface ExportJob {
   model?: string;
 }
 
-const ACTIVE: ReadonlySet<ExportState> = new Set(['dispatching', 'connecting', 'waiting', 'reconnecting']);
-
 /**
  * @summary Shows a lesson's PowerPoint export from dispatch to download: progress,
  * elapsed time and liveness while it runs, then a download link with cost and
@@ -90,11 +99,11 @@ const ACTIVE: ReadonlySet<ExportState> = new Set(['dispatching', 'connecting', '
  *
  * @event pos-export-completed - The file is ready. Detail: `{ url, costCents, model }`. Bubbles, composed.
  * @event pos-export-error - The export failed, timed out or could not be followed. Detail: `{ message, code?, status? }`. Bubbles, composed.
- * @event pos-export-state-change - `state` changed. Detail: `{ state }`. Bubbles, composed.
+ * @event pos-export-state-change - `state` changed; fired once the element shows the new state. Detail: `{ state }`. Bubbles, composed.
  *
  * @csspart header - The row with the state label, the liveness dot and the elapsed time.
  * @csspart label - The visible state text.
- * @csspart liveness - The dot that pulses on each server heartbeat.
+ * @csspart liveness - The dot that pulses on each server heartbeat (live from the first heartbeat or event, not on connecting).
  * @csspart elapsed - The elapsed time.
  * @csspart progress - The indeterminate progress bar (role=progressbar).
  * @csspart progress-indicator - The moving segment inside the bar.
@@ -130,6 +139,10 @@ export class PosPptxExportProgress extends LitElement {
   static override styles = styles;
 
   readonly #stream = new ExportStreamController(this, {
+    onStatus: (status) => {
+      this.#to(status);
+      if (status === 'queued') this.#announce(this.#texts.queued);
+    },
     onCompleted: (result) => this.#complete(result),
     onError: (failure) => this.#fail(failure),
   });
@@ -155,6 +168,14 @@ export class PosPptxExportProgress extends LitElement {
   /** Reconnection attempts in a row before giving up with an error. */
   @property({ type: Number, attribute: 'max-reconnects' }) maxReconnects = DEFAULT_MAX_RECONNECTS;
 
+  /**
+   * How many export streams of the page may be open to the API's origin when
+   * this one opens (it waits in `queued` until then). 0, the default: 4 over
+   * HTTP/1.1 or an unknown protocol, no limit once the origin answered over
+   * HTTP/2 or HTTP/3.
+   */
+  @property({ type: Number, attribute: 'stream-limit' }) streamLimit = 0;
+
   /** Locale for the cost; defaults to the nearest `lang`, then the browser's. */
   @property() locale = '';
 
@@ -172,18 +193,24 @@ export class PosPptxExportProgress extends LitElement {
    */
   @property({ attribute: false }) dispatcher: ExportDispatcher | undefined = undefined;
 
+  /** Where the export is; changed only by `#to` (see `TRANSITIONS`). */
+  @state() private current: ExportState = 'idle';
+  /** The state the last `pos-export-state-change` told. */
+  #told: ExportState | undefined;
   /** How the current run began. */
-  @state() private action: 'dispatch' | 'start' | undefined;
+  #action: 'dispatch' | 'start' | undefined;
   /** What `retry()` repeats: the step that failed (set on failure). */
   #retryAction: 'dispatch' | 'start' = 'dispatch';
-  @state() private dispatchRequest: AbortController | undefined;
+  #dispatchRequest: AbortController | undefined;
   @state() private result: ExportResult | undefined;
   @state() private failure: ExportFailure | undefined;
   @state() private startedAt = 0;
   @state() private now = 0;
   @state() private announcement = '';
-  /** Changes with every announcement, so an identical text (a second start) is announced again. */
+  /** Counts the renders with an announcement, so an identical text (a second start) is announced again. */
   @state() private announcementId = 0;
+  /** An announcement is waiting for the next render: a second one in the same update joins it. */
+  #unsaid = false;
   #ticker: ReturnType<typeof setInterval> | undefined;
   /** The nearest `lang`: texts from its pack, the cost's and the clock's `Intl` formats. */
   readonly #l10n = new LocaleController(this);
@@ -196,11 +223,20 @@ export class PosPptxExportProgress extends LitElement {
 
   /** Where the export is (reflected as the `state` attribute). */
   get state(): ExportState {
-    if (this.dispatchRequest) return 'dispatching';
-    if (this.failure) return 'error';
-    if (this.result) return 'completed';
-    const status = this.#stream.status;
-    return status === 'open' ? 'waiting' : status === 'connecting' || status === 'reconnecting' ? status : 'idle';
+    return this.current;
+  }
+
+  /**
+   * The state machine's one transition, the only place `state` changes:
+   * `dispatch()` → dispatching; `start()`, or a dispatch that returned → the
+   * stream's queued, connecting, open (→ waiting) and reconnecting; its
+   * outcome, a host's cache hit → completed; any failure → error;
+   * `cancel()`, a new run's reset, a changed target → idle. The stream
+   * controller reports only the stream being followed, so nothing late
+   * arrives after `cancel()`.
+   */
+  #to(event: ExportEvent): void {
+    this.current = event === 'dispatch' ? 'dispatching' : event === 'open' ? 'waiting' : event;
   }
 
   /** The download URL once completed, absolute (resolved against the API's origin); always http: or https:. */
@@ -226,21 +262,29 @@ export class PosPptxExportProgress extends LitElement {
   protected override willUpdate(changed: PropertyValues<this>): void {
     this.#stream.heartbeatMs = this.heartbeatMs > 0 ? this.heartbeatMs : DEFAULT_HEARTBEAT_MS;
     this.#stream.maxReconnects = Math.max(0, this.maxReconnects);
+    this.#stream.streamLimit = this.streamLimit;
     // Only a change away from what the current run is about: setting `cache-key` and
     // calling dispatch() in the same task must not dispatch a second time.
     const targetMoved = changed.has('lessonId') || changed.has('cacheKey') || changed.has('baseUrl');
     if (this.hasUpdated && targetMoved && this.#target() !== this.#runTarget) this.#targetChanged();
     this.#maybeAutostart();
     const state = this.state;
-    if (this.getAttribute('state') !== state) {
-      this.setAttribute('state', state);
-      this.dispatchEvent(
-        new CustomEvent<{ state: ExportState }>('pos-export-state-change', { detail: { state }, bubbles: true, composed: true }),
-      );
-    }
+    // Before render, so the host's `[state]` styles apply to the same frame.
+    if (this.getAttribute('state') !== state) this.setAttribute('state', state);
     // Here rather than in updated(): setting `now` before render costs no second update.
-    if (ACTIVE.has(state)) this.#startTicker();
+    if (RUNNING.includes(state)) this.#startTicker();
     else this.#stopTicker();
+  }
+
+  protected override updated(): void {
+    this.#unsaid = false;
+    // After the render: a listener finds the element showing the state it is told about.
+    const state = this.state;
+    if (this.#told === state) return;
+    this.#told = state;
+    this.dispatchEvent(
+      new CustomEvent<{ state: ExportState }>('pos-export-state-change', { detail: { state }, bubbles: true, composed: true }),
+    );
   }
 
   /** The lesson, cache key or base URL changed: follow the new export, or drop the old outcome. */
@@ -251,7 +295,7 @@ export class PosPptxExportProgress extends LitElement {
       this.cancel();
     } else if (state === 'dispatching') {
       void this.dispatch();
-    } else if (ACTIVE.has(state)) {
+    } else if (RUNNING.includes(state)) {
       // Follow the new export; the old stream is closed by follow().
       this.#follow();
     } else if (state === 'completed' || state === 'error') {
@@ -279,8 +323,9 @@ export class PosPptxExportProgress extends LitElement {
   }
 
   #announce(text: string): void {
-    this.announcement = text;
-    this.announcementId++;
+    this.announcement = this.#unsaid ? `${this.announcement} ${text}` : text;
+    if (!this.#unsaid) this.announcementId++;
+    this.#unsaid = true;
   }
 
   /**
@@ -291,15 +336,15 @@ export class PosPptxExportProgress extends LitElement {
     return webUrl(url, this.baseUrl || '/api');
   }
 
+  /** The title's name, else the file's own (the url is a web URL: `webUrl`); `download` is only a suggestion. */
   #fileName(url: string): string {
-    if (this.lessonTitle) return deckFileName(this.lessonTitle);
     try {
-      const last = new URL(url).pathname.split('/').pop();
-      if (last) return decodeURIComponent(last);
+      return this.lessonTitle
+        ? deckFileName(this.lessonTitle)
+        : decodeURIComponent(new URL(url).pathname.split('/').pop()!) || 'lesson.pptx';
     } catch {
-      // fall through
+      return 'lesson.pptx';
     }
-    return 'lesson.pptx';
   }
 
   #formatCost(cents: number): string {
@@ -314,11 +359,12 @@ export class PosPptxExportProgress extends LitElement {
 
   /** Clears the previous run (outcome, request, stream) without announcing anything. */
   #reset(): void {
-    this.dispatchRequest?.abort();
-    this.dispatchRequest = undefined;
+    this.#dispatchRequest?.abort();
+    this.#dispatchRequest = undefined;
     this.#stream.close();
     this.result = undefined;
     this.failure = undefined;
+    this.#to('idle');
   }
 
   /** What a run is about: a change of any part is a new export to follow. */
@@ -329,7 +375,7 @@ export class PosPptxExportProgress extends LitElement {
   /** A new run begins: clear the last one, start the clock, announce it once. */
   #begin(action: 'dispatch' | 'start'): boolean {
     this.#reset();
-    this.action = action;
+    this.#action = action;
     this.#runTarget = this.#target();
     if (!this.lessonId) {
       this.#fail({ message: this.#texts.noLesson, code: 'invalid_request' });
@@ -360,6 +406,7 @@ export class PosPptxExportProgress extends LitElement {
     this.#stream.close();
     this.result = result;
     this.failure = undefined;
+    this.#to('completed');
     this.#announce(this.#texts.completed);
     const detail: ExportCompletedDetail = { url, costCents: result.costCents, model: result.model };
     this.dispatchEvent(new CustomEvent('pos-export-completed', { detail, bubbles: true, composed: true }));
@@ -375,11 +422,12 @@ export class PosPptxExportProgress extends LitElement {
     // Repeat what failed: a followed run is followed again; after a dispatch, the
     // dispatch, unless only the following failed (the connection was lost: the
     // job exists, so following it again must not dispatch a duplicate).
-    this.#retryAction = this.action === 'start' || failure.code === 'connection_lost' ? 'start' : 'dispatch';
+    this.#retryAction = this.#action === 'start' || failure.code === 'connection_lost' ? 'start' : 'dispatch';
     const message = failure.code === 'connection_lost' ? this.#texts.connectionLost(this.maxReconnects) : failure.message;
     this.#stream.close();
     this.result = undefined;
     this.failure = { ...failure, message };
+    this.#to('error');
     this.#announce(this.#texts.failedAnnouncement(message, this.#heading(failure)));
     // A copy: the failure's own keys (message, and code and status when known), safe from the host.
     const detail: ExportErrorDetail = { ...this.failure };
@@ -410,12 +458,13 @@ export class PosPptxExportProgress extends LitElement {
    */
   async dispatch(): Promise<void> {
     if (!this.#begin('dispatch')) return;
-    const request = (this.dispatchRequest = new AbortController());
+    const request = (this.#dispatchRequest = new AbortController());
+    this.#to('dispatch');
     // Whether this is still the current run (cancel() and a newer run replace and abort
     // `dispatchRequest`, so a late answer is ignored); it stops being the dispatch then.
     const current = () => {
-      if (this.dispatchRequest !== request) return false;
-      this.dispatchRequest = undefined;
+      if (this.#dispatchRequest !== request) return false;
+      this.#dispatchRequest = undefined;
       return true;
     };
     try {
@@ -426,8 +475,9 @@ export class PosPptxExportProgress extends LitElement {
       });
       const done = outcome?.completed;
       // #complete checks the url like every other (webUrl), a host's included.
-      if (current())
-        done ? this.#complete({ url: done.url, costCents: done.costCents ?? 0, model: done.model ?? '' }) : this.#follow(outcome?.cacheKey);
+      if (!current()) return;
+      if (done) this.#complete({ url: done.url, costCents: done.costCents ?? 0, model: done.model ?? '' });
+      else this.#follow(outcome?.cacheKey);
     } catch (error) {
       // A host's Error keeps its sentence; its code and status count when it has them (a PosApiError does).
       const { message, code, status } = (error ?? {}) as Partial<PosApiError>;
@@ -448,7 +498,7 @@ export class PosPptxExportProgress extends LitElement {
   /** Stops: aborts the dispatch (the dispatcher's `signal`), closes the stream, back to `idle`. Announces nothing. */
   cancel(): void {
     this.#reset();
-    this.action = undefined;
+    this.#action = undefined;
   }
 
   /**
@@ -462,7 +512,7 @@ export class PosPptxExportProgress extends LitElement {
       // Still a dispatched run for the next retry's purposes, if it was one, and
       // following the key it followed (a dispatcher's may not be `cacheKey`).
       const key = this.#followKey;
-      if (this.#begin(this.action ?? 'start')) this.#follow(key);
+      if (this.#begin(this.#action ?? 'start')) this.#follow(key);
     } else {
       void this.dispatch();
     }
@@ -470,14 +520,7 @@ export class PosPptxExportProgress extends LitElement {
 
   #renderRunning(state: ExportState): TemplateResult {
     const t = this.#texts;
-    const label =
-      state === 'dispatching'
-        ? t.dispatching
-        : state === 'connecting'
-          ? t.connecting
-          : state === 'reconnecting'
-            ? t.reconnecting(this.#stream.attempt, this.maxReconnects)
-            : t.waiting;
+    const label = state === 'reconnecting' ? t.reconnecting(this.#stream.attempt, this.maxReconnects) : t[state as 'waiting'];
     const seconds = Math.max(0, Math.floor((this.now - this.startedAt) / 1000));
     const alive = state === 'waiting' && this.#stream.beats > 0;
     return html`
@@ -550,11 +593,16 @@ export class PosPptxExportProgress extends LitElement {
           ? this.#renderCompleted(this.result!, url)
           : state === 'error' && this.failure
             ? this.#renderError(this.failure)
-            : ACTIVE.has(state)
+            : RUNNING.includes(state)
               ? this.#renderRunning(state)
               : this.#renderIdle()
       }
-      <div part="status" role="status" class="visually-hidden">${keyed(this.announcementId, html`<span>${this.announcement}</span>`)}</div>
+      <div part="status" role="status" class="visually-hidden">
+        ${
+          // Two templates taken in turn: each announcement is a new node, so an identical text is announced again.
+          this.announcementId % 2 ? html`<span>${this.announcement}</span>` : html`<span>${this.announcement}</span> `
+        }
+      </div>
     `;
   }
 }

@@ -8,6 +8,12 @@ export interface PptxExportProgressStrings {
   export: string;
   /** Shown while the export request is on its way. */
   dispatching: string;
+  /**
+   * Shown, and announced once, while the export waits for a connection: the
+   * page's other exports use the connections a browser keeps to the API
+   * (over HTTP/1.1; see the element's `stream-limit`). Not a failure.
+   */
+  queued: string;
   /** Shown while the stream is being opened. */
   connecting: string;
   /** Shown while the server generates the file. */
@@ -54,6 +60,7 @@ export interface PptxExportProgressStrings {
 export const DEFAULT_STRINGS: PptxExportProgressStrings = {
   export: 'Export to PowerPoint',
   dispatching: 'Starting the export…',
+  queued: 'Waiting to connect…',
   connecting: 'Connecting to the server…',
   waiting: 'Generating the presentation…',
   reconnecting: (attempt, max) => `Connection lost. Reconnecting (attempt ${attempt} of ${max})…`,

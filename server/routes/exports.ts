@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
+import { asciiFileName } from '../../components/internal/deck-file-name.js';
 import type { ServerConfig } from '../config.js';
 import type { AppEnv } from '../env.js';
 import { ApiError, StreamErrorCode } from '../errors.js';
@@ -121,7 +122,10 @@ export function exportRoutes(
       const file = match && exports.file(c.get('organizationId'), match[1]!);
       if (!file) throw new ApiError('not_found', 'No such export file.');
       c.header('Content-Type', 'application/vnd.openxmlformats-officedocument.presentationml.presentation');
-      c.header('Content-Disposition', `attachment; filename="${file.fileName}"; filename*=UTF-8''${encodeURIComponent(file.fileName)}`);
+      c.header(
+        'Content-Disposition',
+        `attachment; filename="${asciiFileName(file.fileName)}"; filename*=UTF-8''${encodeURIComponent(file.fileName)}`,
+      );
       c.header('Cache-Control', 'private, max-age=3600, immutable');
       return c.body(new Uint8Array(file.bytes));
     })

@@ -175,7 +175,7 @@ const trainings: PosTrainingPicker = document.createElement('pos-training-picker
 trainings.tags = ['sales'];
 const progress = document.createElement('pos-pptx-export-progress');
 progress.addEventListener('pos-export-completed', () => {});
-const state: 'idle' | 'dispatching' | 'connecting' | 'waiting' | 'reconnecting' | 'completed' | 'error' = progress.state;
+const state: 'idle' | 'dispatching' | 'queued' | 'connecting' | 'waiting' | 'reconnecting' | 'completed' | 'error' = progress.state;
 export { PosApiError, PosTagPicker, state };
 `,
     );

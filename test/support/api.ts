@@ -50,7 +50,15 @@ export const stopApiGracefully = () => executeServerCommand('api-stop-graceful')
  * the base URL of an API whose every answer shows `behaviour`.
  */
 export const misbehavingApi = (
-  behaviour: 'hang' | 'html-500' | 'malformed-json' | 'never-ends' | 'garbage-stream' | 'html-stream' | `json-${number}-${string}`,
+  behaviour:
+    | 'hang'
+    | 'html-500'
+    | 'malformed-json'
+    | 'never-ends'
+    | 'garbage-stream'
+    | 'connected-only'
+    | 'html-stream'
+    | `json-${number}-${string}`,
 ) => `${(window as unknown as { __POS_MISBEHAVING__: string }).__POS_MISBEHAVING__}/${behaviour}/api`;
 
 /** The id of a lesson of the signed-in user's organisation, by its title. */

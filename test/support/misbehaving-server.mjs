@@ -26,6 +26,11 @@ const BEHAVIOURS = {
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
     res.write(': connected\n\n\u0000\u0001garbage {"not":"sse"}\nevent: completed\ndata: {not json\n\n');
   },
+  // An event stream that greets (`: connected`) and then sends nothing, not even a heartbeat.
+  'connected-only': (req, res) => {
+    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+    res.write(': connected\n\n');
+  },
   // 200 with an HTML page where an event stream was expected.
   'html-stream': (req, res) => {
     res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><p>Login required</p>');
