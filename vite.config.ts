@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import licensePlugin from 'rollup-plugin-license';
 import { defineConfig } from 'vite';
+import { litWithoutPolyfillHooks } from './build/lit-hooks.js';
 import { minifyTemplates } from './build/minify-templates.js';
 import { terserBundle } from './build/terser-bundle.js';
 
@@ -27,6 +28,7 @@ export default defineConfig({
       resolveId: (source, importer) =>
         source === './css-tag.js' && /[/\\]@lit[/\\]reactive-element[/\\][^/\\]+\.js$/.test(importer ?? '') ? LIT_CSS_TAG : null,
     },
+    litWithoutPolyfillHooks(),
     minifyTemplates(),
     // Lit is BSD-3-Clause: a binary that bundles it must carry its notice. The
     // file sits beside the bundle rather than as comments inside it (bytes every page pays).
