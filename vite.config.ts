@@ -1,12 +1,14 @@
 import { fileURLToPath } from 'node:url';
 import licensePlugin from 'rollup-plugin-license';
 import { defineConfig } from 'vite';
+import { litWithoutPolyfillHooks } from './build/lit-hooks.js';
 import { minifyTemplates } from './build/minify-templates.js';
 import { terserBundle } from './build/terser-bundle.js';
 
 // A CommonJS package whose types declare an ES default export: under NodeNext
 // TypeScript sees the module object, while Node hands us the function itself.
 const license = licensePlugin as unknown as typeof licensePlugin.default;
+const LIT_CSS_TAG = fileURLToPath(new URL('./build/lit-css-tag.ts', import.meta.url));
 
 // `npm run build`, first step: dist/pos-widgets.js, one self-contained ES
 // module (Lit and every other dependency bundled in, production build) that
@@ -19,6 +21,14 @@ export default defineConfig({
     alias: [{ find: /^lit\/decorators\.js$/, replacement: fileURLToPath(new URL('./build/lit-legacy-decorators.ts', import.meta.url)) }],
   },
   plugins: [
+    // Lit's styles without their fallback for browsers that cannot adopt sheets (build/lit-css-tag.ts).
+    {
+      name: 'pos:lit-css-tag',
+      enforce: 'pre',
+      resolveId: (source, importer) =>
+        source === './css-tag.js' && /[/\\]@lit[/\\]reactive-element[/\\][^/\\]+\.js$/.test(importer ?? '') ? LIT_CSS_TAG : null,
+    },
+    litWithoutPolyfillHooks(),
     minifyTemplates(),
     // Lit is BSD-3-Clause: a binary that bundles it must carry its notice. The
     // file sits beside the bundle rather than as comments inside it (bytes every page pays).

@@ -1,5 +1,6 @@
 import { minify, type MinifyOptions } from 'terser';
 import type { Plugin } from 'vite';
+import { leanDecorate } from './lean-decorate.js';
 import { decodeMappings, encodeMappings } from './source-map-mappings.js';
 
 /**
@@ -36,7 +37,7 @@ export function terserBundle(options: MinifyOptions = TERSER_OPTIONS): Plugin {
         const mapAsset = mapFile ? bundle[mapFile] : undefined;
         // The map's URL comment Rolldown has appended: put back after the code.
         const comment = /\n\/\/# sourceMappingURL=[^\n]*\n?$/.exec(chunk.code)?.[0] ?? '';
-        const code = comment ? chunk.code.slice(0, -comment.length) : chunk.code;
+        const code = leanDecorate(comment ? chunk.code.slice(0, -comment.length) : chunk.code, chunk.fileName);
         const before = chunk.map ? (JSON.parse(chunk.map.toString()) as RawMap) : undefined;
         const result = await minify(
           { [chunk.fileName]: code },

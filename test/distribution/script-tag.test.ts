@@ -95,6 +95,28 @@ describe('dist/pos-widgets.js on a host page with only the script tag', () => {
     expect(el.value).to.equal('partner_created');
   });
 
+  it("styles each element with the theme's defaults, and a host's --pos-* property wins", async () => {
+    // The bundle adopts its own sheets (build/lit-css-tag.ts) with short private property names (build/minify-templates.ts).
+    const border = 'rgb(156, 163, 175)'; // --pos-border's light default, #9ca3af
+    const picker = place<AnyPicker>(win, 'pos-tag-picker', { baseUrl: API, label: 'Tags' });
+    const trigger = place<AnyPicker>(win, 'pos-trigger-select', { label: 'When', value: 'partner_inactive' });
+    const exporter = place<HTMLElement>(win, 'pos-pptx-export-progress');
+    await loaded(picker);
+    const field = picker.shadowRoot!.querySelector('[part~="combobox"]')!;
+    await waitUntil(() => trigger.shadowRoot!.querySelector('[part~="parameter-input"]'), 'no parameter field');
+    const parameter = trigger.shadowRoot!.querySelector('[part~="parameter-input"]')!;
+    const style = (el: Element) => win.getComputedStyle(el);
+    expect(style(field).borderTopColor, 'picker field').to.equal(border);
+    for (const el of [field, parameter, exporter]) expect(style(el).borderTopLeftRadius, el.localName).to.equal('8px');
+    expect(style(parameter).borderTopColor, 'trigger parameter field (the chunk)').to.equal(border);
+    expect(style(exporter).borderTopColor, 'export element').to.equal(border);
+    expect(style(exporter).paddingTop, 'export element padding').to.equal('12px');
+    // (The radius: the field's border colour is transitioned.)
+    for (const el of [picker, trigger, exporter]) el.style.setProperty('--pos-radius', '3px');
+    for (const el of [field, parameter, exporter]) expect(style(el).borderTopLeftRadius, el.localName).to.equal('3px');
+    for (const el of [picker, trigger, exporter]) el.remove();
+  });
+
   it('<pos-pptx-export-progress> dispatches an export with the cookie and follows it to the download', async () => {
     const el = place<PosPptxExportProgress>(win, 'pos-pptx-export-progress', {
       baseUrl: API,
