@@ -430,7 +430,8 @@ export class ExportStreamController implements ReactiveController {
    */
   follow(url: string): void {
     this.close();
-    this.#url = url;
+    // Absolute: one key per stream however the base URL was written, and an origin to count slots by.
+    this.#url = new URL(url, document.baseURI).href;
     this.#report('connecting');
     this.#join();
   }
