@@ -77,7 +77,11 @@ export class ListWindow implements ReactiveController {
     const end = Math.min(count, first + visible + OVERSCAN);
     const rows = Array.from({ length: end - start }, (_, i) => start + i);
     const active = this.#active();
-    if (active >= 0 && active < count && (active < start || active >= end)) active < start ? rows.unshift(active) : rows.push(active);
+    // The active option stays rendered when scrolled out of the window, so aria-activedescendant always names a node.
+    if (active >= 0 && active < count) {
+      if (active < start) rows.unshift(active);
+      else if (active >= end) rows.push(active);
+    }
     return (this.#rows = rows);
   }
 
