@@ -9,12 +9,11 @@ import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import { executeServerCommand, sendKeys } from '@web/test-runner-commands';
 import '../../../components/tag-picker/tag-picker.js';
 import '../../../components/training-picker/training-picker.js';
-import type { Training } from '../../../components/internal/records.js';
 import type { PosTrainingPicker } from '../../../components/training-picker/training-picker.js';
 import { signIn } from '../../support/api.js';
 
 const MISBEHAVING = (window as unknown as { __POS_MISBEHAVING__: string }).__POS_MISBEHAVING__;
-import { type AnyPicker, clearCache, inputOf, isOpen, loaded, type } from './helpers.js';
+import { type AnyPicker, clearCache, inputOf, isOpen, loaded, type, trainingsTitled } from './helpers.js';
 
 interface AxNode {
   role?: string;
@@ -25,14 +24,7 @@ interface AxNode {
 const axTree = async () => (await executeServerCommand<AxNode[], undefined>('ax-tree'))!;
 const combobox = async (name: string) => (await axTree()).find((n) => n.role === 'combobox' && n.name === name);
 
-const data: Training[] = ['Acme Cloud Fundamentals', 'Security & Compliance', 'Data Governance', 'Data Mesh'].map((title, i) => ({
-  id: `t${i}`,
-  title,
-  description: '',
-  tags: [],
-  specializationId: null,
-  durationMinutes: 30,
-}));
+const data = trainingsTitled(['Acme Cloud Fundamentals', 'Security & Compliance', 'Data Governance', 'Data Mesh']);
 
 /** The element's live regions, and every text written to the one it has. */
 function watchRegion(el: AnyPicker) {

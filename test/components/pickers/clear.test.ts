@@ -2,18 +2,10 @@
 import { expect, fixture, html } from '@open-wc/testing';
 import { resetMouse, sendKeys, sendMouse } from '@web/test-runner-commands';
 import '../../../components/training-picker/training-picker.js';
-import type { Training } from '../../../components/internal/records.js';
 import type { PosTrainingPicker } from '../../../components/training-picker/training-picker.js';
-import { inputOf, isOpen, optionTitles } from './helpers.js';
+import { inputOf, isOpen, optionTitles, trainingsTitled } from './helpers.js';
 
-const data: Training[] = ['Security & Compliance', 'Data Governance', 'Acme Cloud Fundamentals'].map((title, i) => ({
-  id: `t${i}`,
-  title,
-  description: '',
-  tags: [],
-  specializationId: null,
-  durationMinutes: 30,
-}));
+const data = trainingsTitled(['Security & Compliance', 'Data Governance', 'Acme Cloud Fundamentals']);
 
 async function chosen(attrs: { required?: boolean } = {}) {
   const form = await fixture<HTMLFormElement>(

@@ -2,18 +2,10 @@
 import { expect, fixture, html } from '@open-wc/testing';
 import { sendKeys, sendMouse } from '@web/test-runner-commands';
 import '../../../components/training-picker/training-picker.js';
-import type { Training } from '../../../components/internal/records.js';
 import type { PosTrainingPicker } from '../../../components/training-picker/training-picker.js';
-import { chipLabels, inputOf } from './helpers.js';
+import { chipLabels, inputOf, trainingsTitled } from './helpers.js';
 
-const data: Training[] = ['Acme Cloud Fundamentals', 'Security & Compliance'].map((title, i) => ({
-  id: `t${i}`,
-  title,
-  description: '',
-  tags: [],
-  specializationId: null,
-  durationMinutes: 30,
-}));
+const data = trainingsTitled(['Acme Cloud Fundamentals', 'Security & Compliance']);
 
 /** What has focus in the picker's shadow root: `input`, or the part of another element. */
 const focused = (el: PosTrainingPicker) => {

@@ -2,6 +2,7 @@
 import { waitUntil } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import type { PosPicker } from '../../../components/internal/picker.js';
+import type { Training } from '../../../components/internal/records.js';
 import { refreshShared } from '../../../components/internal/record-loader.js';
 
 export type AnyPicker = PosPicker<any>;
@@ -48,3 +49,7 @@ export async function type(el: AnyPicker, text: string) {
 
 /** Resource entries (requests the page made) for an API path, counted across the test. */
 export const requestsTo = (path: string) => performance.getEntriesByType('resource').filter((e) => e.name.includes(path)).length;
+
+/** Published trainings with these titles and nothing else to match on (ids t0, t1, …). */
+export const trainingsTitled = (titles: string[]): Training[] =>
+  titles.map((title, i) => ({ id: `t${i}`, title, description: '', tags: [], specializationId: null, durationMinutes: 30 }));
