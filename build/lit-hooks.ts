@@ -18,8 +18,8 @@ export function litWithoutPolyfillHooks(): Plugin {
     apply: 'build',
     transform(code, id) {
       if (!FILES.test(id)) return null;
-      // Padded to the hook's length: every other column stays where Lit's source map has it.
-      const result = code.replace(HOOK, (hook) => 'void 0'.padEnd(hook.length));
+      // In parentheses (`void 0?.()` would call 0), padded to the hook's length: every other column stays where Lit's source map has it.
+      const result = code.replace(HOOK, (hook) => '(void 0)'.padEnd(hook.length));
       if (result === code) this.error(`${id}: no polyfill hook found (build/lit-hooks.ts)`);
       return { code: result, map: null };
     },
