@@ -5,21 +5,12 @@ import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { chromeLauncher } from '@web/test-runner-chrome';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CHROMIUM_ARGS, chromiumPath } from './scripts/chromium-path.mjs';
+import { freePort } from './test/support/free-port.mjs';
 import { startMisbehavingServer } from './test/support/misbehaving-server.mjs';
 import { distributionBundles } from './test/distribution/bundles.mjs';
-
-const freePort = () =>
-  new Promise((resolve, reject) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-    s.on('error', reject);
-  });
 
 const HOST = '127.0.0.1';
 const pagePort = await freePort();

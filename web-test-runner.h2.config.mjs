@@ -8,20 +8,11 @@ import { chromeLauncher } from '@web/test-runner-chrome';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { get } from 'node:https';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CHROMIUM_ARGS, chromiumPath } from './scripts/chromium-path.mjs';
+import { freePort } from './test/support/free-port.mjs';
 import { makeDevCert } from './scripts/make-dev-cert.mjs';
-
-const freePort = () =>
-  new Promise((resolve, reject) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-    s.on('error', reject);
-  });
 
 const HOST = '127.0.0.1';
 const pagePort = await freePort();
