@@ -9,7 +9,7 @@ import autocannon from 'autocannon';
 import { request, type ClientRequest } from 'node:http';
 import { benchLessonId, BENCH_PASSWORD, BENCH_USER } from './support/fixtures.js';
 import { forkServer } from './support/processes.js';
-import { machine, publish, SMOKE, table } from './support/report.js';
+import { leakRows, machine, publish, SMOKE, table } from './support/report.js';
 
 const DURATION = SMOKE ? 10 : 60;
 const CONNECTIONS = SMOKE ? 20 : 100;
@@ -78,8 +78,6 @@ const errors = server.stderr();
 await server.stop();
 
 const unexpected = result['1xx'] + result['3xx'] + result['4xx'] + result['5xx'] + result.errors + result.timeouts;
-const growth = (after.heapUsed - before.heapUsed) / before.heapUsed;
-const kb = (n: number) => `${(n / 1024).toFixed(0)} KB`;
 const rows = [
   {
     measure: 'requests',
@@ -100,18 +98,7 @@ const rows = [
     met: openDuring === STREAMS ? 'yes' : 'NO',
   },
   { measure: 'openStreams after', value: String(after.openStreams), target: '0', met: after.openStreams === 0 ? 'yes' : 'NO' },
-  {
-    measure: 'heap before → after (after GC)',
-    value: `${kb(before.heapUsed)} → ${kb(after.heapUsed)} (${(growth * 100).toFixed(1)} %)`,
-    target: '≤ 10 %',
-    met: growth <= 0.1 ? 'yes' : 'NO',
-  },
-  {
-    measure: 'errors logged by the server',
-    value: errors ? errors.split('\n')[0]!.slice(0, 80) : 'none',
-    target: 'none',
-    met: errors ? 'NO' : 'yes',
-  },
+  ...leakRows(before.heapUsed, after.heapUsed, errors),
 ];
 publish(
   'load',

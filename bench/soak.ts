@@ -8,7 +8,7 @@
 import { request } from 'node:http';
 import { benchLessonId, BENCH_PASSWORD, BENCH_USER } from './support/fixtures.js';
 import { forkServer } from './support/processes.js';
-import { machine, publish, SMOKE, table } from './support/report.js';
+import { leakRows, machine, publish, SMOKE, table } from './support/report.js';
 
 const CYCLES = SMOKE ? 500 : 10_000;
 const PARALLEL = 50;
@@ -65,8 +65,6 @@ const after = await server.statsAfterClosing(1000);
 const errors = server.stderr();
 await server.stop();
 
-const growth = (after.heapUsed - before.heapUsed) / before.heapUsed;
-const kb = (n: number) => `${(n / 1024).toFixed(0)} KB`;
 const rows = [
   {
     measure: 'cycles',
@@ -83,18 +81,7 @@ const rows = [
     target: 'no more than before',
     met: after.timers <= before.timers ? 'yes' : 'NO',
   },
-  {
-    measure: 'heap before → after (after GC)',
-    value: `${kb(before.heapUsed)} → ${kb(after.heapUsed)} (${(growth * 100).toFixed(1)} %)`,
-    target: '≤ 10 %',
-    met: growth <= 0.1 ? 'yes' : 'NO',
-  },
-  {
-    measure: 'errors logged by the server',
-    value: errors ? errors.split('\n')[0]!.slice(0, 80) : 'none',
-    target: 'none',
-    met: errors ? 'NO' : 'yes',
-  },
+  ...leakRows(before.heapUsed, after.heapUsed, errors),
 ];
 publish(
   'soak',

@@ -42,3 +42,23 @@ export function quantile(xs: number[], q: number): number {
   const sorted = [...xs].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]!;
 }
+
+/** The rows every hardening run ends with: the heap within 10 % after GC, and nothing the server logged. */
+export function leakRows(heapBefore: number, heapAfter: number, errors: string): Row[] {
+  const growth = (heapAfter - heapBefore) / heapBefore;
+  const kb = (n: number) => `${(n / 1024).toFixed(0)} KB`;
+  return [
+    {
+      measure: 'heap before → after (after GC)',
+      value: `${kb(heapBefore)} → ${kb(heapAfter)} (${(growth * 100).toFixed(1)} %)`,
+      target: '≤ 10 %',
+      met: growth <= 0.1 ? 'yes' : 'NO',
+    },
+    {
+      measure: 'errors logged by the server',
+      value: errors ? errors.split('\n')[0]!.slice(0, 80) : 'none',
+      target: 'none',
+      met: errors ? 'NO' : 'yes',
+    },
+  ];
+}
