@@ -30,6 +30,8 @@ export class ListWindow implements ReactiveController {
   #measured = 0;
   /** The first row scrolled into view in the listbox (its `scrollTop` in rows). */
   #scrollRow = 0;
+  /** The listbox's `scrollTop` as its last scroll event left it (CSS px; 0 while closed: a hidden list forgets its scroll). */
+  #scrollTop = 0;
   /** The indices of the rows rendered last, in DOM order. */
   #rows: number[] = [];
   /** The active option and list last scrolled into view: reveal again only when one changes. */
@@ -56,7 +58,8 @@ export class ListWindow implements ReactiveController {
 
   /** The listbox scrolled: render the rows now in view. */
   handleEvent(event: Event): void {
-    const row = Math.floor((event.currentTarget as HTMLElement).scrollTop / this.#rowHeight);
+    this.#scrollTop = (event.currentTarget as HTMLElement).scrollTop;
+    const row = Math.floor(this.#scrollTop / this.#rowHeight);
     if (row !== this.#scrollRow) {
       this.#scrollRow = row;
       this.#host.requestUpdate();
@@ -86,7 +89,7 @@ export class ListWindow implements ReactiveController {
   }
 
   hostUpdate(): void {
-    if (!this.#host.open) this.#scrollRow = 0;
+    if (!this.#host.open) this.#scrollRow = this.#scrollTop = 0;
     else if (this.#revealedIndex < 0) this.#heightLimit = parseFloat(getComputedStyle(this.#find('[part~="popup"]')!).maxHeight) || 320;
   }
 
@@ -98,7 +101,10 @@ export class ListWindow implements ReactiveController {
     else if (active >= 0 && (active !== this.#revealedIndex || list !== this.#revealedList)) {
       this.#revealedIndex = active;
       this.#revealedList = list;
-      this.#reveal();
+      // The row at the very top of the scroll is in view without asking the layout: typing filters
+      // the list and makes its first row active, and reading rects then would force a second
+      // layout into every keystroke.
+      if (active * this.#rowHeight !== this.#scrollTop) this.#reveal();
     }
   }
 

@@ -38,9 +38,16 @@ export class PopupController implements ReactiveController {
   /** Where scrolls are listened for while shown: the window and the shadow roots above the picker's own. */
   #scrollTargets: EventTarget[] = [];
   readonly #onViewportChange = () => this.place();
+  /** The stylesheet's limit may be in viewport units: measured again. */
+  readonly #onResize = () => {
+    this.#popup()?.style.removeProperty('width');
+    this.place();
+  };
   readonly #host: PopupHost;
   readonly #anchor: () => HTMLElement | null;
   readonly #popup: () => HTMLElement | null;
+  /** The stylesheet's `max-height` of the popup in viewport pixels, as read when it was last measured unconstrained. */
+  #limit = MAX_HEIGHT;
 
   constructor(host: PopupHost, anchor: () => HTMLElement | null, popup: () => HTMLElement | null) {
     (this.#host = host).addController(this);
@@ -56,6 +63,8 @@ export class PopupController implements ReactiveController {
     const shown = popup.matches(':popover-open');
     if (this.#host.open && this.#host.isConnected) {
       if (shown) return;
+      // Measured afresh at each opening (the host may have changed the stylesheet's limit meanwhile): see place().
+      popup.style.removeProperty('width');
       popup.showPopover();
       this.#listen(anchor, popup);
     } else if (shown) {
@@ -71,7 +80,7 @@ export class PopupController implements ReactiveController {
 
   hostDisconnected(): void {
     for (const target of this.#scrollTargets) target.removeEventListener('scroll', this.#onViewportChange, { capture: true });
-    removeEventListener('resize', this.#onViewportChange);
+    removeEventListener('resize', this.#onResize);
     this.#scrollTargets = [];
   }
 
@@ -79,7 +88,7 @@ export class PopupController implements ReactiveController {
     this.hostDisconnected();
     this.#scrollTargets = [window, ...shadowRootsAbove(anchor, popup)];
     for (const target of this.#scrollTargets) target.addEventListener('scroll', this.#onViewportChange, { capture: true, passive: true });
-    addEventListener('resize', this.#onViewportChange, { passive: true });
+    addEventListener('resize', this.#onResize, { passive: true });
   }
 
   /** Places the shown popup again. */
@@ -88,17 +97,25 @@ export class PopupController implements ReactiveController {
     const popup = this.#popup();
     if (!anchor || !popup?.matches(':popover-open')) return;
     const zoom = cssZoom(popup);
-    const a = anchor.getBoundingClientRect();
-    const { clientWidth, clientHeight } = document.documentElement;
-    const below = clientHeight - a.bottom - GAP - MARGIN;
-    const above = a.top - GAP - MARGIN;
     const style = popup.style;
     const px = (viewportPixels: number) => `${viewportPixels / zoom}px`;
-    style.width = px(a.width);
-    // The stylesheet's limit applies first; the height the content asks for within it decides the side.
-    style.maxHeight = '';
-    const limit = (parseFloat(getComputedStyle(popup).maxHeight) || MAX_HEIGHT) * zoom;
-    const wanted = popup.getBoundingClientRect().height;
+    // Both rects come from one layout; the popup's own is its content's height unless the
+    // height this placement set last cut it short (or a new width rewraps it): only then is
+    // the limit lifted and the popup measured again, a second layout (most updates, such as
+    // typing that shortens the list, need just the one).
+    const a = anchor.getBoundingClientRect();
+    let wanted = popup.getBoundingClientRect().height;
+    const { clientWidth, clientHeight } = document.documentElement;
+    if (style.width !== px(a.width) || !(wanted < parseFloat(style.maxHeight) * zoom - 0.5)) {
+      style.width = px(a.width);
+      // The stylesheet's limit applies first; the height the content asks for within it decides the side.
+      style.maxHeight = '';
+      this.#limit = (parseFloat(getComputedStyle(popup).maxHeight) || MAX_HEIGHT) * zoom;
+      wanted = popup.getBoundingClientRect().height;
+    }
+    const limit = this.#limit;
+    const below = clientHeight - a.bottom - GAP - MARGIN;
+    const above = a.top - GAP - MARGIN;
     const flip = wanted > below && above > below;
     const maxHeight = Math.max(Math.min(MIN_HEIGHT * zoom, limit), Math.min(limit, flip ? above : below));
     style.maxHeight = px(maxHeight);

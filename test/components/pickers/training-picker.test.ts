@@ -16,6 +16,7 @@ import {
   optionsOf,
   popupOf,
   press,
+  type,
 } from './helpers.js';
 import { runPickerSuite } from './picker-suite.js';
 
@@ -192,6 +193,46 @@ describe('<pos-training-picker>', () => {
       .map((o) => o.getBoundingClientRect().bottom)
       .reduce((a, b) => Math.max(a, b), 0);
     expect(lastRow).to.be.at.least(popup.bottom - 4);
+    await press(el, 'Escape');
+  });
+
+  it('measures its content again when the list outgrows the height it was given (a filter removed low on the page)', async () => {
+    // Room below for a short list, not for the whole one: that goes above.
+    const box = await fixture<HTMLDivElement>(
+      html`<div style="position: fixed; bottom: 12rem; left: 1rem; width: 20rem">
+        <pos-training-picker label="Training" .data=${Array.from({ length: 50 }, (_, i) => training(i))}></pos-training-picker>
+      </div>`,
+    );
+    const el = box.querySelector<PosTrainingPicker>('pos-training-picker')!;
+    const settled = async () => (await el.updateComplete, await new Promise(requestAnimationFrame));
+    await openWithKeyboard(el);
+    await type(el, 'Training 00007');
+    await settled();
+    const field0 = el.shadowRoot!.querySelector('[part~="combobox"]')!.getBoundingClientRect();
+    expect(popupOf(el).getBoundingClientRect().top, 'one row fits below').to.be.at.least(field0.bottom);
+    for (let i = 0; i < 'Training 00007'.length; i++) await press(el, 'Backspace');
+    await settled();
+    const field = el.shadowRoot!.querySelector('[part~="combobox"]')!.getBoundingClientRect();
+    const popup = popupOf(el).getBoundingClientRect();
+    expect(optionsOf(el).length).to.be.greaterThan(5);
+    expect(popup.height, 'the whole list asks for the full height again').to.be.closeTo(320, 2);
+    expect(popup.bottom, 'above the field, not over it').to.be.at.most(field.top);
+    await press(el, 'Escape');
+  });
+
+  it('follows a popup height limit changed between openings, even for a short list', async () => {
+    const el = await fixture<PosTrainingPicker>(
+      html`<pos-training-picker label="Training" .data=${Array.from({ length: 3 }, (_, i) => training(i))}></pos-training-picker>`,
+    );
+    const settled = async () => (await el.updateComplete, await new Promise(requestAnimationFrame));
+    await openWithKeyboard(el);
+    await settled();
+    expect(popupOf(el).getBoundingClientRect().height).to.be.greaterThan(100);
+    await press(el, 'Escape');
+    el.style.setProperty('--pos-picker-popup-max-height', '60px');
+    await openWithKeyboard(el);
+    await settled();
+    expect(popupOf(el).getBoundingClientRect().height).to.be.closeTo(60, 2);
     await press(el, 'Escape');
   });
 
