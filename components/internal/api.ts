@@ -20,6 +20,20 @@ export class PosApiError extends Error {
  */
 export const canRetry = (error: { status?: number }): boolean => error.status !== 402 && error.status !== 403;
 
+/** The texts an element heads its error state with, by the failure's status. */
+export interface ErrorHeadings {
+  /** 401: the session is missing or expired. */
+  signedOut: string;
+  /** 403: the user's role has no access. */
+  forbidden: string;
+  /** 402: a quota is spent. */
+  quotaExceeded: string;
+}
+
+/** The error state's heading: the same rule in every element (see `canRetry` for which of them offer a Retry). */
+export const errorHeading = (status: number | undefined, texts: ErrorHeadings, other: string): string =>
+  status === 401 ? texts.signedOut : status === 403 ? texts.forbidden : status === 402 ? texts.quotaExceeded : other;
+
 /** `base` + `path` with exactly one slash between them; `base` may be relative (`/api`). */
 export function apiUrl(base: string, path: string): string {
   return `${base.replace(/\/+$/, '')}/${path.replace(/^\/+/, '')}`;

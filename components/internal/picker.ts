@@ -1,37 +1,24 @@
 import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
-import { property, state } from 'lit/decorators.js';
-import { DEFAULT_TIMEOUT_MS, PosApiError, apiUrl, canRetry } from './api.js';
+import { property } from 'lit/decorators.js';
+import { DEFAULT_TIMEOUT_MS } from './api.js';
+import { Announcer } from './announcer.js';
 import { ComboboxController } from './combobox-controller.js';
+import { ListWindow } from './list-window.js';
+import { listMessage, renderListStatus, renderLoadError, type ListState } from './list-status.js';
 import { live } from './live.js';
 import { LocaleController } from './locale.js';
-import { LoadTask, initialState } from './load-task.js';
+import { checkIcon, expandIcon } from './picker-icons.js';
+import { PickerRecords, type RecordSource } from './picker-records.js';
 import { DEFAULT_STRINGS, formatString, type PickerStrings } from './picker-strings.js';
 import { pickerStyles } from './picker.styles.js';
-import { Announcer } from './announcer.js';
-import { ListWindow } from './list-window.js';
 import { PopupController } from './popup-position.js';
 import { RecordFilter } from './record-filter.js';
-import { loadRecords, refreshShared } from './record-loader.js';
+import { renderRemoveButton } from './remove-button.js';
 import { SelectionField } from './selection-field.js';
 import { themeTokens } from './theme.js';
 
 export { parseList } from './selection-field.js';
-
-/** Where a picker's records come from: `GET {base-url}/{endpoint}`, the list under `key`. */
-export interface RecordSource {
-  endpoint: string;
-  key: string;
-}
-
-/** The detail of the `pos-error` event. */
-export interface PosErrorDetail {
-  /** The HTTP status, when a response arrived. */
-  status?: number;
-  /** `unauthorized`, `no_active_organization`, `network_error`, `invalid_response`, `http_error`, … */
-  code: string;
-  /** A readable sentence. */
-  message: string;
-}
+export type { PosErrorDetail, RecordSource } from './picker-records.js';
 
 /**
  * The searchable, form-associated combobox every picker is. A subclass says
@@ -117,22 +104,18 @@ export abstract class PosPicker<T> extends SelectionField {
     () => this.optionHeight,
   );
 
-  readonly #loader = new LoadTask(this, {
-    args: () => [this.baseUrl, this.data, this.source, this.revision] as const,
-    task: async ([baseUrl, data, source], signal) => {
-      if (data || !source) return initialState;
-      // Hosts hand in `data` just after the element upgrades (after its first update): ask the server
-      // a task later, so that a list the host supplies is never requested (a newer run aborts `signal`).
-      await new Promise((resolve) => setTimeout(resolve));
-      return loadRecords<T>(baseUrl, source.endpoint, source.key, signal, this.timeout);
-    },
-    onError: (error) => this.#reportError(error),
+  readonly #records = new PickerRecords<T>(this, {
+    baseUrl: () => this.baseUrl,
+    timeout: () => this.timeout,
+    data: () => this.data,
+    source: () => this.source,
+    builtIn: () => this.builtInRecords(),
   });
 
   readonly #announcer = new Announcer(
     this,
     () => this.#byId('status'),
-    () => this.#statusMessage(),
+    () => (this.open ? listMessage(this.#listState(), this.text) : ''),
   );
 
   constructor() {
@@ -156,10 +139,6 @@ export abstract class PosPicker<T> extends SelectionField {
 
   // --- Private state --------------------------------------------------------
 
-  /** Bumped by `refresh()` so the loading task runs again. */
-  @state() private revision = 0;
-  /** The accessible name from an outside `<label for>`, read from `internals.labels`. */
-  @state() private outsideLabel = '';
   /** The filtered list. */
   get #shown(): readonly T[] {
     return this.#filter.shown;
@@ -193,13 +172,12 @@ export abstract class PosPicker<T> extends SelectionField {
 
   /** The records the picker offers (before filtering), or undefined while loading. */
   get records(): readonly T[] | undefined {
-    return this.data ?? this.builtInRecords() ?? this.#loader.value;
+    return this.#records.value;
   }
 
   /** `pending`, `complete`, `error` or `initial`: the loading state. */
   get loadState(): 'initial' | 'pending' | 'complete' | 'error' {
-    if (this.data || !this.source) return 'complete';
-    return (['initial', 'pending', 'complete', 'error'] as const)[this.#loader.status];
+    return this.#records.state;
   }
 
   override get requiredMessage(): string {
@@ -226,7 +204,6 @@ export abstract class PosPicker<T> extends SelectionField {
     // A picker in error shows the error, not an empty expanded listbox.
     this.open = this.combobox.open && !this.isDisabled && this.loadState !== 'error';
     if (this.isDisabled && this.combobox.open) this.combobox.reset();
-    if (!this.label) this.outsideLabel = this.#readOutsideLabel();
   }
 
   // --- Form callbacks (ElementInternals) -----------------------------------------
@@ -240,8 +217,7 @@ export abstract class PosPicker<T> extends SelectionField {
 
   /** Reloads the records from the server (other pickers keep theirs until they reload). */
   refresh(): void {
-    if (this.source) refreshShared(apiUrl(this.baseUrl, this.source.endpoint));
-    this.revision++;
+    this.#records.refresh();
   }
 
   override focus(options?: FocusOptions): void {
@@ -265,30 +241,8 @@ export abstract class PosPicker<T> extends SelectionField {
     this.combobox.listChanged(active === undefined || this.combobox.query ? -1 : this.#shown.indexOf(active));
   }
 
-  #reportError(error: unknown): void {
-    if ((error as Error)?.name === 'AbortError') return;
-    const e = error instanceof PosApiError ? error : new PosApiError(String((error as Error)?.message ?? error), 'unknown_error');
-    const detail: PosErrorDetail = { status: e.status, code: e.code, message: e.message };
-    this.dispatchEvent(new CustomEvent<PosErrorDetail>('pos-error', { detail, bubbles: true, composed: true }));
-  }
-
-  #readOutsideLabel(): string {
-    const labels = this.internals.labels as NodeListOf<HTMLLabelElement> | undefined;
-    return Array.from(labels ?? [], (l) => l.textContent?.trim() ?? '')
-      .filter(Boolean)
-      .join(' ');
-  }
-
-  /** What the live region says about the open list: loading, the number of matches while filtering, no matches. */
-  #statusMessage(): string {
-    const { text, loadState } = this;
-    const query = this.combobox.query;
-    const count = this.#shown.length;
-    if (!this.open) return '';
-    if (loadState === 'pending' || loadState === 'initial') return text.loading;
-    if (!this.records?.length) return text.empty;
-    if (!query) return '';
-    return formatString(count === 1 ? text.oneResult : count ? text.results : text.noMatches, { count, query });
+  #listState(): ListState {
+    return { load: this.loadState, total: this.records?.length ?? 0, shown: this.#shown.length, query: this.combobox.query ?? '' };
   }
 
   protected optionId(index: number): string {
@@ -354,19 +308,9 @@ export abstract class PosPicker<T> extends SelectionField {
       <div part="form-control" class="form-control" @focusin=${this.#onFocusIn} @focusout=${this.#onFocusOut}>
         ${this.label ? html`<label part="label" for="input">${this.label}</label>` : nothing}
         <div part="combobox" class="field ${this.open ? 'open' : ''} ${this.isDisabled ? 'disabled' : ''}" @click=${this.#onFieldClick}>
-          ${this.multiple ? this.#renderChips() : nothing}${this.#renderInput(name)}${this.#renderClear()}
-          <svg part="expand-icon" class="expand-icon" viewBox="0 0 20 20" aria-hidden="true">
-            <path
-              d="M5.5 7.5 10 12l4.5-4.5"
-              fill="none"
-              stroke="currentColor"
-              stroke-width="1.75"
-              stroke-linecap="round"
-              stroke-linejoin="round"
-            />
-          </svg>
+          ${this.multiple ? this.#renderChips() : nothing}${this.#renderInput(name)}${this.#renderClear()}${expandIcon}
         </div>
-        ${this.#renderError()}
+        ${this.loadState === 'error' ? renderLoadError(this.#records.error, this.text, () => this.refresh()) : nothing}
         <div id="status" class="visually-hidden" role="status"></div>
         ${
           this.multiple && this.values.length
@@ -374,7 +318,7 @@ export abstract class PosPicker<T> extends SelectionField {
             : nothing
         }
         <div id="popup" part="popup" class="popup" popover="manual" @mousedown=${(e: Event) => e.preventDefault()}>
-          ${this.#renderStatus()}
+          ${renderListStatus(this.#listState(), this.text)}
           <div
             id="listbox"
             part="listbox"
@@ -428,24 +372,12 @@ export abstract class PosPicker<T> extends SelectionField {
     return this.#renderRemoveButton('clear-button', this.text.clear, () => this.userSet([]));
   }
 
+  /** A chip's Remove or the clear button; focus goes back to the input, where the keyboard was. */
   #renderRemoveButton(part: string, label: string, remove: () => void): TemplateResult {
-    return html`<button
-      part=${part}
-      class="chip-remove"
-      type="button"
-      tabindex="-1"
-      aria-label=${label}
-      ?disabled=${this.isDisabled}
-      @mousedown=${(e: Event) => e.preventDefault()}
-      @click=${() => {
-        this.#input?.focus();
-        remove();
-      }}
-    >
-      <svg viewBox="0 0 16 16" aria-hidden="true">
-        <path d="M4.5 4.5l7 7m0-7l-7 7" stroke="currentColor" stroke-width="1.5" stroke-linecap="round" />
-      </svg>
-    </button>`;
+    return renderRemoveButton(part, label, this.isDisabled, () => {
+      this.#input?.focus();
+      remove();
+    });
   }
 
   #renderChips(): TemplateResult {
@@ -475,41 +407,8 @@ export abstract class PosPicker<T> extends SelectionField {
       @click=${() => this.#onOptionClick(index)}
       @mousemove=${() => active || this.combobox.moveTo(index)}
     >
-      <svg class="check" viewBox="0 0 16 16" aria-hidden="true">
-        <path d="M3.5 8.5l3 3 6-7" fill="none" stroke="currentColor" stroke-width="1.75" stroke-linecap="round" stroke-linejoin="round" />
-      </svg>
+      ${checkIcon}
       <div class="option-content">${this.renderRecord(record, this.combobox.query ?? '')}</div>
-    </div>`;
-  }
-
-  #renderStatus(): TemplateResult | typeof nothing {
-    const state = this.loadState;
-    if (state === 'pending' || state === 'initial')
-      return html`<div part="skeleton" class="skeleton">
-        ${[0, 1, 2].map(() => html`<div class="skeleton-row"><span></span><span></span></div>`)}
-      </div>`;
-    if (state === 'error') return nothing;
-    if (!this.records?.length) return html`<div part="empty" class="message">${this.text.empty}</div>`;
-    if (!this.#shown.length)
-      return html`<div part="empty" class="message">${formatString(this.text.noMatches, { query: this.combobox.query ?? '' })}</div>`;
-    return nothing;
-  }
-
-  #renderError(): TemplateResult | typeof nothing {
-    if (this.loadState !== 'error') return nothing;
-    const error = this.#loader.error as (Error & { status?: number }) | undefined;
-    const status = error?.status;
-    const heading =
-      status === 401
-        ? this.text.signedOut
-        : status === 403
-          ? this.text.forbidden
-          : status === 402
-            ? this.text.quotaExceeded
-            : this.text.loadError;
-    return html`<div id="error" part="error" class="error" role="alert">
-      <span class="error-text"><strong>${heading}</strong> ${error?.message ?? ''}</span>
-      ${canRetry(error ?? {}) ? html`<button part="retry" class="retry" type="button" @click=${() => this.refresh()}>${this.text.retry}</button>` : nothing}
     </div>`;
   }
 }

@@ -77,6 +77,13 @@ export abstract class SelectionField extends LitElement {
   protected get isDisabled(): boolean {
     return this.disabled || this.formDisabled;
   }
+  /** The text of the outside `<label for>`s (`internals.labels`): the field's name when it has no label of its own. */
+  protected get outsideLabel(): string {
+    const labels = this.internals.labels as NodeListOf<HTMLLabelElement> | undefined;
+    return Array.from(labels ?? [], (l) => l.textContent?.trim() ?? '')
+      .filter(Boolean)
+      .join(' ');
+  }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     if ((changed.has('defaultValue') || changed.has('multiple')) && !this.#dirty) this.values = this.#parseDefault();

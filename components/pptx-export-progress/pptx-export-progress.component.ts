@@ -1,6 +1,6 @@
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
-import { PosApiError, apiUrl, canRetry, requestJson } from '../internal/api.js';
+import { PosApiError, apiUrl, canRetry, errorHeading, requestJson } from '../internal/api.js';
 import { deckFileName } from '../internal/deck-file-name.js';
 import {
   DEFAULT_HEARTBEAT_MS,
@@ -415,7 +415,7 @@ export class PosPptxExportProgress extends LitElement {
   /** The error state's heading, by status: the same rule as the pickers' (see `canRetry`). */
   #heading({ status }: ExportFailure): string {
     const t = this.#texts;
-    return status === 401 ? t.signedOut : status === 403 ? t.forbidden : status === 402 ? t.quotaExceeded : t.failed;
+    return errorHeading(status, t, t.failed);
   }
 
   #fail(failure: ExportFailure): void {
