@@ -1,5 +1,5 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import { SSE_MAX_LENGTH, createSseParser, type SseEvent } from './sse-parser.js';
+import type { StreamReading } from './export-stream-reader.js';
 import { streamLimit } from './stream-pool.js';
 
 /*
@@ -14,7 +14,7 @@ import { streamLimit } from './stream-pool.js';
  * to a bare `error` Event, and reconnects on its own in ways we cannot bound.
  *
  * So the stream is read with `fetch` and parsed by our spec-following parser
- * (sse-parser.ts), which reports comments too.
+ * (sse-parser.ts, read in export-stream-reader.ts), which reports comments too.
  * `credentials: 'include'` is what `withCredentials: true` is for
  * `EventSource`: the session cookie goes along cross-origin when the server
  * allows the origin with credentials. The only request header sent is
@@ -56,11 +56,13 @@ export interface ExportFailure {
    * The API's `code` for its JSON errors (`not_found`, `unauthorized`…),
    * `connection_lost` when reconnecting gave up, `network_error`,
    * `invalid_response` (also for a stream line or event over `SSE_MAX_LENGTH`),
-   * `unsafe_url` (a `completed` url that is not http: or https:, see `webUrl`);
+   * `unsafe_url` (a `completed` url that is not http: or https:, see `webUrl`),
+   * `module_load_error` (the stream reader's chunk did not load: a host copied
+   * pos-widgets.js without the chunks beside it);
    * for a server-sent `event: error`, the `code` of its data: the reference
    * server always sends one (`export_failed`, `timed_out`,
    * `storage_unavailable`; `server_restarting` is followed again instead, see
-   * `RECONNECT_CODES`), and decisions are made on it, never on the sentence.
+   * `RECONNECT_CODES` in export-stream-reader.ts), and decisions are made on it, never on the sentence.
    * Absent when the server sent only a message (PartnerOS documents no code).
    */
   code?: string;
@@ -73,13 +75,6 @@ export const DEFAULT_MAX_RECONNECTS = 5;
 /** The first reconnection waits this long; each next one twice as long, up to `MAX_RECONNECT_DELAY_MS`. */
 export const RECONNECT_BASE_DELAY_MS = 500;
 export const MAX_RECONNECT_DELAY_MS = 8000;
-/**
- * Codes of a server-sent `event: error` that do not end the export, so the
- * stream is followed again (with the usual backoff and bound) instead of ending
- * in `error`: `server_restarting` is sent to open streams on a graceful
- * shutdown, and the export goes on in the next instance.
- */
-export const RECONNECT_CODES: ReadonlySet<string> = new Set(['server_restarting']);
 /** The API contract's heartbeat period (`:hb` every 15 seconds). */
 export const DEFAULT_HEARTBEAT_MS = 15_000;
 /** Silence for this many heartbeat periods counts as a dead connection. */
@@ -120,13 +115,6 @@ export const unsafeUrlFailure = (): ExportFailure => ({
   message: 'The server sent a download link that is not http or https.',
   code: 'unsafe_url',
 });
-
-const isResult = (v: unknown): v is ExportResult =>
-  !!v &&
-  typeof v === 'object' &&
-  typeof (v as ExportResult).url === 'string' &&
-  typeof (v as ExportResult).costCents === 'number' &&
-  typeof (v as ExportResult).model === 'string';
 
 /**
  * One connection to an export stream, shared by every controller that follows
@@ -227,6 +215,8 @@ class SharedStream {
     if (this.status === 'queued') this.#set('connecting');
     // Covers a server that accepts the connection but never answers, too.
     this.#feedWatchdog(request);
+    // Asked for with the request, so the reader is there when the answer is (a failure is told after the answer, not unhandled).
+    const reader = import('./export-stream-reader.js').catch((error: Error) => error);
 
     let response: Response;
     try {
@@ -240,56 +230,31 @@ class SharedStream {
       if (!stale()) this.#dropped();
       return;
     }
+    const reading = await reader;
     if (stale()) return;
-
-    if (!response.ok) {
-      const failure = await this.#readError(response);
-      if (stale()) return;
-      // 5xx and 429 may pass: try again. Any other answer (the pre-checks' 4xx) is final.
-      if (response.status >= 500 || response.status === 429) this.#dropped(failure);
-      else this.#fail(failure);
-      return;
-    }
-    if (!(response.headers.get('content-type') ?? '').includes('text/event-stream') || !response.body) {
+    if (reading instanceof Error) {
+      // The reader's chunk is not beside the bundle (a host copied pos-widgets.js alone): asking again cannot help.
       request.abort();
-      this.#fail({ message: 'The server did not answer with an event stream.', code: 'invalid_response', status: response.status });
+      this.#fail({ message: reading.message, code: 'module_load_error' });
       return;
     }
+    await reading.readStream(response, this.#reading(request));
+  }
 
-    this.#set('open');
-    const parser = createSseParser({
-      // `: connected` only proves the request got through; a heartbeat or an event proves the stream lives.
-      onComment: (text) => text !== 'connected' && this.#alive(),
-      onRetry: (ms) => (this.#baseDelayMs = Math.max(ms, 50)),
-      onEvent: (event) => {
-        this.#alive();
-        this.#onEvent(event);
-      },
-      // Final, not a drop: reconnecting would fetch the same garbage again.
-      onOverflow: () =>
-        this.#fail({
-          message: `The server sent an event stream line or event over ${SSE_MAX_LENGTH} characters.`,
-          code: 'invalid_response',
-        }),
-    });
-    const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
-    try {
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (stale()) return;
-        if (done) break;
-        this.#feedWatchdog(request);
-        parser.feed(value);
-        if (stale()) return; // an outcome arrived and closed the stream
-      }
-    } catch {
-      if (stale()) return;
-    } finally {
-      // Releases the body if we stopped reading early (an outcome, a newer request).
-      reader.cancel().catch(() => {});
-    }
-    // The stream broke off or ended without `completed`/`error`: the server went away.
-    if (!stale()) this.#dropped();
+  /** How the reader's findings about `request`'s answer change the stream. */
+  #reading(request: AbortController): StreamReading {
+    return {
+      stale: () => this.#request !== request,
+      open: () => this.#set('open'),
+      chunk: () => this.#feedWatchdog(request),
+      alive: () => this.#alive(),
+      retry: (ms) => (this.#baseDelayMs = Math.max(ms, 50)),
+      dropped: (cause) => this.#dropped(cause),
+      fail: (failure) => this.#fail(failure),
+      // Checked here, so no consumer of the controller ever sees an unsafe url as a result.
+      completed: (result) => (webUrl(result.url, this.url) ? this.#finish('completed', result) : this.#fail(unsafeUrlFailure())),
+      abort: () => request.abort(),
+    };
   }
 
   /**
@@ -302,46 +267,6 @@ class SharedStream {
     this.beats++;
     this.attempt = 0;
     this.#tell();
-  }
-
-  #onEvent({ event: type = 'message', data: text }: SseEvent): void {
-    if (type !== 'completed' && type !== 'error') return;
-    let data: unknown;
-    try {
-      data = JSON.parse(text);
-    } catch {
-      // Not JSON: `data` stays undefined, which neither outcome accepts as its data.
-    }
-    if (type === 'completed') {
-      // Checked here, so no consumer of the controller ever sees an unsafe url as a result.
-      if (!isResult(data)) this.#fail({ message: 'The server sent a completion without a file.', code: 'invalid_response' });
-      else if (!webUrl(data.url, this.url)) this.#fail(unsafeUrlFailure());
-      else this.#finish('completed', data);
-    } else {
-      const { message, code } = (data ?? {}) as { message?: unknown; code?: unknown };
-      const failure: ExportFailure = { message: typeof message === 'string' && message ? message : text || 'The export failed.' };
-      if (typeof code === 'string' && code) failure.code = code;
-      // Not the export's end (e.g. a graceful restart): follow it again, like a dropped connection.
-      if (failure.code && RECONNECT_CODES.has(failure.code)) this.#dropped(failure);
-      else this.#fail(failure);
-    }
-  }
-
-  /** What went wrong, from a non-OK response: the API's JSON `{ error, code }` when it sent one. */
-  async #readError(response: Response): Promise<ExportFailure> {
-    try {
-      const body = (await response.json()) as { error?: unknown; code?: unknown };
-      if (typeof body?.error === 'string') {
-        return { message: body.error, code: typeof body.code === 'string' ? body.code : 'http_error', status: response.status };
-      }
-    } catch {
-      // Not JSON: fall through to a plain sentence.
-    }
-    return {
-      message: `The server answered ${response.status} ${response.statusText}`.trim() + '.',
-      code: 'http_error',
-      status: response.status,
-    };
   }
 
   /** The connection failed or went silent: reconnect after a backoff, or give up. */
