@@ -1,7 +1,6 @@
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { PosApiError, apiUrl, canRetry, errorHeading, requestJson } from '../internal/api.js';
-import { deckFileName } from '../internal/deck-file-name.js';
 import {
   DEFAULT_HEARTBEAT_MS,
   DEFAULT_MAX_RECONNECTS,
@@ -13,6 +12,7 @@ import {
 } from '../internal/export-stream-controller.js';
 import { formatElapsed } from '../internal/format.js';
 import { LocaleController } from '../internal/locale.js';
+import type * as CompletedModule from './export-completed.js';
 import { DEFAULT_STRINGS, type PptxExportProgressStrings } from './pptx-export-progress.strings.js';
 import { styles } from './pptx-export-progress.styles.js';
 
@@ -39,6 +39,10 @@ export type ExportState = keyof typeof ExportState;
 type ExportEvent = 'dispatch' | 'queued' | 'connecting' | 'open' | 'reconnecting' | 'completed' | 'error' | 'idle';
 
 const RUNNING: readonly ExportState[] = ['dispatching', 'queued', 'connecting', 'waiting', 'reconnecting'];
+
+/** The completed state's view (export-completed.ts), asked for when a run begins; set once it has loaded. */
+const loadCompleted = () => import('./export-completed.js').then((module) => (completedView = module));
+let completedView: typeof CompletedModule | undefined;
 
 /** `pos-export-completed`'s detail. `url` is absolute (resolved against the API's origin). */
 export interface ExportCompletedDetail {
@@ -218,6 +222,8 @@ export class PosPptxExportProgress extends LitElement {
   #autostarted: string | undefined;
   /** The lesson, cache key and base URL of the current run (see `target()`). */
   #runTarget = '';
+  /** Counts the runs and the streams followed, so an outcome that arrives for an earlier one is dropped. */
+  #run = 0;
   /** The cache key followed: a dispatcher's may differ from `cacheKey`, and a Retry must follow the same. */
   #followKey: string | null | undefined;
 
@@ -336,29 +342,9 @@ export class PosPptxExportProgress extends LitElement {
     return webUrl(url, this.baseUrl || '/api');
   }
 
-  /** The title's name, else the file's own (the url is a web URL: `webUrl`); `download` is only a suggestion. */
-  #fileName(url: string): string {
-    try {
-      return this.lessonTitle
-        ? deckFileName(this.lessonTitle)
-        : decodeURIComponent(new URL(url).pathname.split('/').pop()!) || 'lesson.pptx';
-    } catch {
-      return 'lesson.pptx';
-    }
-  }
-
-  #formatCost(cents: number): string {
-    const locale = this.locale || this.#l10n.locale;
-    try {
-      return new Intl.NumberFormat(locale, { style: 'currency', currency: this.currency || 'USD' }).format(cents / 100);
-    } catch {
-      // An invalid locale or currency from the host must not break rendering.
-      return new Intl.NumberFormat(undefined, { style: 'currency', currency: 'USD' }).format(cents / 100);
-    }
-  }
-
   /** Clears the previous run (outcome, request, stream) without announcing anything. */
   #reset(): void {
+    this.#run++;
     this.#dispatchRequest?.abort();
     this.#dispatchRequest = undefined;
     this.#stream.close();
@@ -383,6 +369,8 @@ export class PosPptxExportProgress extends LitElement {
     }
     this.startedAt = this.now = Date.now();
     this.#announce(this.#texts.started);
+    // Loaded while the export runs; #complete waits for it (and reports a failure to load).
+    loadCompleted().catch(() => {});
     return true;
   }
 
@@ -393,17 +381,28 @@ export class PosPptxExportProgress extends LitElement {
   }
 
   #follow(cacheKey: string | null = this.cacheKey): void {
+    this.#run++;
     this.#runTarget = this.#target();
     this.#followKey = cacheKey;
     // No outcome to clear: every caller follows from a fresh run (#begin) or a running one.
     this.#stream.follow(this.#streamUrl(cacheKey));
   }
 
-  #complete(result: ExportResult): void {
+  async #complete(result: ExportResult): Promise<void> {
     // The stream controller checks its own results; a dispatch answered from the cache is checked here.
     const url = this.#resolve(result.url);
     if (!url) return this.#fail(unsafeUrlFailure());
     this.#stream.close();
+    const run = this.#run;
+    try {
+      await loadCompleted();
+    } catch (error) {
+      // The view's chunk is not beside the bundle (a host copied pos-widgets.js alone).
+      if (run === this.#run) this.#fail({ message: (error as Error).message, code: 'module_load_error' });
+      return;
+    }
+    // Cancelled, or another run began, while the view loaded.
+    if (run !== this.#run) return;
     this.result = result;
     this.failure = undefined;
     this.#to('completed');
@@ -476,7 +475,7 @@ export class PosPptxExportProgress extends LitElement {
       const done = outcome?.completed;
       // #complete checks the url like every other (webUrl), a host's included.
       if (!current()) return;
-      if (done) this.#complete({ url: done.url, costCents: done.costCents ?? 0, model: done.model ?? '' });
+      if (done) await this.#complete({ url: done.url, costCents: done.costCents ?? 0, model: done.model ?? '' });
       else this.#follow(outcome?.cacheKey);
     } catch (error) {
       // A host's Error keeps its sentence; its code and status count when it has them (a PosApiError does).
@@ -544,23 +543,6 @@ export class PosPptxExportProgress extends LitElement {
     `;
   }
 
-  #renderCompleted(result: ExportResult, url: string): TemplateResult {
-    const t = this.#texts;
-    const fileName = this.#fileName(url);
-    return html`
-      <p part="title">${t.completed}</p>
-      <dl part="details">
-        <dt>${t.cost}</dt>
-        <dd>${this.#formatCost(result.costCents)}</dd>
-        <dt>${t.model}</dt>
-        <dd>${result.model}</dd>
-      </dl>
-      <div part="actions">
-        <a part="download" href=${url} download=${fileName}>${t.download(fileName)}</a>
-      </div>
-    `;
-  }
-
   #renderError(failure: ExportFailure): TemplateResult {
     return html`
       <p part="title">${this.#heading(failure)}</p>
@@ -589,8 +571,14 @@ export class PosPptxExportProgress extends LitElement {
     const url = this.url;
     return html`
       ${
-        state === 'completed' && url
-          ? this.#renderCompleted(this.result!, url)
+        state === 'completed' && url && completedView
+          ? completedView.renderCompleted(html, this.#texts, {
+              result: this.result!,
+              url,
+              lessonTitle: this.lessonTitle,
+              locale: this.locale || this.#l10n.locale,
+              currency: this.currency,
+            })
           : state === 'error' && this.failure
             ? this.#renderError(this.failure)
             : RUNNING.includes(state)
