@@ -1,12 +1,21 @@
 import { SSE_MAX_LENGTH, createSseParser, type SseEvent } from './sse-parser.js';
+import type { requestJson } from './api.js';
 import type { ExportFailure, ExportResult } from './export-stream-controller.js';
+import type {
+  ExportCompletedDetail,
+  ExportDispatchRequest,
+  ExportDispatchResult,
+} from '../pptx-export-progress/pptx-export-progress.component.js';
 
 /*
- * What an export stream's answer says, read in a chunk of its own
- * (export-stream-controller.ts loads it with the first request, so it arrives
- * while the server answers): pages that never follow an export do not load
- * the parser. It imports nothing the bundle holds (only types), so the
- * bundle stays one file plus this chunk.
+ * What the reference server answers an export, read in a chunk of its own:
+ * the default dispatch (`POST /exports/pptx`) and the stream's answer (the
+ * error answer, the event stream parsed into the export's outcome). The
+ * element asks for it when it dispatches, the stream controller with the
+ * stream's first request (so it arrives while the server answers): pages that
+ * never run an export do not load it. It imports nothing the bundle holds
+ * (only types; `requestJson` comes from the caller), so the bundle stays one
+ * file plus its chunks.
  */
 
 /**
@@ -133,4 +142,32 @@ async function readError(response: Response): Promise<ExportFailure> {
     code: 'http_error',
     status: response.status,
   };
+}
+
+interface ExportJob {
+  status: 'pending' | 'completed' | 'failed';
+  url?: string;
+  costCents?: number;
+  model?: string;
+}
+
+/**
+ * The element's default dispatcher: `POST /exports/pptx` (`url`), the
+ * reference server's own route. A completed job is a cache hit; any other is
+ * followed (a failed one too: the stream announces the same job's end, with
+ * the server's code). `request` is the bundle's `requestJson`.
+ */
+export async function postExport(
+  url: string,
+  { lessonId, cacheKey, signal }: ExportDispatchRequest,
+  request: typeof requestJson,
+): Promise<ExportDispatchResult | void> {
+  const { job } = ((await request(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(cacheKey ? { lessonId, cacheKey } : { lessonId }),
+    signal,
+  })) ?? {}) as { job?: ExportJob };
+  if (!job?.status) throw Object.assign(new Error('The server sent a response without an export job.'), { code: 'invalid_response' });
+  if (job.status === 'completed' && typeof job.url === 'string') return { completed: job as ExportCompletedDetail };
 }

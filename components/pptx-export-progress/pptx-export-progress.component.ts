@@ -89,13 +89,6 @@ export interface PptxExportProgressEventMap {
   'pos-export-error': ExportErrorEvent;
 }
 
-interface ExportJob {
-  status: 'pending' | 'completed' | 'failed';
-  url?: string;
-  costCents?: number;
-  model?: string;
-}
-
 /**
  * @summary Shows a lesson's PowerPoint export from dispatch to download: progress,
  * elapsed time and liveness while it runs, then a download link with cost and
@@ -438,15 +431,11 @@ export class PosPptxExportProgress extends LitElement {
    * route. A completed job is a cache hit; any other is followed (a failed one
    * too: the stream announces the same job's end, with the server's code).
    */
-  async #post({ lessonId, cacheKey, signal }: ExportDispatchRequest): Promise<ExportDispatchResult | void> {
-    const { job } = ((await requestJson(apiUrl(this.baseUrl || '/api', 'exports/pptx'), {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(cacheKey ? { lessonId, cacheKey } : { lessonId }),
-      signal,
-    })) ?? {}) as { job?: ExportJob };
-    if (!job?.status) throw new PosApiError('The server sent a response without an export job.', 'invalid_response');
-    if (job.status === 'completed' && typeof job.url === 'string') return { completed: job as ExportCompletedDetail };
+  async #post(request: ExportDispatchRequest): Promise<ExportDispatchResult | void> {
+    const reader = await import('../internal/export-stream-reader.js').catch((error: Error) => {
+      throw Object.assign(error, { code: 'module_load_error' });
+    });
+    return reader.postExport(apiUrl(this.baseUrl || '/api', 'exports/pptx'), request, requestJson);
   }
 
   /**

@@ -1,7 +1,7 @@
 /**
  * dist/pos-widgets.js keeps two parts of `<pos-pptx-export-progress>` in
- * chunks beside itself: the stream's reader (dist/export-stream-reader-<hash>.js,
- * asked for with the stream's first request) and the completed state's view
+ * chunks beside itself: the server's answers (dist/export-stream-reader-<hash>.js,
+ * asked for on dispatch and with the stream's first request) and the completed state's view
  * (dist/export-completed-<hash>.js, asked for when a run begins). On a page
  * that includes the bundle from another origin (a CDN) with a cache-busting
  * query, both come from the bundle's origin, once, and the bundle is not loaded
@@ -75,17 +75,19 @@ describe('dist/pos-widgets.js from another origin: the export element chunks', (
     expect(win.errors).to.deep.equal([]);
   });
 
-  it('without the stream reader beside the bundle (pos-widgets.js copied alone): error module_load_error, nothing thrown', async () => {
-    const win = await hostPage(`${MISBEHAVING}/cdn-bundle-only/pos-widgets.js`);
-    const el = await exporter(win);
-    const failed = oneEvent(el, 'pos-export-error') as Promise<ExportErrorEvent>;
-    el.start();
-    expect((await failed).detail.code).to.equal('module_load_error');
-    await el.updateComplete;
-    expect(el.state).to.equal('error');
-    expect(el.shadowRoot!.querySelector('[part~="message"]')?.textContent).to.not.equal('');
-    expect(win.errors).to.deep.equal([]);
-  });
+  for (const run of ['start', 'dispatch'] as const) {
+    it(`without the reader beside the bundle (pos-widgets.js copied alone), ${run}(): error module_load_error, nothing thrown`, async () => {
+      const win = await hostPage(`${MISBEHAVING}/cdn-bundle-only/pos-widgets.js`);
+      const el = await exporter(win);
+      const failed = oneEvent(el, 'pos-export-error') as Promise<ExportErrorEvent>;
+      void el[run]();
+      expect((await failed).detail.code).to.equal('module_load_error');
+      await el.updateComplete;
+      expect(el.state).to.equal('error');
+      expect(el.shadowRoot!.querySelector('[part~="message"]')?.textContent).to.not.equal('');
+      expect(win.errors).to.deep.equal([]);
+    });
+  }
 
   it('without the completed view beside the bundle: a host cache hit ends in error module_load_error, no link, nothing thrown', async () => {
     const win = await hostPage(`${MISBEHAVING}/cdn-bundle-only/pos-widgets.js`);
