@@ -82,9 +82,17 @@ if (!existsSync(BUNDLE) || !existsSync('dist/elements')) {
 
 const bundle = sizes(readFileSync(BUNDLE));
 const within = bundle.brotli <= BUDGET_BROTLI;
-// Loaded by the bundle only when a trigger with parameters is first chosen (not part of the target).
-const chunkFile = readdirSync('dist').find((f) => /^trigger-parameters-.+\.js$/.test(f));
-const chunk = chunkFile ? sizes(readFileSync(join('dist', chunkFile))) : undefined;
+// The chunks beside the bundle, each loaded on first use (not part of the target).
+const CHUNKS: [RegExp, string][] = [
+  [/^trigger-parameters-.+\.js$/, 'the trigger parameter fields, when a trigger with parameters is first chosen'],
+  [/^export-stream-reader-.+\.js$/, "the export's dispatch and stream reading, when an export first runs"],
+  [/^export-completed-.+\.js$/, "the export's completed state, when an export first runs"],
+];
+const chunks = CHUNKS.flatMap(([pattern, what]) => {
+  const file = readdirSync('dist').find((f) => pattern.test(f));
+  return file ? [{ file, what, ...sizes(readFileSync(join('dist', file))) }] : [];
+});
+const all = chunks.reduce((sum, c) => ({ raw: sum.raw + c.raw, gzip: sum.gzip + c.gzip, brotli: sum.brotli + c.brotli }), bundle);
 
 // Each locale pack with the registry chunk it imports (a host loads both), and the bundle with the German one.
 const registryFile = readdirSync('dist/locales').find((f) => /^locale-registry-.+\.js$/.test(f));
@@ -120,7 +128,7 @@ ${machine()}. After \`npm run build\` (templates' HTML and CSS minified by minif
 | file | raw | gzip | brotli | budget | met | target | met |
 | --- | --- | --- | --- | --- | --- | --- | --- |
 | \`${BUNDLE}\` (all five elements, Lit and every dependency) | ${kb(bundle.raw)} | ${kb(bundle.gzip)} | ${kb(bundle.brotli)} | ≤ ${kb(BUDGET_BROTLI)} | ${within ? 'yes' : 'NO'} | ≤ ${kb(TARGET_BROTLI)} | ${bundle.brotli <= TARGET_BROTLI ? 'yes' : 'NO'} |
-${chunk ? `| \`dist/${chunkFile}\` (the trigger parameter fields, loaded on first use beside the bundle) | ${kb(chunk.raw)} | ${kb(chunk.gzip)} | ${kb(chunk.brotli)} | | | | |\n| both together | ${kb(bundle.raw + chunk.raw)} | ${kb(bundle.gzip + chunk.gzip)} | ${kb(bundle.brotli + chunk.brotli)} | | | | |\n` : ''}
+${chunks.map((c) => `| \`dist/${c.file}\` (${c.what}, beside the bundle) | ${kb(c.raw)} | ${kb(c.gzip)} | ${kb(c.brotli)} | | | | |\n`).join('')}${chunks.length ? `| all together | ${kb(all.raw)} | ${kb(all.gzip)} | ${kb(all.brotli)} | | | | |\n` : ''}
 Locale packs (loaded only by hosts that want a language; the bundle's own texts are English). \`${BUNDLE}\` with \`dist/locales/de.js\`: ${kb(withGerman)} brotli (two files, each compressed alone).
 
 ${table(localeRows)}
