@@ -576,8 +576,9 @@ export class PosPptxExportProgress extends LitElement {
       }
       <div part="status" role="status" class="visually-hidden">
         ${
-          // Two templates taken in turn: each announcement is a new node, so an identical text is announced again.
-          this.announcementId % 2 ? html`<span>${this.announcement}</span>` : html`<span>${this.announcement}</span> `
+          // A text and a list of one text taken in turn: Lit makes a new text node at each switch, so
+          // an identical announcement (a second start) is a new node and is announced again.
+          this.announcementId % 2 ? [this.announcement] : this.announcement
         }
       </div>
     `;

@@ -67,11 +67,19 @@ describe('dist/pos-widgets.js from another origin: the export element chunks', (
     }
     expect(requested(win, 'pos-widgets.js'), 'the bundle once: the chunks import nothing').to.deep.equal([`${CDN}/pos-widgets.js?v=2`]);
 
+    const status = el.shadowRoot!.querySelector('[part~="status"]')!;
+    const said = [...status.childNodes].find((n) => n.nodeType === Node.TEXT_NODE && n.textContent!.trim());
+
     // A second run: the chunks are not asked for again.
     const again = oneEvent(el, 'pos-export-completed');
     void el.dispatch();
     await again;
+    await el.updateComplete;
     expect(requested(win, 'export-'), 'still one request per chunk').to.have.length(2);
+    // The same words as the first run's, in a new node of the live region, so they are announced again
+    // (the minifier once folded two alternating templates into one).
+    expect(status.textContent!.trim()).to.equal(said!.textContent!.trim());
+    expect(said!.isConnected, 'a new text node').to.equal(false);
     expect(win.errors).to.deep.equal([]);
   });
 
