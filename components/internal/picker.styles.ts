@@ -277,13 +277,4 @@ export const pickerStyles = css`
       border: 1px solid;
     }
   }
-  /* The live region: read by screen readers, not shown. */
-  .visually-hidden {
-    position: absolute;
-    inline-size: 1px;
-    block-size: 1px;
-    overflow: hidden;
-    clip-path: inset(50%);
-    white-space: nowrap;
-  }
 `;

@@ -45,4 +45,14 @@ export const themeTokens = css`
   [hidden] {
     display: none !important;
   }
+  /* Each element's live region: read by screen readers, not shown. */
+  .visually-hidden {
+    position: absolute;
+    inline-size: 1px;
+    block-size: 1px;
+    margin: -1px;
+    overflow: hidden;
+    clip-path: inset(50%);
+    white-space: nowrap;
+  }
 `;

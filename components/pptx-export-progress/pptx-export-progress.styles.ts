@@ -163,18 +163,6 @@ export const styles = [
       font-variant-numeric: tabular-nums;
     }
 
-    .visually-hidden {
-      position: absolute;
-      inline-size: 1px;
-      block-size: 1px;
-      margin: -1px;
-      padding: 0;
-      overflow: hidden;
-      clip-path: inset(50%);
-      white-space: nowrap;
-      border: 0;
-    }
-
     @media (prefers-reduced-motion: reduce) {
       /* Still, and not a full bar (which reads as done): a striped segment in the middle of the track. */
       [part~='progress-indicator'] {
