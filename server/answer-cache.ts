@@ -6,6 +6,7 @@ import type { AppEnv } from './env.js';
 import { ifNoneMatch } from './routes/if-none-match.js';
 import type { CachedBody } from './routes/response-cache.js';
 import { requestHeader, type HeaderPolicy } from './security-headers.js';
+import type { Changes } from './storage/storage.js';
 
 const CACHE_CONTROL = 'private, no-cache';
 
@@ -64,14 +65,20 @@ export class AnswerCache {
   private readonly heads = new WeakMap<CachedBody, Map<string, Record<string, string>>>();
 
   constructor(
-    private readonly currentVersion: () => string,
+    private readonly changes: Changes,
     private readonly policy: HeaderPolicy,
     { maxEntries = 10_000, now = Date.now, recheckMs = Infinity }: AnswerCacheOptions = {},
   ) {
     this.maxEntries = maxEntries;
     this.now = now;
     this.recheckMs = recheckMs;
+    // A write pushed by the engine (on PostgreSQL another instance's too, by NOTIFY) empties the
+    // table at once, before the next version read would; the read stays the guarantee.
+    this.stopListening = changes.onDataChanged(() => this.startOver(''));
   }
+
+  /** Stops hearing the storage's change notifications (the app is closing). */
+  readonly stopListening: () => void;
 
   /**
    * The route's answer: 304 for a matching If-None-Match, else the body in
@@ -148,14 +155,13 @@ export class AnswerCache {
   }
 
   private versionAfterArrival(): Promise<string> {
-    return (this.read ??= new Promise((resolve) =>
-      setImmediate(() => {
-        this.read = undefined;
-        const version = this.currentVersion();
-        if (version !== this.version) this.startOver(version);
-        resolve(version);
-      }),
-    ));
+    return (this.read ??= new Promise<void>((resolve) => setImmediate(resolve)).then(async () => {
+      // Requests arriving from here on wait for the next read: this one may have begun before they were sent.
+      this.read = undefined;
+      const version = await this.changes.version();
+      if (version !== this.version) this.startOver(version);
+      return version;
+    }));
   }
 
   private startOver(version: string) {

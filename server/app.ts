@@ -7,8 +7,6 @@ import { requireOrganization } from './auth/middleware.js';
 import { SessionStore } from './auth/sessions.js';
 import { SignInLimiter } from './auth/sign-in-limiter.js';
 import type { ServerConfig } from './config.js';
-import type { Db } from './db/database.js';
-import { dataVersion } from './db/data-version.js';
 import type { AppEnv } from './env.js';
 import { demoPageSecurity } from './demo-page.js';
 import { ApiError, onError, onNotFound } from './errors.js';
@@ -22,9 +20,11 @@ import { lessonRoutes } from './routes/lessons.js';
 import { pickerRoutes } from './routes/pickers.js';
 import { headerPolicy } from './security-headers.js';
 import { staticFiles } from './static-files.js';
+import type { Storage } from './storage/storage.js';
 
 export interface AppOptions {
-  db: Db;
+  /** SQLite or PostgreSQL (server/storage/open.ts); the app does not close it. */
+  storage: Storage;
   config: ServerConfig;
   /** Replaces the PPTX renderer (tests use it to make a generation fail). */
   renderDeck?: DeckRenderer;
@@ -35,11 +35,14 @@ export interface AppOptions {
 }
 
 /** Builds the reference server: the Hono app plus the services it runs. */
-export async function createApp({ db, config, renderDeck, serveDemo = false, now = Date.now }: AppOptions) {
-  const version = dataVersion(db);
-  const sessions = new SessionStore(db, { idleMs: config.sessionIdleMs, maxMs: config.sessionMaxMs }, version, now);
-  const watcher = new ExportWatcher(db, config.ssePollMs);
-  const exports = new ExportService(db, watcher, config.exportConcurrency, renderDeck);
+export async function createApp({ storage, config, renderDeck, serveDemo = false, now = Date.now }: AppOptions) {
+  const sessions = new SessionStore(storage, { idleMs: config.sessionIdleMs, maxMs: config.sessionMaxMs }, now);
+  const watcher = new ExportWatcher(storage, config.ssePollMs);
+  const exports = new ExportService(storage, watcher, {
+    concurrency: config.exportConcurrency,
+    render: renderDeck,
+    databaseUrl: config.databaseUrl,
+  });
   exports.configure({ allowanceCents: config.exportQuotaCents, deadlineMs: config.exportDeadlineMs });
   const streams = new StreamCounter();
   const policy = await headerPolicy({
@@ -51,16 +54,17 @@ export async function createApp({ db, config, renderDeck, serveDemo = false, now
     corsOrigins: config.corsOrigins,
     openPrefixes: serveDemo ? ['/dist/'] : [],
   });
-  const answers = new AnswerCache(version, policy, { now, recheckMs: sessions.refreshMs });
+  const answers = new AnswerCache(storage.changes, policy, { now, recheckMs: sessions.refreshMs });
+  const limiter = await SignInLimiter.create(storage, config.signInMaxFailures);
   const gzip = compress();
   // The picker answers bring their codings with them (answer-cache.ts); the stream is never compressed.
   const compressOthers: MiddlewareHandler = (c, next) =>
     c.req.path.startsWith('/api/workflow-pickers/') || c.req.path === '/api/exports/pptx/stream' ? next() : gzip(c, next);
   const api = new Hono<AppEnv>()
-    .route('/auth', authRoutes(db, sessions, new SignInLimiter(config.signInMaxFailures), proxyTrust(config.trustProxy)))
+    .route('/auth', authRoutes(storage, sessions, limiter, proxyTrust(config.trustProxy)))
     .use('*', requireOrganization(sessions))
-    .route('/workflow-pickers', pickerRoutes(db, answers))
-    .route('/enablement', lessonRoutes(db))
+    .route('/workflow-pickers', pickerRoutes(storage, answers))
+    .route('/enablement', lessonRoutes(storage))
     .route('/exports/pptx', exportRoutes(exports, watcher, streams, config, policy));
   if (config.demoControls) api.route('/demo', demoRoutes(exports));
 
@@ -104,7 +108,18 @@ export async function createApp({ db, config, renderDeck, serveDemo = false, now
   }
   app.notFound(onNotFound).onError(onError);
 
-  return { app, exports, watcher, streams, sessions, answers, policy };
+  /**
+   * Stops the app's background work (the poll, the deadline sweep, the shared
+   * queue, what it hears from the storage), letting running generations
+   * finish for up to `graceMs`. The storage stays open: it is the caller's.
+   */
+  async function close(graceMs = 0): Promise<void> {
+    watcher.close();
+    answers.stopListening();
+    await exports.stop(graceMs);
+  }
+
+  return { app, storage, exports, watcher, streams, sessions, answers, policy, close };
 }
 
 export type ReferenceServer = Awaited<ReturnType<typeof createApp>>;

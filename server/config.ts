@@ -1,12 +1,15 @@
 import { parseArgs } from 'node:util';
+import { isPostgresUrl } from './storage/open.js';
 import { parseTrustProxy, TrustProxyError, type TrustProxy } from './proxy.js';
 
 /** Every setting of the reference server. See the README's "Settings" table. */
 export interface ServerConfig {
   port: number;
   host: string;
-  /** SQLite file path, or `:memory:`. */
+  /** SQLite file path, or `:memory:`: the embedded engine, used unless `databaseUrl` is set. */
   db: string;
+  /** A `postgres://` (or `postgresql://`) URL: the server runs on PostgreSQL instead of SQLite (several instances may share it). */
+  databaseUrl: string | undefined;
   /** Path of a JSON fixture used to fill a new database instead of the demo data. */
   fixture: string | undefined;
   /** Origins allowed to call the API with credentials (CORS). */
@@ -53,6 +56,7 @@ export const DEFAULT_CONFIG: ServerConfig = {
   port: 8787,
   host: '127.0.0.1',
   db: 'data/partneros.sqlite',
+  databaseUrl: undefined,
   fixture: undefined,
   corsOrigins: [],
   ssePollMs: 1500,
@@ -86,7 +90,7 @@ function integer(name: string, raw: string, min: number): number {
 
 /**
  * Reads settings from the environment, then from CLI flags (which win).
- * Flags: --port, --host, --db, --fixture, --cors-origins, --trust-proxy, --sse-timeout-ms,
+ * Flags: --port, --host, --db, --database-url, --fixture, --cors-origins, --trust-proxy, --sse-timeout-ms,
  * --export-quota-cents, --export-deadline-ms, --demo-controls, --tls-cert, --tls-key.
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] = process.argv.slice(2)): ServerConfig {
@@ -96,6 +100,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
       port: { type: 'string' },
       host: { type: 'string' },
       db: { type: 'string' },
+      'database-url': { type: 'string' },
       fixture: { type: 'string' },
       'cors-origins': { type: 'string' },
       'sse-timeout-ms': { type: 'string' },
@@ -117,6 +122,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
   if (host !== undefined) config.host = host;
   const db = pick(values.db, 'POS_DB');
   if (db !== undefined) config.db = db;
+  config.databaseUrl = pick(values['database-url'], 'POS_DATABASE_URL');
+  if (config.databaseUrl !== undefined && !isPostgresUrl(config.databaseUrl)) {
+    throw new ConfigError(
+      `${values['database-url'] !== undefined ? '--database-url' : 'POS_DATABASE_URL'} must be a postgres:// or postgresql:// URL, got one starting "${config.databaseUrl.split(/[:@]/)[0]}" (the rest is not shown: it may hold a password); for SQLite, set POS_DB to a file path instead`,
+    );
+  }
   config.fixture = pick(values.fixture, 'POS_FIXTURE');
   const origins = pick(values['cors-origins'], 'POS_CORS_ORIGINS');
   if (origins !== undefined) {

@@ -5,13 +5,13 @@ import { readFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { createApp, type AppOptions, type ReferenceServer } from './app.js';
 import type { ServerConfig } from './config.js';
-import { openDatabase, type Db } from './db/database.js';
 import { demoFixture } from './db/demo-data.js';
-import { loadFixture, type FixtureInput } from './db/fixture.js';
+import type { FixtureInput } from './db/fixture.js';
+import { prepareFixture } from './storage/fixture-loader.js';
+import { openStorage } from './storage/open.js';
 import { createNodeServer, type NodeListener } from './tls.js';
 
-export interface RunningServer extends ReferenceServer {
-  db: Db;
+export interface RunningServer extends Omit<ReferenceServer, 'close'> {
   /** node:http, or node:http2's secure server (HTTP/2 and HTTP/1.1 over TLS) with POS_TLS_CERT/POS_TLS_KEY. */
   server: Server | Http2SecureServer;
   url: string;
@@ -23,15 +23,15 @@ export interface RunningServer extends ReferenceServer {
    * Graceful shutdown: stop accepting connections, end open streams with an
    * `error` event coded `server_restarting` (clients reconnect), let running
    * exports finish for up to `graceMs` (what is left resumes at the next start),
-   * then close every connection and the database.
+   * then close every connection and the storage.
    */
   close(graceMs?: number): Promise<void>;
 }
 
-export interface StartOptions extends Omit<AppOptions, 'db' | 'config'> {
+export interface StartOptions extends Omit<AppOptions, 'storage' | 'config'> {
   /** Seed a new database with this fixture instead of `config.fixture` or the demo data. */
   fixture?: FixtureInput;
-  /** Called with every SQL statement run (query counting in tests and benchmarks). */
+  /** Called with every SQL statement run, on either engine (query counting in tests and benchmarks). */
   onStatement?: (sql: string) => void;
 }
 
@@ -64,20 +64,29 @@ export function guardProcess(): void {
   });
 }
 
-/** Opens the database (seeding a new one), builds the app and listens. */
+/**
+ * Opens the storage (PostgreSQL at `databaseUrl`, else SQLite at `db`), seeding
+ * a new database with the fixture, or the demo data, in the transaction that
+ * creates its schema: instances starting together never see it empty.
+ */
 export async function startServer(config: ServerConfig, { fixture, onStatement, ...options }: StartOptions = {}): Promise<RunningServer> {
-  const { db, isNew } = openDatabase(config.db, { onStatement });
-  try {
-    if (isNew) {
+  const { storage, isNew } = await openStorage(config.databaseUrl ?? config.db, {
+    onStatement,
+    seed: async (tx) => {
       const data = fixture ?? (config.fixture ? JSON.parse(await readFile(config.fixture, 'utf8')) : demoFixture());
-      await loadFixture(db, data);
-    }
+      await tx.importFixture(await prepareFixture(data));
+    },
+  });
+  let reference: ReferenceServer;
+  let resumed: number;
+  try {
+    reference = await createApp({ storage, config, ...options });
+    await reference.exports.start();
+    resumed = await reference.exports.resumeInterrupted();
   } catch (error) {
-    db.close();
+    await storage.close();
     throw error;
   }
-  const reference = await createApp({ db, config, ...options });
-  const resumed = reference.exports.resumeInterrupted();
   const node = await new Promise<ReturnType<typeof createNodeServer>>((resolve, reject) => {
     // What serve() does: every response goes through the app (over HTTP/2 too, with POS_TLS_CERT/POS_TLS_KEY).
     const n = createNodeServer(config, getRequestListener(reference.app.fetch) as NodeListener);
@@ -90,7 +99,6 @@ export async function startServer(config: ServerConfig, { fixture, onStatement, 
 
   return {
     ...reference,
-    db,
     server,
     url: `${node.protocol}//${host}:${port}`,
     seeded: isNew,
@@ -99,12 +107,10 @@ export async function startServer(config: ServerConfig, { fixture, onStatement, 
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       node.closeIdleConnections();
       reference.watcher.shutDown({ status: 'restarting' });
-      let timer: NodeJS.Timeout | undefined;
-      await Promise.race([reference.exports.idle(), new Promise((resolve) => (timer = setTimeout(resolve, graceMs)))]);
-      clearTimeout(timer);
+      await reference.close(graceMs);
       node.closeAllConnections();
       await closed;
-      db.close();
+      await storage.close();
     },
   };
 }

@@ -15,7 +15,7 @@ export const SESSION_COOKIE = 'session_token';
  */
 export const requireSession = (sessions: SessionStore) =>
   createMiddleware<AppEnv>(async (c, next) => {
-    authenticate(c, sessions);
+    await authenticate(c, sessions);
     await next();
   });
 
@@ -29,7 +29,7 @@ export const requireSession = (sessions: SessionStore) =>
  */
 export const requireOrganization = (sessions: SessionStore) =>
   createMiddleware<AppEnv>(async (c, next) => {
-    const { activeOrganizationId: organizationId, role } = authenticate(c, sessions);
+    const { activeOrganizationId: organizationId, role } = await authenticate(c, sessions);
     if (!organizationId || !role) {
       throw new ApiError('no_active_organization', 'Choose an organization first: this session has no active organization.');
     }
@@ -43,9 +43,9 @@ export const requireOrganization = (sessions: SessionStore) =>
     await next();
   });
 
-function authenticate(c: Context<AppEnv>, sessions: SessionStore) {
-  const dataVersion = sessions.currentVersion();
-  const session = sessions.get(getCookie(c, SESSION_COOKIE), new Date(sessions.now()), dataVersion);
+async function authenticate(c: Context<AppEnv>, sessions: SessionStore) {
+  const dataVersion = await sessions.currentVersion();
+  const session = await sessions.get(getCookie(c, SESSION_COOKIE), new Date(sessions.now()), dataVersion);
   if (!session) throw new ApiError('unauthorized', 'Sign in to use the PartnerOS API: the session is missing or has expired.');
   c.set('session', session);
   c.set('dataVersion', dataVersion);

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { Db } from '../db/database.js';
+import type { Storage } from '../storage/storage.js';
 import type { Role } from './roles.js';
 
 export interface SessionUser {
@@ -39,7 +39,7 @@ const REFRESH_MS = 60_000;
 // is an index probe on a hash, which tells an attacker nothing about the token.
 const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 
-/** Sessions found recently, kept while the database has not changed (see dataVersion). */
+/** Sessions found recently, kept while the database has not changed (storage.changes.version). */
 const MAX_CACHED = 10_000;
 
 /**
@@ -59,12 +59,6 @@ export class SessionStore {
    * Measured: the lookup was a third of a 304's cost.
    */
   private readonly cache = new Map<string, { session: Session; version: string; validUntilMs: number }>();
-  private readonly insert;
-  private readonly find;
-  private readonly touch;
-  private readonly remove;
-  private readonly setActive;
-  private readonly purge;
   /**
    * How often a session in use has its use written. Whatever answers for a
    * session without asking the store (the answer cache) must ask again at
@@ -73,61 +67,36 @@ export class SessionStore {
   readonly refreshMs: number;
 
   constructor(
-    db: Db,
+    private readonly storage: Storage,
     private readonly lifetimes: SessionLifetimes,
-    /** The database's data version (db/data-version.ts): what cached sessions are checked against. */
-    readonly currentVersion: () => string,
     /** The clock, ms since the epoch; tests move it forward rather than wait. */
     readonly now: () => number = Date.now,
   ) {
     // A short idle period (a strict deployment) must not be mostly refresh interval.
     this.refreshMs = Math.max(1, Math.min(REFRESH_MS, Math.floor(lifetimes.idleMs / 10)));
-    this.insert = db.prepare(
-      'INSERT INTO sessions (token_hash, user_id, active_organization_id, created_at, expires_at) VALUES (?, ?, ?, ?, ?)',
-    );
-    this.find = db.prepare<
-      [string, string, string],
-      {
-        token_hash: string;
-        id: string;
-        email: string;
-        name: string;
-        active_organization_id: string | null;
-        role: Role | null;
-        created_at: string;
-        expires_at: string;
-      }
-    >(
-      // The active organisation counts only while the user is still a member of it; the role
-      // comes with it, so requests learn it from the (cached) session, not from a query of their own.
-      `SELECT s.token_hash, u.id, u.email, u.name, s.created_at, s.expires_at, m.organization_id AS active_organization_id, m.role
-       FROM sessions s JOIN users u ON u.id = s.user_id
-       LEFT JOIN memberships m ON m.user_id = u.id AND m.organization_id = s.active_organization_id
-       WHERE s.token_hash = ? AND s.expires_at > ? AND s.created_at > ?`,
-    );
-    // Never moves an expiry back: another process may have written a later one.
-    this.touch = db.prepare<{ expiresAt: string; tokenHash: string }>(
-      'UPDATE sessions SET expires_at = @expiresAt WHERE token_hash = @tokenHash AND expires_at < @expiresAt',
-    );
-    this.remove = db.prepare('DELETE FROM sessions WHERE token_hash = ?');
-    this.setActive = db.prepare('UPDATE sessions SET active_organization_id = ? WHERE token_hash = ?');
-    this.purge = db.prepare('DELETE FROM sessions WHERE expires_at <= ? OR created_at <= ?');
+  }
+
+  /** The storage's data version (storage.changes.version): what cached sessions are checked against. */
+  currentVersion(): Promise<string> {
+    return this.storage.changes.version();
   }
 
   /**
    * Starts a session and returns its token (the cookie's value; a new token
    * every time), when it expires unless used, and its absolute end.
    */
-  create(
+  async create(
     userId: string,
     activeOrganizationId: string | null,
     now = new Date(this.now()),
-  ): { token: string; expiresAt: Date; endsAt: Date } {
+  ): Promise<{ token: string; expiresAt: Date; endsAt: Date }> {
     const token = randomBytes(32).toString('base64url');
     const endsAt = new Date(now.getTime() + this.lifetimes.maxMs);
     const expiresAt = new Date(Math.min(now.getTime() + this.lifetimes.idleMs, endsAt.getTime()));
-    this.purge.run(now.toISOString(), new Date(now.getTime() - this.lifetimes.maxMs).toISOString());
-    this.insert.run(hashToken(token), userId, activeOrganizationId, now.toISOString(), expiresAt.toISOString());
+    await this.storage.sessions.create(
+      { tokenHash: hashToken(token), userId, activeOrganizationId, createdAt: now.toISOString(), expiresAt: expiresAt.toISOString() },
+      { now: now.toISOString(), createdBefore: new Date(now.getTime() - this.lifetimes.maxMs).toISOString() },
+    );
     return { token, expiresAt, endsAt };
   }
 
@@ -136,30 +105,34 @@ export class SessionStore {
    * `version` is the data version the request already read (one query per
    * request, shared with the picker cache).
    */
-  get(token: string | undefined, now = new Date(this.now()), version = this.currentVersion()): Session | undefined {
+  async get(token: string | undefined, now = new Date(this.now()), version?: string): Promise<Session | undefined> {
     if (!token || token.length > 200) return undefined;
     const tokenHash = hashToken(token);
     const at = now.getTime();
+    version ??= await this.currentVersion();
     const hit = this.cache.get(tokenHash);
     if (hit?.version === version && hit.validUntilMs > at) return hit.session;
     this.cache.delete(tokenHash);
-    const row = this.find.get(tokenHash, now.toISOString(), new Date(at - this.lifetimes.maxMs).toISOString());
+    // The active organisation counts only while the user is still a member of it; the role
+    // comes with it, so requests learn it from the (cached) session, not from a query of their own.
+    const row = await this.storage.sessions.find(tokenHash, now.toISOString(), new Date(at - this.lifetimes.maxMs).toISOString());
     if (!row) return undefined;
-    const endsAtMs = Date.parse(row.created_at) + this.lifetimes.maxMs;
+    const endsAtMs = Date.parse(row.createdAt) + this.lifetimes.maxMs;
     // An expiry written under a longer POS_SESSION_MAX_MS counts only up to the current one.
-    const expiresAtMs = Math.min(Date.parse(row.expires_at), endsAtMs);
+    const expiresAtMs = Math.min(Date.parse(row.expiresAt), endsAtMs);
     const pushedTo = Math.min(at + this.lifetimes.idleMs, endsAtMs);
     const session: Session = {
-      tokenHash: row.token_hash,
-      user: { id: row.id, email: row.email, name: row.name },
-      activeOrganizationId: row.active_organization_id,
+      tokenHash: row.tokenHash,
+      user: row.user,
+      activeOrganizationId: row.activeOrganizationId,
       role: row.role,
       expiresAt: new Date(expiresAtMs).toISOString(),
     };
     if (pushedTo - expiresAtMs >= this.refreshMs) {
       const expiresAt = new Date(pushedTo).toISOString();
       try {
-        this.touch.run({ expiresAt, tokenHash });
+        // Never moves an expiry back: another instance may have written a later one.
+        await this.storage.sessions.touch(tokenHash, expiresAt);
       } catch {
         // A read-only or full database keeps serving reads: the session stays valid
         // until its recorded expiry, and the next request tries the write again.
@@ -176,11 +149,15 @@ export class SessionStore {
     return session;
   }
 
-  end(session: Session): void {
-    this.remove.run(session.tokenHash);
+  async end(session: Session): Promise<void> {
+    await this.storage.sessions.remove(session.tokenHash);
   }
 
-  setActiveOrganization(session: Session, organizationId: string): void {
-    this.setActive.run(organizationId, session.tokenHash);
+  /**
+   * Makes the organisation the session's active one and the user's choice for
+   * the next sign-in; false (nothing written) unless the user is a member of it.
+   */
+  setActiveOrganization(session: Session, organizationId: string): Promise<boolean> {
+    return this.storage.sessions.switchOrganization(session.tokenHash, session.user.id, organizationId);
   }
 }

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import pLimit from 'p-limit';
-import type { Db } from '../db/database.js';
+import { PostgresExportQueue } from '../storage/export-queue-postgres.js';
+import type { ExportJobRecord, ExportStatus, InterruptedJob, Storage } from '../storage/storage.js';
 import { deckFileName, renderLessonDeck, type LessonContent, type RenderedDeck } from './deck.js';
 import { exportFileUrl, type ExportWatcher } from './watcher.js';
-import { theExportId } from './which-export.js';
 
-export type ExportStatus = 'pending' | 'completed' | 'failed';
+export type { ExportStatus };
 
 /** An export job as the API returns it. */
 export interface ExportJob {
@@ -21,25 +21,7 @@ export interface ExportJob {
   error?: string;
 }
 
-interface JobRow {
-  id: string;
-  lesson_id: string;
-  cache_key: string | null;
-  status: ExportStatus;
-  created_at: string;
-  completed_at: string | null;
-  cost_cents: number | null;
-  model: string | null;
-  error: string | null;
-}
-
 export type DeckRenderer = (lesson: LessonContent) => Promise<RenderedDeck>;
-
-/** What a generation needs to know of its job beyond the lesson: for the mark and the log. */
-interface QueuedJob {
-  id: string;
-  lessonId: string;
-}
 
 const reasonOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
@@ -95,29 +77,56 @@ export function allowanceSpentMessage(allowance: Allowance): string {
 
 // setTimeout's largest delay (about 24.8 days); a longer one would fire at once.
 const MAX_TIMER_MS = 2 ** 31 - 1;
-// SQLite's julian day to Unix ms: both sides of the deadline are computed by SQLite.
-const julianDayToMs = (jd: number) => (jd - 2440587.5) * 86_400_000;
 
-export function toExportJob(row: JobRow): ExportJob {
-  const job: ExportJob = { id: row.id, lessonId: row.lesson_id, cacheKey: row.cache_key, status: row.status, createdAt: row.created_at };
-  if (row.completed_at) job.completedAt = row.completed_at;
+export function toExportJob(row: ExportJobRecord): ExportJob {
+  const job: ExportJob = { id: row.id, lessonId: row.lessonId, cacheKey: row.cacheKey, status: row.status, createdAt: row.createdAt };
+  if (row.completedAt) job.completedAt = row.completedAt;
   if (row.status === 'completed') {
     job.url = exportFileUrl(row.id);
-    job.costCents = row.cost_cents ?? 0;
+    job.costCents = row.costCents ?? 0;
     job.model = row.model ?? 'unknown';
   }
   if (row.status === 'failed') job.error = row.error ?? 'The export failed.';
   return job;
 }
 
+/** What a generation needs: the job and its lesson. */
+const lessonOf = (work: InterruptedJob): LessonContent => ({
+  title: work.title,
+  sections: work.sections,
+  organizationId: work.organizationId,
+  organizationName: work.organizationName,
+});
+
+export interface ExportServiceOptions {
+  /** At most this many generations at once in this process (POS_EXPORT_CONCURRENCY). */
+  concurrency: number;
+  render?: DeckRenderer;
+  /** On PostgreSQL: the database's URL, for the job queue every instance shares (pg-boss). */
+  databaseUrl?: string;
+}
+
 /**
- * Dispatches PPTX exports and generates them in this process, at most
- * `concurrency` at a time. The deck and the "completed" mark are written in one
- * transaction, so a completed job always has its file.
+ * Dispatches PPTX exports and generates them, at most `concurrency` at a time
+ * in this process. On SQLite the queue is this process's own (p-limit), and a
+ * job a killed run left pending is generated again at the next start
+ * (`resumeInterrupted`). On PostgreSQL it is pg-boss's queue in the database
+ * (PostgresExportQueue): whichever instance has a free slot generates the job,
+ * and one whose instance died runs again on another. Either way the deck and
+ * the "completed" mark are written together (storage's exports.complete), so a
+ * completed job always has its file, and only a pending job completes, once.
  */
 export class ExportService {
   private readonly limit;
+  private readonly concurrency: number;
+  private readonly render: DeckRenderer;
+  private readonly databaseUrl: string | undefined;
+  private queue: Promise<PostgresExportQueue> | undefined;
+  /** Generations running in this process. */
   private readonly running = new Set<Promise<void>>();
+  /** Jobs this process dispatched to the shared queue and has not seen end (idle() waits for them). */
+  private readonly awaited = new Map<string, () => void>();
+  private readonly stopHearing: () => void;
   /** Demo controls: the next export of an organisation fails or never finishes. */
   private readonly nextBehaviour = new Map<string, DemoBehaviour>();
   /**
@@ -137,68 +146,26 @@ export class ExportService {
   private deadlineFrom = Date.now();
   private sweepTimer: NodeJS.Timeout | undefined;
   private sweepFailing = false;
-  private readonly sql;
 
   constructor(
-    private readonly db: Db,
+    private readonly storage: Storage,
     private readonly watcher: ExportWatcher,
-    concurrency: number,
-    private readonly render: DeckRenderer = renderLessonDeck,
+    { concurrency, render = renderLessonDeck, databaseUrl }: ExportServiceOptions,
   ) {
     this.limit = pLimit(concurrency);
-    const JOB_COLUMNS = 'j.id, j.lesson_id, j.cache_key, j.status, j.created_at, j.completed_at, j.cost_cents, j.model, j.error';
-    this.sql = {
-      // The organisation's name is for the deck's title slide and footer.
-      lesson: db.prepare<[string, string], { id: string; title: string; sections: string; updated_at: string; organization_name: string }>(
-        `SELECT l.id, l.title, l.sections, l.updated_at, o.name AS organization_name FROM lessons l JOIN organizations o ON o.id = l.organization_id
-         WHERE l.id = ? AND l.organization_id = ?`,
-      ),
-      // The job the request means (which-export.ts), if it is completed: a cache hit.
-      hit: db.prepare<[{ lessonId: string; cacheKey: string | null }], JobRow>(
-        `SELECT ${JOB_COLUMNS} FROM export_jobs j WHERE j.id = (${theExportId('@lessonId', '@cacheKey')}) AND j.status = 'completed'`,
-      ),
-      spent: db.prepare<[string, string, string], { spent: number }>(
-        `SELECT COALESCE(SUM(cost_cents), 0) AS spent FROM export_jobs
-         WHERE organization_id = ? AND status = 'completed' AND completed_at >= ? AND completed_at < ?`,
-      ),
-      insert: db.prepare(
-        `INSERT INTO export_jobs (id, organization_id, lesson_id, cache_key, status, created_at, runs_here) VALUES (?, ?, ?, ?, 'pending', ?, ?)`,
-      ),
-      interrupted: db.prepare<
-        [],
-        { id: string; lesson_id: string; title: string; sections: string; organization_id: string; organization_name: string }
-      >(
-        `SELECT j.id, j.lesson_id, l.title, l.sections, j.organization_id, o.name AS organization_name
-         FROM export_jobs j JOIN lessons l ON l.id = j.lesson_id JOIN organizations o ON o.id = j.organization_id
-         WHERE j.status = 'pending' AND j.runs_here = 1 ORDER BY j.created_at`,
-      ),
-      job: db.prepare<[string], JobRow>(`SELECT ${JOB_COLUMNS} FROM export_jobs j WHERE j.id = ?`),
-      complete: db.prepare(
-        `UPDATE export_jobs SET status = 'completed', cost_cents = ?, model = ?, completed_at = ? WHERE id = ? AND status = 'pending'`,
-      ),
-      fail: db.prepare(
-        `UPDATE export_jobs SET status = 'failed', error = ?, error_code = 'export_failed', completed_at = ? WHERE id = ? AND status = 'pending'`,
-      ),
-      pending: db.prepare<[string], { status: ExportStatus }>('SELECT status FROM export_jobs WHERE id = ?'),
-      // julianday(): a job another process wrote in another ISO form still compares by its instant.
-      overdue: db.prepare(
-        `UPDATE export_jobs SET status = 'failed', error = ?, error_code = 'timed_out', completed_at = ?
-         WHERE status = 'pending' AND julianday(created_at) <= julianday(?)`,
-      ),
-      oldestPending: db.prepare<[], { oldest: number | null }>(
-        `SELECT MIN(julianday(created_at)) AS oldest FROM export_jobs WHERE status = 'pending'`,
-      ),
-      insertFile: db.prepare('INSERT INTO export_files (job_id, file_name, bytes) VALUES (?, ?, ?)'),
-      file: db.prepare<[string, string], { file_name: string; bytes: Buffer }>(
-        `SELECT f.file_name, f.bytes FROM export_files f JOIN export_jobs j ON j.id = f.job_id
-         WHERE f.job_id = ? AND j.organization_id = ? AND j.status = 'completed'`,
-      ),
-    };
+    this.concurrency = concurrency;
+    this.render = render;
+    this.databaseUrl = databaseUrl;
+    if (storage.engine === 'postgres' && !databaseUrl) throw new Error('ExportService on PostgreSQL needs the database URL for its queue');
+    this.stopHearing = storage.changes.onExportEnded((jobId) => {
+      if (jobId) this.awaited.get(jobId)?.();
+      else for (const id of [...this.awaited.keys()]) void this.stillPending(id);
+    });
   }
 
   /** The lesson if it belongs to the organisation. */
   lesson(organizationId: string, lessonId: string) {
-    return this.sql.lesson.get(lessonId, organizationId);
+    return this.storage.lessons.forExport(organizationId, lessonId);
   }
 
   /**
@@ -212,6 +179,22 @@ export class ExportService {
   }
 
   /**
+   * On PostgreSQL, joins the shared queue: from now on this instance generates
+   * exports any instance dispatched (startServer calls it; a dispatch does
+   * too). On SQLite there is nothing to join.
+   */
+  start(): Promise<void> {
+    if (this.storage.engine !== 'postgres') return Promise.resolve();
+    this.queue ??= PostgresExportQueue.start({
+      url: this.databaseUrl!,
+      concurrency: this.concurrency,
+      abandonAfterSeconds: abandonAfterSeconds(this.policy.deadlineMs),
+      generate: (id) => this.track(this.generateQueued(id)),
+    });
+    return this.queue.then(() => {});
+  }
+
+  /**
    * When the job the request means (which-export.ts) is completed, it is
    * returned as is (`cached: true`), whatever the allowance: a hit costs
    * nothing. Otherwise a new pending job is created and generated, unless the
@@ -220,49 +203,54 @@ export class ExportService {
    * under the allowance may take the month over it. Returns undefined when the
    * lesson is not the organisation's.
    */
-  dispatch(organizationId: string, lessonId: string, cacheKey: string | null): DispatchResult | undefined {
-    const lesson = this.lesson(organizationId, lessonId);
+  async dispatch(organizationId: string, lessonId: string, cacheKey: string | null): Promise<DispatchResult | undefined> {
+    const lesson = await this.lesson(organizationId, lessonId);
     if (!lesson) return undefined;
-    const hit = this.sql.hit.get({ lessonId, cacheKey });
+    const hit = await this.storage.exports.completedFor(lessonId, cacheKey);
     if (hit) return { job: toExportJob(hit), cached: true };
-    const allowance = this.allowance(organizationId);
+    const allowance = await this.allowance(organizationId);
     if (allowance && allowance.spentCents >= allowance.allowanceCents) return { refused: allowance };
 
     const id = randomUUID();
     const behaviour = this.nextBehaviour.get(organizationId);
     this.nextBehaviour.delete(organizationId);
-    // A job meant to hang is left to no one (runs_here = 0): it stays pending until its deadline.
-    this.sql.insert.run(id, organizationId, lessonId, cacheKey, new Date().toISOString(), behaviour === 'hang' ? 0 : 1);
-    const job = { id, lessonId };
-    if (behaviour === 'fail')
-      this.enqueue(job, { title: lesson.title, sections: [] }, () => Promise.reject(new Error('the demo asked this export to fail')));
-    else if (behaviour !== 'hang') {
-      this.enqueue(job, {
-        title: lesson.title,
-        sections: JSON.parse(lesson.sections),
-        organizationId,
-        organizationName: lesson.organization_name,
-      });
+    // A job meant to hang is left to no one (runsHere false): it stays pending until its deadline.
+    const job = await this.storage.exports.create({
+      id,
+      organizationId,
+      lessonId,
+      cacheKey,
+      createdAt: new Date().toISOString(),
+      runsHere: behaviour !== 'hang',
+    });
+    const work: InterruptedJob = {
+      id,
+      lessonId,
+      organizationId,
+      organizationName: lesson.organizationName,
+      title: lesson.title,
+      sections: lesson.sections,
+    };
+    if (behaviour === 'fail') {
+      // Here, whatever the engine: the demo's failure is this request's, not the queue's.
+      this.enqueueHere(work, { title: lesson.title, sections: [] }, () => Promise.reject(new Error('the demo asked this export to fail')));
+    } else if (behaviour !== 'hang') {
+      if (this.storage.engine === 'postgres') await this.enqueueShared(id);
+      else this.enqueueHere(work, lessonOf(work));
     }
-    return { job: toExportJob(this.sql.job.get(id)!), cached: false };
+    return { job: toExportJob(job), cached: false };
   }
 
   /**
    * Generates again the jobs a previous run of this server accepted but did not
    * finish (it was killed): they stay `pending` and complete as if nothing had
    * happened, so clients following them see them complete. Returns how many.
+   * On PostgreSQL the queue does this itself (an abandoned job runs again): 0.
    */
-  resumeInterrupted(): number {
-    const jobs = this.sql.interrupted.all();
-    for (const job of jobs) {
-      const lesson = {
-        title: job.title,
-        sections: JSON.parse(job.sections),
-        organizationId: job.organization_id,
-        organizationName: job.organization_name,
-      };
-      this.enqueue({ id: job.id, lessonId: job.lesson_id }, lesson);
-    }
+  async resumeInterrupted(): Promise<number> {
+    if (this.storage.engine === 'postgres') return 0;
+    const jobs = await this.storage.exports.interrupted();
+    for (const job of jobs) this.enqueueHere(job, lessonOf(job));
     return jobs.length;
   }
 
@@ -277,11 +265,11 @@ export class ExportService {
    * `costCents` of its exports completed this month (cache hits create no job,
    * so they cost nothing). Undefined when the server has no allowance.
    */
-  allowance(organizationId: string, at = new Date()): Allowance | undefined {
+  async allowance(organizationId: string, at = new Date()): Promise<Allowance | undefined> {
     const { allowanceCents } = this.policy;
     if (allowanceCents === undefined) return undefined;
     const month = monthOf(at);
-    const real = this.sql.spent.get(organizationId, month.start, month.next)!.spent;
+    const real = await this.storage.exports.spentCents(organizationId, month.start, month.next);
     const demo = this.demoSpending.get(`${organizationId} ${month.key}`) ?? 0;
     return { month: month.key, allowanceCents, spentCents: Math.max(0, real + demo) };
   }
@@ -292,8 +280,8 @@ export class ExportService {
    * `reset` counts it as nothing spent so far. In memory only, like
    * `setNextBehaviour`. Undefined when the server has no allowance.
    */
-  setDemoSpending(organizationId: string, action: 'exhaust' | 'reset', at = new Date()): Allowance | undefined {
-    const current = this.allowance(organizationId, at);
+  async setDemoSpending(organizationId: string, action: 'exhaust' | 'reset', at = new Date()): Promise<Allowance | undefined> {
+    const current = await this.allowance(organizationId, at);
     if (!current) return undefined;
     const key = `${organizationId} ${current.month}`;
     const demo = this.demoSpending.get(key) ?? 0;
@@ -306,37 +294,36 @@ export class ExportService {
   /**
    * Marks failed (`timed_out`) every pending job whose deadline has passed, so
    * later streams and dispatches see a final state; streams following them
-   * hear at once. Whose work it is does not matter: this server's (even one
-   * still generating: its late result is discarded), a demo job left to no one,
-   * or another process's. Returns how many.
+   * hear at once (the storage announces each end). Whose work it is does not
+   * matter: this server's (even one still generating: its late result is
+   * discarded), a demo job left to no one, or another process's. Returns how many.
    */
-  failOverdue(now = Date.now()): number {
+  async failOverdue(now = Date.now()): Promise<number> {
     const cutoff = now - this.policy.deadlineMs;
     if (!(cutoff >= this.deadlineFrom)) return 0;
     const message = `The export timed out: it did not finish within its deadline of ${formatDuration(this.policy.deadlineMs)}, so the server gave up on it.`;
-    const { changes } = this.sql.overdue.run(message, new Date(now).toISOString(), new Date(cutoff).toISOString());
-    if (changes) this.watcher.checkNow();
-    return changes;
+    return this.storage.exports.failOverdue(message, new Date(now).toISOString(), new Date(cutoff).toISOString());
   }
 
   /**
    * Runs from a timer, so it must not throw. The next check is due at the
    * oldest pending job's deadline, and at the latest one deadline from now, for
    * jobs another process may write meanwhile. unref(): a pending check never
-   * keeps the process alive, and once the database is closed it stops.
+   * keeps the process alive, and once the storage is closed it stops.
    */
-  private sweep(): void {
+  private async sweep(): Promise<void> {
     this.sweepTimer = undefined;
-    if (!this.db.open) return;
+    if (!this.storage.isOpen) return;
     const { deadlineMs } = this.policy;
     let next = deadlineMs;
     try {
-      this.failOverdue();
-      const { oldest } = this.sql.oldestPending.get()!;
-      if (oldest !== null) next = Math.min(next, Math.max(julianDayToMs(oldest), this.deadlineFrom) + deadlineMs - Date.now());
+      await this.failOverdue();
+      const oldest = await this.storage.exports.oldestPendingMs();
+      if (oldest !== null) next = Math.min(next, Math.max(oldest, this.deadlineFrom) + deadlineMs - Date.now());
       if (this.sweepFailing) console.error('export deadline: checking works again');
       this.sweepFailing = false;
     } catch (error) {
+      if (!this.storage.isOpen) return;
       // The database refuses (read-only, full): try again soon, and say so once, not at every try.
       if (!this.sweepFailing) console.error(`export deadline: marking overdue jobs failed did not work (${reasonOf(error)}); trying again`);
       this.sweepFailing = true;
@@ -348,28 +335,87 @@ export class ExportService {
 
   private sweepIn(ms: number): void {
     clearTimeout(this.sweepTimer);
-    this.sweepTimer = Number.isFinite(ms) ? setTimeout(() => this.sweep(), Math.min(ms, MAX_TIMER_MS)).unref() : undefined;
+    this.sweepTimer = Number.isFinite(ms) ? setTimeout(() => void this.sweep(), Math.min(ms, MAX_TIMER_MS)).unref() : undefined;
   }
 
-  private enqueue(job: QueuedJob, lesson: LessonContent, render = this.render): void {
-    const work = this.limit(() => this.generate(job, lesson, render))
-      // Nothing awaits this promise: generate() handles its failures, and this
-      // is for a bug in it, which must not become an unhandled rejection (on
-      // Node 20 the process would exit, taking every open stream with it).
-      .catch((error) => console.error(`export ${job.id} (lesson ${job.lessonId}): unexpected error:`, error))
-      .finally(() => this.running.delete(work));
-    this.running.add(work);
+  /** In this process's own queue (SQLite; the demo's failures on either engine). */
+  private enqueueHere(job: InterruptedJob, lesson: LessonContent, render = this.render): void {
+    void this.track(this.limit(() => this.generate(job, lesson, render)));
+  }
+
+  /** In the queue every instance shares; idle() waits for its end, wherever it runs. */
+  private async enqueueShared(id: string): Promise<void> {
+    const ended = new Promise<void>((resolve) => this.awaited.set(id, resolve)).finally(() => this.awaited.delete(id));
+    void this.track(ended);
+    await this.start();
+    await (await this.queue!).enqueue(id);
+  }
+
+  /** Whether a shared job is still pending (after a gap in notifications); stops waiting for it if not. */
+  private async stillPending(id: string): Promise<void> {
+    try {
+      if ((await this.storage.exports.get(id))?.status !== 'pending') this.awaited.get(id)?.();
+    } catch {
+      // The next notification, or the job's own generation here, settles it.
+    }
+  }
+
+  /**
+   * Keeps `work` in `running` until it settles. Nothing else awaits it here:
+   * generate() handles its failures, and this is for a bug in it, which must
+   * not become an unhandled rejection (on Node 20 the process would exit,
+   * taking every open stream with it). Returns the work itself, so the shared
+   * queue's worker hears a throw and runs the job again.
+   */
+  private track(work: Promise<void>): Promise<void> {
+    const tracked = work.catch((error) => console.error('export: unexpected error:', error)).finally(() => this.running.delete(tracked));
+    this.running.add(tracked);
+    return work;
+  }
+
+  /** A job the shared queue handed to this instance. */
+  private async generateQueued(id: string): Promise<void> {
+    // Ended meanwhile (its deadline passed, or another instance finished it after this one's was abandoned): nothing to do.
+    const work = await this.storage.exports.pendingWork(id);
+    try {
+      if (work) await this.generate(work, lessonOf(work), this.render);
+    } finally {
+      this.awaited.get(id)?.();
+    }
   }
 
   /** The deck of a completed job of the organisation, or undefined. */
-  file(organizationId: string, jobId: string): { fileName: string; bytes: Buffer } | undefined {
-    const row = this.sql.file.get(jobId, organizationId);
-    return row && { fileName: row.file_name, bytes: row.bytes };
+  file(organizationId: string, jobId: string): Promise<{ fileName: string; bytes: Buffer } | undefined> {
+    return this.storage.exports.file(organizationId, jobId);
   }
 
-  /** Resolves when every export dispatched so far has finished (tests, shutdown). */
+  /** Resolves when every export dispatched so far by this process has finished (tests, shutdown). */
   async idle(): Promise<void> {
     while (this.running.size) await Promise.allSettled([...this.running]);
+  }
+
+  /**
+   * Shutdown: stops taking work and lets running generations finish for up to
+   * `graceMs`. What is left stays pending: on SQLite it resumes at the next
+   * start, on PostgreSQL the queue runs it again elsewhere once abandoned.
+   */
+  async stop(graceMs: number): Promise<void> {
+    clearTimeout(this.sweepTimer);
+    this.stopHearing();
+    let timer: NodeJS.Timeout | undefined;
+    const here = Promise.race([this.idleHere(), new Promise((resolve) => (timer = setTimeout(resolve, graceMs)))]);
+    const queue = this.queue?.then(
+      (q) => q.stop(graceMs),
+      () => {},
+    );
+    await Promise.all([here, queue]);
+    clearTimeout(timer);
+  }
+
+  /** idle(), but not for jobs other instances run (shutdown waits only for its own). */
+  private async idleHere(): Promise<void> {
+    for (const resolve of this.awaited.values()) resolve();
+    await this.idle();
   }
 
   /**
@@ -378,7 +424,7 @@ export class ExportService {
    * earlier), so nobody waits for the deck; without this, a renderer that never
    * returns would hold its concurrency slot forever and stall every later export.
    */
-  private async withinDeadline(job: QueuedJob, rendering: Promise<RenderedDeck>): Promise<RenderedDeck | undefined> {
+  private async withinDeadline(job: InterruptedJob, rendering: Promise<RenderedDeck>): Promise<RenderedDeck | undefined> {
     const { deadlineMs } = this.policy;
     if (!Number.isFinite(deadlineMs)) return rendering;
     let timer: NodeJS.Timeout | undefined;
@@ -398,39 +444,41 @@ export class ExportService {
     }
   }
 
-  private async generate(job: QueuedJob, lesson: LessonContent, render: DeckRenderer): Promise<void> {
+  private async generate(job: InterruptedJob, lesson: LessonContent, render: DeckRenderer): Promise<void> {
     const { id } = job;
     let storing = false;
     try {
       // Queued past its deadline: it has failed already, and rendering it would cost for nothing.
-      if (this.sql.pending.get(id)?.status !== 'pending') return;
+      if ((await this.storage.exports.get(id))?.status !== 'pending') return;
       const deck = await this.withinDeadline(job, render(lesson));
       if (!deck) return;
       // Shut down mid-render (past the grace period): the job stays pending and resumes at the next start.
-      if (!this.db.open) return;
+      if (!this.storage.isOpen) return;
       storing = true;
-      const stored = this.db.transaction(() => {
-        if (this.sql.complete.run(deck.costCents, deck.model, new Date().toISOString(), id).changes === 0) return false;
-        this.sql.insertFile.run(id, deckFileName(lesson.title), deck.bytes);
-        return true;
-      })();
+      const stored = await this.storage.exports.complete(id, {
+        costCents: deck.costCents,
+        model: deck.model,
+        completedAt: new Date().toISOString(),
+        fileName: deckFileName(lesson.title),
+        bytes: deck.bytes,
+      });
       // Its deadline passed while it rendered: the timed_out its clients were told stands, and the deck is dropped.
       if (!stored)
         console.error(
           `export ${id} (lesson ${job.lessonId}): rendered, but the job had already ended (its deadline passed); the deck is discarded`,
         );
     } catch (error) {
-      if (!this.db.open) return;
+      if (!this.storage.isOpen) return;
       const message = error instanceof Error && error.message ? error.message : 'The export failed.';
       try {
-        this.sql.fail.run(`The export failed: ${message}`, new Date().toISOString(), id);
+        await this.storage.exports.fail(id, `The export failed: ${message}`, new Date().toISOString());
       } catch (markError) {
         // The database refuses writes (read-only, full, I/O error). The job stays
-        // pending with runs_here = 1, so the next start generates it again; its
-        // streams are told now rather than at their timeout.
+        // pending, so the next start (SQLite) or the queue's next try (PostgreSQL)
+        // generates it again; its streams are told now rather than at their timeout.
         console.error(
           `export ${id} (lesson ${job.lessonId}): ${storing ? 'storing the deck' : 'generation'} failed (${message}), ` +
-            `and marking the job failed did too (${reasonOf(markError)}); it stays pending until the next start`,
+            `and marking the job failed did too (${reasonOf(markError)}); it stays pending until it is generated again`,
         );
         this.watcher.failedUnrecorded(id);
         return;
@@ -438,6 +486,15 @@ export class ExportService {
       // A renderer's failure is the job's business (its error says why); the database refusing the deck is the operator's.
       if (storing) console.error(`export ${id} (lesson ${job.lessonId}): storing the deck failed (${message}); the job is marked failed`);
     }
-    this.watcher.checkNow();
   }
+}
+
+/**
+ * How long a generation may run on the shared queue before its instance counts
+ * as dead and the job runs elsewhere: a quarter of the export deadline, within
+ * 10 s to 2 min, so a rerun still has most of the deadline to complete.
+ */
+function abandonAfterSeconds(deadlineMs: number): number {
+  if (!Number.isFinite(deadlineMs)) return 120;
+  return Math.max(10, Math.min(120, Math.floor(deadlineMs / 4000)));
 }

@@ -1,6 +1,5 @@
-import type { Db } from '../db/database.js';
 import type { StreamErrorCode } from '../errors.js';
-import { theExportId } from './which-export.js';
+import type { ExportOutcomeRecord, Storage } from '../storage/storage.js';
 
 /** How a followed export ended, as the stream reports it. */
 export type ExportOutcome =
@@ -15,17 +14,6 @@ interface Watch {
   lessonId: string;
   cacheKey: string | null;
   listeners: Set<Listener>;
-}
-
-interface OutcomeRow {
-  lesson_id: string;
-  cache_key: string | null;
-  id: string;
-  status: 'completed' | 'failed' | 'pending';
-  cost_cents: number | null;
-  model: string | null;
-  error: string | null;
-  error_code: 'export_failed' | 'timed_out' | null;
 }
 
 export const exportFileUrl = (jobId: string) => `/api/exports/pptx/files/${jobId}.pptx`;
@@ -51,10 +39,13 @@ const reasonOf = (error: unknown) => (error instanceof Error ? error.message : S
  * Follows exports for every open stream with one shared poll.
  *
  * Streams subscribe by (lesson, cache key) and wait for the job that pair
- * means (which-export.ts); each tick runs ONE query for all
- * distinct keys together, whatever the number of streams. A job finishing in
- * this process calls `checkNow()`, so its streams hear at once instead of at
- * the next tick; the timer remains for jobs written by another process.
+ * means (which-export.ts); each check runs ONE query for all distinct keys
+ * together (storage.exports.outcomes), whatever the number of streams. The
+ * storage announces every export's end (changes.onExportEnded): on
+ * PostgreSQL any instance's, by NOTIFY; on SQLite this process's own. Each
+ * announcement (or a gap in them) makes a check at once instead of at the
+ * next tick; the timer remains as the safety net, and it alone carries
+ * another SQLite process's completions.
  */
 export class ExportWatcher {
   /** Checks run (timer ticks and immediate checks); each runs exactly one query. */
@@ -62,7 +53,10 @@ export class ExportWatcher {
   private readonly watches = new Map<string, Watch>();
   private timer: NodeJS.Timeout | undefined;
   private scheduled = false;
-  private readonly query;
+  /** A check is running (its query is in flight); `again`: one more is due when it ends. */
+  private checking = false;
+  private again = false;
+  private readonly stopHearing: () => void;
   /** Set at shutdown: every stream, including one opened afterwards, ends with it. */
   private final: ExportOutcome | undefined;
   /** Checks failed in a row; 0 while the poll works. */
@@ -75,18 +69,11 @@ export class ExportWatcher {
   private readonly unrecorded = new Set<string>();
 
   constructor(
-    db: Db,
+    private readonly storage: Storage,
     private readonly pollMs: number,
   ) {
-    // For each watched key: the job the stream waits for (which-export.ts), if it has ended.
-    this.query = db.prepare<[string, string], OutcomeRow>(`
-      WITH watched AS (
-        SELECT json_extract(value, '$[0]') AS lesson_id, json_extract(value, '$[1]') AS cache_key FROM json_each(?)
-      )
-      SELECT w.lesson_id, w.cache_key, j.id, j.status, j.cost_cents, j.model, j.error, j.error_code
-      FROM watched w
-      JOIN export_jobs j ON j.id = (${theExportId('w.lesson_id', 'w.cache_key')})
-      WHERE j.status <> 'pending' OR j.id IN (SELECT value FROM json_each(?))`);
+    // Which export ended does not matter: one check answers every watched key.
+    this.stopHearing = storage.changes.onExportEnded(() => this.checkNow());
   }
 
   /** Number of distinct (lesson, cache key) pairs being followed. */
@@ -141,6 +128,12 @@ export class ExportWatcher {
     this.timer = undefined;
   }
 
+  /** Stops polling and hearing the storage's announcements for good (the app is closing). */
+  close(): void {
+    this.stop();
+    this.stopHearing();
+  }
+
   /**
    * At shutdown: ends every stream with `outcome`, and every stream opened
    * from now on at once. A browser reconnecting after `server_restarting` may
@@ -165,41 +158,60 @@ export class ExportWatcher {
 
   /**
    * Runs from timers (the interval, setImmediate): it must not throw, or the
-   * process exits and every open stream with it. A failed query leaves the
-   * streams waiting for the next check; after POLL_FAILURES_BEFORE_GIVING_UP
-   * in a row they are ended with an `error`, and so is any stream that
-   * subscribes while the query still fails.
+   * process exits and every open stream with it. One check at a time: one
+   * asked for while a query is in flight runs once it has answered (a
+   * completion announced meanwhile may have committed after that query read).
+   * A failed query leaves the streams waiting for the next check; after
+   * POLL_FAILURES_BEFORE_GIVING_UP in a row they are ended with an `error`,
+   * and so is any stream that subscribes while the query still fails.
    */
   private check(): void {
+    if (this.checking) {
+      this.again = true;
+      return;
+    }
+    this.checking = true;
+    void this.checkOnce().finally(() => {
+      this.checking = false;
+      if (this.again) {
+        this.again = false;
+        this.check();
+      }
+    });
+  }
+
+  private async checkOnce(): Promise<void> {
     if (this.watches.size === 0) return;
     if (this.final) {
       this.closeAll(this.final);
       return;
     }
     this.stats.checks++;
-    const keys = [...this.watches.values()].map((w) => [w.lessonId, w.cacheKey]);
-    let rows: OutcomeRow[];
+    const keys = [...this.watches.values()].map((w) => ({ lessonId: w.lessonId, cacheKey: w.cacheKey }));
+    let rows: ExportOutcomeRecord[];
     try {
-      rows = this.query.all(JSON.stringify(keys), JSON.stringify([...this.unrecorded]));
+      rows = await this.storage.exports.outcomes(keys, [...this.unrecorded]);
     } catch (error) {
       this.pollFailed(error);
       return;
     }
+    // Shut down while the query ran: every stream has its final event already.
+    if (this.final) return;
     if (this.failures) {
       console.error(`export poll: recovered after ${this.failures} failed check(s)`);
       this.failures = 0;
     }
     for (const row of rows) {
-      const key = JSON.stringify([row.lesson_id, row.cache_key]);
+      const key = JSON.stringify([row.lessonId, row.cacheKey]);
       const watch = this.watches.get(key);
       if (!watch) continue;
       this.watches.delete(key);
       const outcome: ExportOutcome =
         row.status === 'completed'
-          ? { status: 'completed', url: exportFileUrl(row.id), costCents: row.cost_cents ?? 0, model: row.model ?? 'unknown' }
+          ? { status: 'completed', url: exportFileUrl(row.id), costCents: row.costCents ?? 0, model: row.model ?? 'unknown' }
           : row.status === 'pending'
             ? FAILURE_NOT_RECORDED
-            : { status: 'failed', message: row.error ?? 'The export failed.', code: row.error_code ?? 'export_failed' };
+            : { status: 'failed', message: row.error ?? 'The export failed.', code: row.errorCode ?? 'export_failed' };
       this.notify(watch, outcome);
     }
     if (this.watches.size === 0) this.stop();

@@ -6,10 +6,10 @@ import { requireSession, SESSION_COOKIE } from '../auth/middleware.js';
 import { verifyPassword } from '../auth/passwords.js';
 import type { SessionStore } from '../auth/sessions.js';
 import type { SignInLimiter } from '../auth/sign-in-limiter.js';
-import type { Db } from '../db/database.js';
 import type { AppEnv } from '../env.js';
 import { ApiError } from '../errors.js';
 import type { ProxyTrust } from '../proxy.js';
+import type { Storage } from '../storage/storage.js';
 import { uuidSchema, validate } from '../validation.js';
 
 // A real scrypt hash of a random password: signing in with an unknown email
@@ -26,19 +26,7 @@ function socketAddress(c: Context): string | undefined {
 }
 
 /** `/api/auth`: sign-in, sign-out, the session, the active organisation. */
-export function authRoutes(db: Db, sessions: SessionStore, limiter: SignInLimiter, proxy: ProxyTrust) {
-  const sql = {
-    user: db.prepare<[string], { id: string; email: string; name: string; password_hash: string; active_organization_id: string | null }>(
-      'SELECT id, email, name, password_hash, active_organization_id FROM users WHERE email = ?',
-    ),
-    organizations: db.prepare<[string], { id: string; name: string; role: string }>(
-      `SELECT o.id, o.name, m.role FROM organizations o JOIN memberships m ON m.organization_id = o.id
-       WHERE m.user_id = ? ORDER BY o.name COLLATE NOCASE, o.id`,
-    ),
-    isMember: db.prepare<[string, string], { ok: number }>('SELECT 1 AS ok FROM memberships WHERE user_id = ? AND organization_id = ?'),
-    rememberActive: db.prepare('UPDATE users SET active_organization_id = ? WHERE id = ?'),
-  };
-
+export function authRoutes(storage: Storage, sessions: SessionStore, limiter: SignInLimiter, proxy: ProxyTrust) {
   return new Hono<AppEnv>()
     .post('/sign-in/email', validate('json', z.object({ email: z.string().max(320), password: z.string().max(200) })), async (c) => {
       const { email, password } = c.req.valid('json');
@@ -50,8 +38,8 @@ export function authRoutes(db: Db, sessions: SessionStore, limiter: SignInLimite
         c.header('Retry-After', String(wait));
         throw new ApiError('too_many_requests', `Too many failed sign-ins. Try again in ${Math.ceil(wait / 60)} min.`);
       }
-      const user = sql.user.get(email.trim());
-      const valid = await verifyPassword(password, user?.password_hash ?? DUMMY_HASH);
+      const user = await storage.users.byEmail(email.trim());
+      const valid = await verifyPassword(password, user?.passwordHash ?? DUMMY_HASH);
       if (!user || !valid) {
         await limiter.failed(email.trim(), address);
         throw new ApiError('invalid_credentials', 'The email or password is not correct.');
@@ -59,8 +47,8 @@ export function authRoutes(db: Db, sessions: SessionStore, limiter: SignInLimite
       await limiter.succeeded(email.trim());
 
       const activeOrganizationId =
-        user.active_organization_id && sql.isMember.get(user.id, user.active_organization_id) ? user.active_organization_id : null;
-      const { token, endsAt } = sessions.create(user.id, activeOrganizationId);
+        user.activeOrganizationId && (await storage.users.isMember(user.id, user.activeOrganizationId)) ? user.activeOrganizationId : null;
+      const { token, endsAt } = await sessions.create(user.id, activeOrganizationId);
       setCookie(c, SESSION_COOKIE, token, {
         httpOnly: true,
         sameSite: 'Lax',
@@ -73,24 +61,21 @@ export function authRoutes(db: Db, sessions: SessionStore, limiter: SignInLimite
       return c.json({ user: { id: user.id, email: user.email, name: user.name }, activeOrganizationId });
     })
     .use('*', requireSession(sessions))
-    .post('/sign-out', (c) => {
-      sessions.end(c.get('session'));
+    .post('/sign-out', async (c) => {
+      await sessions.end(c.get('session'));
       deleteCookie(c, SESSION_COOKIE, { path: '/' });
       return c.json({ success: true });
     })
-    .get('/session', (c) => {
+    .get('/session', async (c) => {
       const { user, activeOrganizationId, role } = c.get('session');
-      return c.json({ user, activeOrganizationId, role, organizations: sql.organizations.all(user.id) });
+      return c.json({ user, activeOrganizationId, role, organizations: await storage.users.organizations(user.id) });
     })
-    .post('/organization/set-active', validate('json', z.object({ organizationId: uuidSchema })), (c) => {
+    .post('/organization/set-active', validate('json', z.object({ organizationId: uuidSchema })), async (c) => {
       const { organizationId } = c.req.valid('json');
-      const session = c.get('session');
       const id = organizationId.toLowerCase();
-      if (!sql.isMember.get(session.user.id, id)) {
+      if (!(await sessions.setActiveOrganization(c.get('session'), id))) {
         throw new ApiError('forbidden', 'You are not a member of that organization.');
       }
-      sessions.setActiveOrganization(session, id);
-      sql.rememberActive.run(id, session.user.id);
       return c.json({ activeOrganizationId: id });
     });
 }

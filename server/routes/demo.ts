@@ -14,8 +14,8 @@ import { validate } from '../validation.js';
  * allowance for this month as spent, `POST /api/demo/reset-quota` as unspent.
  */
 export function demoRoutes(exports: ExportService) {
-  const quota = (action: 'exhaust' | 'reset') => (c: Context<AppEnv>) => {
-    const allowance = exports.setDemoSpending(c.get('organizationId'), action);
+  const quota = (action: 'exhaust' | 'reset') => async (c: Context<AppEnv>) => {
+    const allowance = await exports.setDemoSpending(c.get('organizationId'), action);
     if (!allowance) {
       throw new ApiError(
         'invalid_request',

@@ -110,16 +110,16 @@ export function exportRoutes(
   }
 
   return new Hono<AppEnv>()
-    .post('/', validate('json', z.object({ lessonId: uuidSchema, cacheKey: cacheKeySchema.nullish() })), (c) => {
+    .post('/', validate('json', z.object({ lessonId: uuidSchema, cacheKey: cacheKeySchema.nullish() })), async (c) => {
       const { lessonId, cacheKey } = c.req.valid('json');
-      const result = exports.dispatch(c.get('organizationId'), lessonId.toLowerCase(), cacheKey || null);
+      const result = await exports.dispatch(c.get('organizationId'), lessonId.toLowerCase(), cacheKey || null);
       if (!result) throw lessonNotFound();
       if ('refused' in result) throw new ApiError('quota_exceeded', allowanceSpentMessage(result.refused));
       return c.json({ job: result.job }, result.cached ? 200 : 202);
     })
-    .get('/files/:file', (c) => {
+    .get('/files/:file', async (c) => {
       const match = /^([0-9a-f-]{36})\.pptx$/.exec(c.req.param('file'));
-      const file = match && exports.file(c.get('organizationId'), match[1]!);
+      const file = match && (await exports.file(c.get('organizationId'), match[1]!));
       if (!file) throw new ApiError('not_found', 'No such export file.');
       c.header('Content-Type', 'application/vnd.openxmlformats-officedocument.presentationml.presentation');
       c.header(
@@ -129,10 +129,10 @@ export function exportRoutes(
       c.header('Cache-Control', 'private, max-age=3600, immutable');
       return c.body(new Uint8Array(file.bytes));
     })
-    .get('/stream', validate('query', z.object({ lessonId: uuidSchema, cacheKey: optionalCacheKey })), (c) => {
+    .get('/stream', validate('query', z.object({ lessonId: uuidSchema, cacheKey: optionalCacheKey })), async (c) => {
       const { lessonId, cacheKey } = c.req.valid('query');
       const id = lessonId.toLowerCase();
-      if (!exports.lesson(c.get('organizationId'), id)) throw lessonNotFound();
+      if (!(await exports.lesson(c.get('organizationId'), id))) throw lessonNotFound();
 
       return respondWithEventStream(c, policy, (channel) => follow(channel, id, cacheKey));
     });

@@ -47,12 +47,15 @@ export class ResponseCache {
 
   constructor(private readonly maxEntries = 1000) {}
 
-  /** The entry for `key` built at `version` (the request's data version), building it if need be. */
-  get(key: string, version: string, build: () => unknown): CachedBody {
+  /**
+   * The entry for `key` built at `version` (the request's data version, read
+   * before `build` runs: the body is at least as new as it), building it if need be.
+   */
+  async get(key: string, version: string, build: () => Promise<unknown>): Promise<CachedBody> {
     const hit = this.entries.get(key);
     if (hit?.version === version) return hit;
 
-    const entry = new CachedBody(version, Buffer.from(JSON.stringify(build())));
+    const entry = new CachedBody(version, Buffer.from(JSON.stringify(await build())));
     this.entries.delete(key);
     this.entries.set(key, entry);
     // Maps iterate in insertion order: the first key is the least recently built.

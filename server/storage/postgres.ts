@@ -7,6 +7,7 @@ import type {
   Changes,
   ExportJobRecord,
   ExportRecords,
+  InterruptedJob,
   LessonForExport,
   LessonRecords,
   OpenedStorage,
@@ -103,6 +104,9 @@ const SQL = {
   interrupted: `SELECT j.id, j.lesson_id AS "lessonId", l.title, l.sections, j.organization_id AS "organizationId", o.name AS "organizationName"
                 FROM export_jobs j JOIN lessons l ON l.id = j.lesson_id JOIN organizations o ON o.id = j.organization_id
                 WHERE j.status = 'pending' AND j.runs_here ORDER BY j.created_at, j.seq`,
+  pendingWork: `SELECT j.id, j.lesson_id AS "lessonId", l.title, l.sections, j.organization_id AS "organizationId", o.name AS "organizationName"
+                FROM export_jobs j JOIN lessons l ON l.id = j.lesson_id JOIN organizations o ON o.id = j.organization_id
+                WHERE j.id = $1 AND j.status = 'pending'`,
   // One statement each: the mark, the file and the NOTIFY commit together (the NOTIFY is delivered at commit).
   complete: `WITH done AS (
                UPDATE export_jobs SET status = 'completed', cost_cents = $2, model = $3, completed_at = $4 WHERE id = $1 AND status = 'pending' RETURNING id
@@ -231,6 +235,7 @@ export class PostgresStorage implements Storage {
         (await row<ExportJobRecord>(SQL.insertJob, [job.id, job.organizationId, job.lessonId, job.cacheKey, job.createdAt, job.runsHere]))!,
       get: (id) => row<ExportJobRecord>(SQL.job, [id]),
       interrupted: () => rows(SQL.interrupted),
+      pendingWork: (id) => row<InterruptedJob>(SQL.pendingWork, [id]),
       complete: async (id, r) =>
         ((await this.query(SQL.complete, [id, r.costCents, r.model, r.completedAt, r.fileName, r.bytes])).rowCount ?? 0) > 0,
       fail: async (id, message, completedAt) => ((await this.query(SQL.fail, [id, message, completedAt])).rowCount ?? 0) > 0,

@@ -47,6 +47,22 @@ const toJob = (r: JobRow): ExportJobRecord => ({
   error: r.error,
 });
 
+const toWork = (r: {
+  id: string;
+  lesson_id: string;
+  title: string;
+  sections: string;
+  organization_id: string;
+  organization_name: string;
+}) => ({
+  id: r.id,
+  lessonId: r.lesson_id,
+  organizationId: r.organization_id,
+  organizationName: r.organization_name,
+  title: r.title,
+  sections: JSON.parse(r.sections) as { heading: string; body: string }[],
+});
+
 // SQLite's julian day to Unix ms: both sides of the deadline are computed by SQLite.
 const julianDayToMs = (jd: number) => (jd - 2440587.5) * 86_400_000;
 
@@ -159,6 +175,14 @@ function prepare(db: Database.Database) {
        FROM export_jobs j JOIN lessons l ON l.id = j.lesson_id JOIN organizations o ON o.id = j.organization_id
        WHERE j.status = 'pending' AND j.runs_here = 1 ORDER BY j.created_at`,
     ),
+    pendingWork: db.prepare<
+      [string],
+      { id: string; lesson_id: string; title: string; sections: string; organization_id: string; organization_name: string }
+    >(
+      `SELECT j.id, j.lesson_id, l.title, l.sections, j.organization_id, o.name AS organization_name
+       FROM export_jobs j JOIN lessons l ON l.id = j.lesson_id JOIN organizations o ON o.id = j.organization_id
+       WHERE j.id = ? AND j.status = 'pending'`,
+    ),
     job: db.prepare<[string], JobRow>(`SELECT ${JOB_COLUMNS} FROM export_jobs j WHERE j.id = ?`),
     complete: db.prepare(
       `UPDATE export_jobs SET status = 'completed', cost_cents = ?, model = ?, completed_at = ? WHERE id = ? AND status = 'pending'`,
@@ -234,6 +258,9 @@ class Gate {
 /** What a storage and its transactions share. */
 interface Shared {
   db: Database.Database;
+  path: string;
+  /** The rate limiter's own connection (rateLimiter()), opened on first use. */
+  limits?: Database.Database;
   sql: Statements;
   gate: Gate;
   version: () => string;
@@ -381,17 +408,12 @@ export class SqliteStorage implements Storage {
           const r = sql.job.get(id);
           return r && toJob(r);
         }),
-      interrupted: () =>
-        run(() =>
-          sql.interrupted.all().map((r) => ({
-            id: r.id,
-            lessonId: r.lesson_id,
-            organizationId: r.organization_id,
-            organizationName: r.organization_name,
-            title: r.title,
-            sections: JSON.parse(r.sections),
-          })),
-        ),
+      interrupted: () => run(() => sql.interrupted.all().map(toWork)),
+      pendingWork: (id) =>
+        run(() => {
+          const r = sql.pendingWork.get(id);
+          return r && toWork(r);
+        }),
       complete: (id, result) =>
         run(() => {
           const stored = db.transaction(() => {
@@ -519,10 +541,25 @@ export class SqliteStorage implements Storage {
     });
   }
 
+  /**
+   * The counts live in a file of their own beside the database (`<file>-limits`),
+   * on a connection of their own: every sign-in that fails writes a count, and
+   * a write on the database itself moves its data version (PRAGMA data_version
+   * for other processes, total_changes() for this one), which would empty the
+   * session and picker-answer caches of every process at each failed sign-in.
+   * Processes on the same file still share the counts through the side file.
+   */
   rateLimiter({ keyPrefix, points, duration }: { keyPrefix: string; points: number; duration: number }) {
+    const { shared } = this;
+    if (!shared.limits) {
+      shared.limits = new Database(shared.path === ':memory:' ? ':memory:' : `${shared.path}-limits`);
+      shared.limits.pragma('journal_mode = WAL');
+      shared.limits.pragma('busy_timeout = 5000');
+    }
+    const storeClient = shared.limits;
     return new Promise<RateLimiterSQLite>((resolve, reject) => {
       const limiter: RateLimiterSQLite = new RateLimiterSQLite(
-        { storeClient: this.shared.db, storeType: 'better-sqlite3', keyPrefix, points, duration, tableName: `rate_limit_${keyPrefix}` },
+        { storeClient, storeType: 'better-sqlite3', keyPrefix, points, duration, tableName: `rate_limit_${keyPrefix}` },
         (error?: unknown) => (error ? reject(error) : resolve(limiter)),
       );
     });
@@ -533,6 +570,7 @@ export class SqliteStorage implements Storage {
     this.shared.closing = true;
     await this.shared.gate.pass();
     if (this.shared.db.open) this.shared.db.close();
+    this.shared.limits?.close();
   }
 }
 
@@ -609,7 +647,10 @@ function insertFixture(db: Database.Database, { fixture, loadedAt, passwordHashe
  * date, as server/db/database.ts's openDatabase does; a database this open
  * creates is seeded in the same transaction as its migrations.
  */
-export async function openSqliteStorage(path: string, { seed, onStatement }: OpenOptions = {}): Promise<OpenedStorage> {
+export async function openSqliteStorage(
+  path: string,
+  { seed, onStatement }: OpenOptions = {},
+): Promise<OpenedStorage & { storage: SqliteStorage }> {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const db = new Database(path, onStatement ? { verbose: (sql) => onStatement(String(sql)) } : {});
   db.pragma('journal_mode = WAL');
@@ -632,6 +673,7 @@ export async function openSqliteStorage(path: string, { seed, onStatement }: Ope
     }
     const shared: Shared = {
       db,
+      path,
       sql: prepare(db),
       gate: new Gate(),
       version: dataVersion(db),

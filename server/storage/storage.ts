@@ -216,6 +216,8 @@ export interface ExportRecords {
   get(id: string): Promise<ExportJobRecord | undefined>;
   /** This server's pending jobs (runsHere), oldest first. */
   interrupted(): Promise<InterruptedJob[]>;
+  /** The job with what its generation needs (its lesson) while it is pending; undefined once it has ended (or never was). */
+  pendingWork(id: string): Promise<InterruptedJob | undefined>;
   /**
    * Marks a pending job completed and stores its deck, in one transaction: a
    * completed job always has its file. False (nothing written) when the job

@@ -60,8 +60,8 @@ describe('authentication and scoping', () => {
       assert.equal(((await malformed.json()) as { code: string }).code, 'invalid_request');
     });
 
-    it('stores only scrypt hashes of passwords, each with its own salt', () => {
-      const hashes = t.db.prepare('SELECT password_hash AS h FROM users').all() as { h: string }[];
+    it('stores only scrypt hashes of passwords, each with its own salt', async () => {
+      const hashes = (await t.sql('SELECT password_hash AS h FROM users')) as { h: string }[];
       for (const { h } of hashes) assert.match(h, /^scrypt\$16384\$8\$1\$[\w-]{22}\$[\w-]{43}$/);
       assert.equal(new Set(hashes.map((x) => x.h.split('$')[4])).size, hashes.length);
       assert.ok(!hashes.some(({ h }) => h.includes(PASSWORD)));
@@ -133,7 +133,7 @@ describe('authentication and scoping', () => {
     for (const route of routes) {
       it(`${route.split('?')[0]}: 401 unauthorized without a session, with an unknown one and with an expired one`, async () => {
         const expired = await t.signIn(EMAIL.a);
-        t.db.prepare("UPDATE sessions SET expires_at = '2000-01-01T00:00:00.000Z'").run();
+        await t.sql("UPDATE sessions SET expires_at = '2000-01-01T00:00:00.000Z'");
         for (const cookie of [undefined, 'session_token=not-a-real-token', expired]) {
           const response = await t.get(route, cookie);
           assert.equal(response.status, 401);
@@ -224,30 +224,27 @@ describe('authentication and scoping', () => {
 describe('session lookups (cached per data version)', () => {
   it('never serve a session past its expiry, or a signed-out one', async () => {
     const t = await createTestApp();
-    const { token, expiresAt } = t.sessions.create(ID.userA, ID.orgA);
-    assert.equal(t.sessions.get(token)?.user.id, ID.userA, 'found, and now cached');
-    assert.equal(t.sessions.get(token, new Date(expiresAt.getTime() + 1)), undefined, 'expired, with no write in between');
-    assert.equal(t.sessions.get(token)?.user.id, ID.userA);
-    t.sessions.end(t.sessions.get(token)!);
-    assert.equal(t.sessions.get(token), undefined, 'signed out');
-    t.close();
+    const { token, expiresAt } = await t.sessions.create(ID.userA, ID.orgA);
+    assert.equal((await t.sessions.get(token))?.user.id, ID.userA, 'found, and now cached');
+    assert.equal(await t.sessions.get(token, new Date(expiresAt.getTime() + 1)), undefined, 'expired, with no write in between');
+    assert.equal((await t.sessions.get(token))?.user.id, ID.userA);
+    await t.sessions.end((await t.sessions.get(token))!);
+    assert.equal(await t.sessions.get(token), undefined, 'signed out');
+    await t.close();
   });
 
-  it('see a change made by another connection to the same database file', async () => {
+  it('see a change made by another connection to the same database', async () => {
     const { mkdtempSync } = await import('node:fs');
     const { tmpdir } = await import('node:os');
     const { join } = await import('node:path');
-    const Database = (await import('better-sqlite3')).default;
-    const { startTestServer } = await import('./support.js');
+    const { sqlElsewhere, startTestServer } = await import('./support.js');
     const s = await startTestServer({ db: join(mkdtempSync(join(tmpdir(), 'pos-sessions-')), 'db.sqlite') });
     try {
       const cookie = await s.signIn(EMAIL.a);
       const get = () => fetch(`${s.url}/api/auth/session`, { headers: { cookie } }).then((r) => r.status);
       assert.equal(await get(), 200);
       assert.equal(await get(), 200, 'served from the cache');
-      const other = new Database(s.db.name);
-      other.prepare('DELETE FROM sessions').run();
-      other.close();
+      await sqlElsewhere(s.location, 'DELETE FROM sessions');
       assert.equal(await get(), 401, 'the other process ended it');
     } finally {
       await s.close();

@@ -3,11 +3,10 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import Database from 'better-sqlite3';
 import { EventSource, type ErrorEvent } from 'eventsource';
 import { stableUuid } from '../../server/db/demo-data.js';
 import { EMAIL, ID } from '../fixtures/server-fixture.js';
-import { eventually, startTestServer } from './support.js';
+import { eventually, sqlElsewhere, startTestServer } from './support.js';
 
 // A client nobody here wrote: the `eventsource` npm package (4.x, the version
 // that runs on Node 20), used as the README's "Following the stream" tells
@@ -125,11 +124,13 @@ describe('following the stream with the eventsource package', () => {
     const cookie = await first.signIn(EMAIL.a);
     // Work another process does (runs_here = 0): neither instance generates it; a second connection completes it.
     const job = stableUuid('es:job:elsewhere');
-    first.db
-      .prepare(
-        `INSERT INTO export_jobs (id, organization_id, lesson_id, cache_key, status, created_at) VALUES (?, ?, ?, 'es-restart', 'pending', ?)`,
-      )
-      .run(job, ID.orgA, ID.lessonA, new Date().toISOString());
+    await first.sql(
+      `INSERT INTO export_jobs (id, organization_id, lesson_id, cache_key, status, created_at) VALUES (?, ?, ?, 'es-restart', 'pending', ?)`,
+      job,
+      ID.orgA,
+      ID.lessonA,
+      new Date().toISOString(),
+    );
 
     const following = follow(streamUrl(first.url, ID.lessonA, 'es-restart'), cookie);
     await eventually(() => first.streams.open === 1, 3000, 'the stream open');
@@ -138,11 +139,12 @@ describe('following the stream with the eventsource package', () => {
     const second = await startTestServer({ db: path, port, ssePollMs: 50 }, { renderDeck });
     try {
       await eventually(() => second.streams.open === 1, 10_000, 'EventSource reconnected on its own');
-      const other = new Database(path);
-      other
-        .prepare("UPDATE export_jobs SET status = 'completed', cost_cents = 7, model = 'other-process', completed_at = ? WHERE id = ?")
-        .run(new Date().toISOString(), job);
-      other.close();
+      await sqlElsewhere(
+        second.location,
+        "UPDATE export_jobs SET status = 'completed', cost_cents = 7, model = 'other-process', completed_at = ? WHERE id = ?",
+        new Date().toISOString(),
+        job,
+      );
       const { outcome, log, requests } = await following;
       assert.deepEqual(outcome, {
         event: 'completed',

@@ -52,7 +52,7 @@ describe('PPTX exports', () => {
     assert.match(body.job.id, /^[0-9a-f-]{36}$/);
     await t.exports.idle();
 
-    const row = t.db.prepare('SELECT status, cost_cents, model FROM export_jobs WHERE id = ?').get(body.job.id);
+    const row = (await t.sql('SELECT status, cost_cents, model FROM export_jobs WHERE id = ?', body.job.id))[0];
     // Title, agenda, 2 sections, summary = 5 slides; 2 + 5 cents.
     assert.deepEqual(row, { status: 'completed', cost_cents: 7, model: 'pptxgenjs-reference-renderer' });
 
@@ -87,7 +87,7 @@ describe('PPTX exports', () => {
   it('does not reuse an export made before the lesson changed', async () => {
     const first = await dispatch({ lessonId: ID.lessonA2, cacheKey: 'fresh' });
     await t.exports.idle();
-    t.db.prepare('UPDATE lessons SET updated_at = ? WHERE id = ?').run(new Date(Date.now() + 1000).toISOString(), ID.lessonA2);
+    await t.sql('UPDATE lessons SET updated_at = ? WHERE id = ?', new Date(Date.now() + 1000).toISOString(), ID.lessonA2);
     const second = await dispatch({ lessonId: ID.lessonA2, cacheKey: 'fresh' });
     assert.equal(second.status, 202);
     assert.notEqual(second.body.job.id, first.body.job.id);
@@ -97,7 +97,7 @@ describe('PPTX exports', () => {
   it('marks a job failed with the renderer’s message when generation throws', async () => {
     const { body } = await dispatch({ lessonId: ID.lessonFailed });
     await t.exports.idle();
-    const row = t.db.prepare('SELECT status, error FROM export_jobs WHERE id = ?').get(body.job.id);
+    const row = (await t.sql('SELECT status, error FROM export_jobs WHERE id = ?', body.job.id))[0];
     assert.deepEqual(row, { status: 'failed', error: 'The export failed: slide 2 is too large' });
     assert.equal((await t.get(`/api/exports/pptx/files/${body.job.id}.pptx`, a)).status, 404);
   });
@@ -174,7 +174,7 @@ describe('demo controls (--demo-controls)', () => {
     const cookie = await t.signIn(EMAIL.a);
     const dispatch = async (cacheKey: string) =>
       ((await (await t.post('/api/exports/pptx', { lessonId: ID.lessonA, cacheKey }, cookie)).json()) as { job: { id: string } }).job.id;
-    const status = (id: string) => t.db.prepare('SELECT status, error FROM export_jobs WHERE id = ?').get(id);
+    const status = async (id: string) => (await t.sql('SELECT status, error FROM export_jobs WHERE id = ?', id))[0];
 
     assert.equal((await t.post('/api/demo/next-export', { behaviour: 'fail' }, cookie)).status, 200);
     const failed = await dispatch('demo-fail');
@@ -182,16 +182,16 @@ describe('demo controls (--demo-controls)', () => {
     assert.equal((await t.post('/api/demo/next-export', { behaviour: 'hang' }, cookie)).status, 200);
     const hanging = await dispatch('demo-hang');
     await t.exports.idle();
-    assert.deepEqual(status(failed), { status: 'failed', error: 'The export failed: the demo asked this export to fail' });
-    assert.deepEqual(status(normal), { status: 'completed', error: null });
-    assert.deepEqual(status(hanging), { status: 'pending', error: null });
+    assert.deepEqual(await status(failed), { status: 'failed', error: 'The export failed: the demo asked this export to fail' });
+    assert.deepEqual(await status(normal), { status: 'completed', error: null });
+    assert.deepEqual(await status(hanging), { status: 'pending', error: null });
     assert.equal((await t.post('/api/demo/next-export', { behaviour: 'explode' }, cookie)).status, 400);
     // Armed, then disarmed: the next export runs normally.
     await t.post('/api/demo/next-export', { behaviour: 'fail' }, cookie);
     assert.equal((await t.post('/api/demo/next-export', { behaviour: 'none' }, cookie)).status, 200);
     const afterDisarm = await dispatch('demo-disarmed');
     await t.exports.idle();
-    assert.deepEqual(status(afterDisarm), { status: 'completed', error: null });
+    assert.deepEqual(await status(afterDisarm), { status: 'completed', error: null });
     t.close();
   });
 

@@ -44,7 +44,7 @@ describe('the deck file of an Arabic lesson over real HTTP', () => {
 
   it('is served with filename*=UTF-8 naming the Arabic title, and an ASCII filename=', async () => {
     const title = 'مقدمة في الأمن';
-    s.db.prepare('UPDATE lessons SET title = ? WHERE id = ?').run(title, ID.lessonA);
+    await s.sql('UPDATE lessons SET title = ? WHERE id = ?', title, ID.lessonA);
     const cookie = await s.signIn(EMAIL.a);
     const dispatched = await fetch(`${s.url}/api/exports/pptx`, {
       method: 'POST',

@@ -7,7 +7,7 @@ import { describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { stableUuid } from '../../server/db/demo-data.js';
 import { EMAIL, ID, PASSWORD } from '../fixtures/server-fixture.js';
-import { createTestApp, openStream, startTestServer } from './support.js';
+import { createTestApp, onlyOn, openStream, sqlElsewhere, sqliteOf, startTestServer } from './support.js';
 
 describe('sign-in rate limiting', () => {
   it('answers 429 with Retry-After after too many failures for an account, before checking the password', async () => {
@@ -36,57 +36,69 @@ describe('sign-in rate limiting', () => {
 });
 
 describe('storage faults', () => {
-  it('a read-only database answers writes with 503 storage_unavailable and keeps serving reads', async () => {
-    const t = await createTestApp();
-    const cookie = await t.signIn(EMAIL.a);
-    t.db.pragma('query_only = ON');
-    const originalError = console.error;
-    console.error = () => {};
-    try {
-      const write = await t.post('/api/exports/pptx', { lessonId: ID.lessonA }, cookie);
-      assert.equal(write.status, 503);
-      assert.deepEqual(await write.json(), {
-        error: 'The server cannot use its database right now (read-only or full disk). Try again later.',
-        code: 'storage_unavailable',
-      });
-      assert.equal((await t.get('/api/workflow-pickers/trainings', cookie)).status, 200);
-    } finally {
-      console.error = originalError;
-      t.close();
-    }
-  });
+  it(
+    'a read-only database answers writes with 503 storage_unavailable and keeps serving reads',
+    { skip: onlyOn('sqlite', 'made with SQLite pragmas (query_only, max_page_count)') },
+    async () => {
+      const t = await createTestApp();
+      const cookie = await t.signIn(EMAIL.a);
+      sqliteOf(t.storage).pragma('query_only = ON');
+      const originalError = console.error;
+      console.error = () => {};
+      try {
+        const write = await t.post('/api/exports/pptx', { lessonId: ID.lessonA }, cookie);
+        assert.equal(write.status, 503);
+        assert.deepEqual(await write.json(), {
+          error: 'The server cannot use its database right now (read-only or full disk). Try again later.',
+          code: 'storage_unavailable',
+        });
+        assert.equal((await t.get('/api/workflow-pickers/trainings', cookie)).status, 200);
+      } finally {
+        console.error = originalError;
+        t.close();
+      }
+    },
+  );
 
-  it('a read-only database still serves reads to a session whose use is due to be recorded', async () => {
-    let clock = Date.now();
-    const t = await createTestApp({}, { now: () => clock });
-    const cookie = await t.signIn(EMAIL.a);
-    t.db.pragma('query_only = ON');
-    clock += 5 * 60_000; // past the once-a-minute refresh: this read would write the new expiry
-    try {
-      assert.equal((await t.get('/api/workflow-pickers/trainings', cookie)).status, 200);
-      assert.equal((await t.get('/api/auth/session', cookie)).status, 200);
-    } finally {
-      t.close();
-    }
-  });
+  it(
+    'a read-only database still serves reads to a session whose use is due to be recorded',
+    { skip: onlyOn('sqlite', 'made with SQLite pragmas (query_only, max_page_count)') },
+    async () => {
+      let clock = Date.now();
+      const t = await createTestApp({}, { now: () => clock });
+      const cookie = await t.signIn(EMAIL.a);
+      sqliteOf(t.storage).pragma('query_only = ON');
+      clock += 5 * 60_000; // past the once-a-minute refresh: this read would write the new expiry
+      try {
+        assert.equal((await t.get('/api/workflow-pickers/trainings', cookie)).status, 200);
+        assert.equal((await t.get('/api/auth/session', cookie)).status, 200);
+      } finally {
+        t.close();
+      }
+    },
+  );
 
-  it('a full disk fails the export with a clear message instead of crashing', async () => {
-    const t = await createTestApp();
-    const cookie = await t.signIn(EMAIL.a);
-    // No page may be added: the deck's blob cannot be stored, as on a full disk.
-    t.db.pragma(`max_page_count = ${t.db.pragma('page_count', { simple: true })}`);
-    const response = await t.post('/api/exports/pptx', { lessonId: ID.lessonA, cacheKey: 'full' }, cookie);
-    if (response.status === 202) {
-      const { job } = (await response.json()) as { job: { id: string } };
-      await t.exports.idle();
-      const row = t.db.prepare('SELECT status, error FROM export_jobs WHERE id = ?').get(job.id) as { status: string; error: string };
-      assert.equal(row.status, 'failed');
-      assert.match(row.error, /database or disk is full/);
-    } else {
-      assert.equal(response.status, 503);
-    }
-    t.close();
-  });
+  it(
+    'a full disk fails the export with a clear message instead of crashing',
+    { skip: onlyOn('sqlite', 'made with SQLite pragmas (query_only, max_page_count)') },
+    async () => {
+      const t = await createTestApp();
+      const cookie = await t.signIn(EMAIL.a);
+      // No page may be added: the deck's blob cannot be stored, as on a full disk.
+      sqliteOf(t.storage).pragma(`max_page_count = ${sqliteOf(t.storage).pragma('page_count', { simple: true })}`);
+      const response = await t.post('/api/exports/pptx', { lessonId: ID.lessonA, cacheKey: 'full' }, cookie);
+      if (response.status === 202) {
+        const { job } = (await response.json()) as { job: { id: string } };
+        await t.exports.idle();
+        const row = (await t.sql('SELECT status, error FROM export_jobs WHERE id = ?', job.id))[0] as { status: string; error: string };
+        assert.equal(row.status, 'failed');
+        assert.match(row.error, /database or disk is full/);
+      } else {
+        assert.equal(response.status, 503);
+      }
+      t.close();
+    },
+  );
 });
 
 describe('graceful shutdown', () => {
@@ -119,15 +131,13 @@ describe('graceful shutdown', () => {
       ),
       text,
     );
-    assert.equal(s.db.open, false);
+    assert.equal(s.storage.isOpen, false);
     await assert.rejects(fetch(`${s.url}/healthz`), 'no longer accepting connections');
-    const db = new Database(path);
-    assert.equal(
-      (db.prepare('SELECT status FROM export_jobs WHERE id = ?').get(job.id) as { status: string }).status,
-      'completed',
+    assert.deepEqual(
+      await sqlElsewhere(s.location, 'SELECT status FROM export_jobs WHERE id = ?', job.id),
+      [{ status: 'completed' }],
       'the export that was running finished before the database closed',
     );
-    db.close();
   });
 });
 
@@ -148,58 +158,67 @@ describe('kill -9 during an export', () => {
     });
   };
 
-  it('leaves a sound database, keeps completed exports and their files, and resumes the interrupted one', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'pos-kill-'));
-    const first = await start(dir);
-    const signIn = await fetch(`${first.url}/api/auth/sign-in/email`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ email: 'ada@acme.example', password: 'partneros-demo' }),
-    });
-    const cookie = signIn.headers.get('set-cookie')!.split(';')[0]!;
-    const post = (url: string, lessonId: string, cacheKey: string) =>
-      fetch(`${url}/api/exports/pptx`, {
+  it(
+    'leaves a sound database, keeps completed exports and their files, and resumes the interrupted one',
+    {
+      skip: onlyOn(
+        'sqlite',
+        'a SQLite file and its resume at the next start; on PostgreSQL pg-boss re-runs the job (export-queue-postgres.test.ts)',
+      ),
+    },
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'pos-kill-'));
+      const first = await start(dir);
+      const signIn = await fetch(`${first.url}/api/auth/sign-in/email`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', cookie },
-        body: JSON.stringify({ lessonId, cacheKey }),
-      }).then((r) => r.json() as Promise<{ job: { id: string; status: string } }>);
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: 'ada@acme.example', password: 'partneros-demo' }),
+      });
+      const cookie = signIn.headers.get('set-cookie')!.split(';')[0]!;
+      const post = (url: string, lessonId: string, cacheKey: string) =>
+        fetch(`${url}/api/exports/pptx`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', cookie },
+          body: JSON.stringify({ lessonId, cacheKey }),
+        }).then((r) => r.json() as Promise<{ job: { id: string; status: string } }>);
 
-    const done = await post(first.url, stableUuid('lesson:test:Test lesson 1'), 'before-kill');
-    // Wait for the first export to be stored (its stream says so), not for a guessed time.
-    const firstDone = await openStream(
-      `${first.url}/api/exports/pptx/stream?lessonId=${stableUuid('lesson:test:Test lesson 1')}&cacheKey=before-kill`,
-      cookie,
-    );
-    assert.match(await firstDone.ended, /event: completed/);
-    const slow = await post(first.url, stableUuid('lesson:test:[slow] Slow lesson'), 'interrupted');
-    assert.equal(slow.job.status, 'pending');
-    first.child.kill('SIGKILL');
-    await new Promise((r) => first.child.once('exit', r));
-
-    const db = new Database(join(dir, 'db.sqlite'));
-    assert.equal(db.pragma('integrity_check', { simple: true }), 'ok');
-    db.close();
-
-    const second = await start(dir);
-    try {
-      assert.match(second.out(), /listening on/);
-      const file = await fetch(`${second.url}/api/exports/pptx/files/${done.job.id}.pptx`, { headers: { cookie } });
-      assert.equal(file.status, 200, 'a completed export and its file survive the crash');
-      assert.equal(
-        Buffer.from(await file.arrayBuffer())
-          .subarray(0, 2)
-          .toString(),
-        'PK',
-      );
-      // The interrupted export resumes and completes: a client following it sees `completed`.
-      const stream = await openStream(
-        `${second.url}/api/exports/pptx/stream?lessonId=${stableUuid('lesson:test:[slow] Slow lesson')}&cacheKey=interrupted`,
+      const done = await post(first.url, stableUuid('lesson:test:Test lesson 1'), 'before-kill');
+      // Wait for the first export to be stored (its stream says so), not for a guessed time.
+      const firstDone = await openStream(
+        `${first.url}/api/exports/pptx/stream?lessonId=${stableUuid('lesson:test:Test lesson 1')}&cacheKey=before-kill`,
         cookie,
       );
-      assert.ok((await stream.ended).includes(`event: completed\ndata: {"url":"/api/exports/pptx/files/${slow.job.id}.pptx"`));
-    } finally {
-      second.child.kill('SIGTERM');
-      await new Promise((r) => second.child.once('exit', r));
-    }
-  });
+      assert.match(await firstDone.ended, /event: completed/);
+      const slow = await post(first.url, stableUuid('lesson:test:[slow] Slow lesson'), 'interrupted');
+      assert.equal(slow.job.status, 'pending');
+      first.child.kill('SIGKILL');
+      await new Promise((r) => first.child.once('exit', r));
+
+      const db = new Database(join(dir, 'db.sqlite'));
+      assert.equal(db.pragma('integrity_check', { simple: true }), 'ok');
+      db.close();
+
+      const second = await start(dir);
+      try {
+        assert.match(second.out(), /listening on/);
+        const file = await fetch(`${second.url}/api/exports/pptx/files/${done.job.id}.pptx`, { headers: { cookie } });
+        assert.equal(file.status, 200, 'a completed export and its file survive the crash');
+        assert.equal(
+          Buffer.from(await file.arrayBuffer())
+            .subarray(0, 2)
+            .toString(),
+          'PK',
+        );
+        // The interrupted export resumes and completes: a client following it sees `completed`.
+        const stream = await openStream(
+          `${second.url}/api/exports/pptx/stream?lessonId=${stableUuid('lesson:test:[slow] Slow lesson')}&cacheKey=interrupted`,
+          cookie,
+        );
+        assert.ok((await stream.ended).includes(`event: completed\ndata: {"url":"/api/exports/pptx/files/${slow.job.id}.pptx"`));
+      } finally {
+        second.child.kill('SIGTERM');
+        await new Promise((r) => second.child.once('exit', r));
+      }
+    },
+  );
 });

@@ -129,11 +129,11 @@ describe('workflow picker endpoints', () => {
 
     it('changes the ETag the moment the data changes', async () => {
       const before = (await t.get('/api/workflow-pickers/trainings', a)).headers.get('etag')!;
-      t.db.prepare('UPDATE trainings SET title = ? WHERE id = ?').run('apple (renamed)', ID.trainingApple);
+      await t.sql('UPDATE trainings SET title = ? WHERE id = ?', 'apple (renamed)', ID.trainingApple);
       const changed = await t.get('/api/workflow-pickers/trainings', a, { 'if-none-match': before });
       assert.equal(changed.status, 200);
       assert.notEqual(changed.headers.get('etag'), before);
-      t.db.prepare('UPDATE trainings SET title = ? WHERE id = ?').run('apple', ID.trainingApple);
+      await t.sql('UPDATE trainings SET title = ? WHERE id = ?', 'apple', ID.trainingApple);
     });
 
     it('gives two organizations different ETags', async () => {

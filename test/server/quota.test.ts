@@ -89,7 +89,7 @@ describe('the export allowance (POS_EXPORT_QUOTA_CENTS)', () => {
       assert.equal(reached.type, 'application/json');
       assert.deepEqual(reached.body, refusal(10, 10));
       assert.equal(
-        s.db.prepare("SELECT COUNT(*) AS n FROM export_jobs WHERE cache_key = 'reached'").pluck().get(),
+        await s.sqlValue("SELECT COUNT(*) AS n FROM export_jobs WHERE cache_key = 'reached'"),
         0,
         'no job for a refused dispatch',
       );

@@ -50,12 +50,15 @@ describe('headers of every kind of response, decided in one place (server/securi
     s = await startTestServer({ corsOrigins: [ORIGIN] }, { serveDemo: true });
     cookie = await s.signIn(EMAIL.a);
     // A trainings list well over 1 KB, so that it is compressed.
-    const insert = s.db.prepare(
-      `INSERT INTO trainings (id, organization_id, title, description, tags, is_published, created_at, updated_at)
-       VALUES (?, ?, ?, ?, '["bulk"]', 1, '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')`,
-    );
     for (let i = 0; i < 60; i++) {
-      insert.run(`b0000000-0000-4000-8000-${String(i).padStart(12, '0')}`, ID.orgA, `Bulk training ${i}`, `About bulk topic ${i}.`);
+      await s.sql(
+        `INSERT INTO trainings (id, organization_id, title, description, tags, is_published, created_at, updated_at)
+         VALUES (?, ?, ?, ?, '["bulk"]', TRUE, '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')`,
+        `b0000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+        ID.orgA,
+        `Bulk training ${i}`,
+        `About bulk topic ${i}.`,
+      );
     }
   });
   after(() => s.close(0));

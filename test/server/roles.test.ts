@@ -5,13 +5,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { ROLES, type Role } from '../../server/auth/roles.js';
-import { openDatabase } from '../../server/db/database.js';
+import { openStorage } from '../../server/storage/open.js';
+import { openSqliteStorage } from '../../server/storage/sqlite.js';
+import type { Storage } from '../../server/storage/storage.js';
 import { DEMO_PASSWORD, demoFixture, stableUuid } from '../../server/db/demo-data.js';
 import { FixtureError, parseFixture, type FixtureInput } from '../../server/db/fixture.js';
 import { MIGRATIONS } from '../../server/db/schema.js';
 import { startServer } from '../../server/server.js';
 import { EMAIL, ID, PASSWORD, serverFixture } from '../fixtures/server-fixture.js';
-import { cookieFrom, startTestServer, testConfig } from './support.js';
+import { cookieFrom, onlyOn, onTestEngine, sql, sqlValue, startTestServer, testConfig } from './support.js';
 
 type Server = Awaited<ReturnType<typeof startTestServer>>;
 
@@ -66,7 +68,7 @@ const DATA_ROUTES = [
 describe('roles', () => {
   let s: Server;
   let dir: string;
-  let other: Database.Database;
+  let other: Storage;
   const send = (r: { method: string; path: string; body?: unknown }, cookie: string, headers: Record<string, string> = {}) =>
     fetch(`${s.url}${r.path}`, {
       method: r.method,
@@ -83,18 +85,22 @@ describe('roles', () => {
       organizations: { id: string; role: Role }[];
     };
   const cached = () => s.answers.stats.served;
-  const setRole = (db: Database.Database, email: string, organizationId: string, role: Role) =>
-    db
-      .prepare('UPDATE memberships SET role = ? WHERE organization_id = ? AND user_id = (SELECT id FROM users WHERE email = ?)')
-      .run(role, organizationId, email);
+  const setRole = (storage: Storage, email: string, organizationId: string, role: Role) =>
+    sql(
+      storage,
+      'UPDATE memberships SET role = ? WHERE organization_id = ? AND user_id = (SELECT id FROM users WHERE email = ?)',
+      role,
+      organizationId,
+      email,
+    );
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'pos-roles-'));
     s = await startTestServer({ db: join(dir, 'db.sqlite'), demoControls: true }, { fixture: rolesFixture() });
-    other = new Database(join(dir, 'db.sqlite'));
+    other = (await openStorage(s.location)).storage;
   });
   after(async () => {
-    other.close();
+    await other.close();
     await s.close(0);
     rmSync(dir, { recursive: true, force: true });
   });
@@ -173,7 +179,7 @@ describe('roles', () => {
 
   for (const [writer, connection] of [
     ['another process', () => other],
-    ['the server’s own connection', () => s.db],
+    ['the server’s own connection', () => s.storage],
   ] as const) {
     it(`a role changed by ${writer} takes effect at the next request: the answer cache never answers the partner from the member’s answer`, async () => {
       const email = ROLE_USER.owner;
@@ -187,7 +193,7 @@ describe('roles', () => {
       assert.equal((await get(path, cookie, { 'if-none-match': etag })).status, 304);
       assert.equal(cached(), before + 2, 'the member’s answers are being served from the cache for this cookie');
 
-      setRole(connection(), email, ID.orgA, 'partner');
+      await setRole(connection(), email, ID.orgA, 'partner');
       for (const headers of [{}, { 'if-none-match': etag }, {}] as Record<string, string>[]) {
         const response = await get(path, cookie, headers);
         assert.equal(response.status, 403, JSON.stringify(headers));
@@ -196,7 +202,7 @@ describe('roles', () => {
       assert.equal(cached(), before + 2, 'no refusal cached, and no answer of the member served to the partner');
       assert.equal((await session(cookie)).role, 'partner');
 
-      setRole(connection(), email, ID.orgA, 'owner');
+      await setRole(connection(), email, ID.orgA, 'owner');
       const restored = await get(path, cookie, { 'if-none-match': etag });
       assert.equal(restored.status, 304, 'the same data: the same ETag as before');
       assert.equal((await session(cookie)).role, 'owner');
@@ -206,18 +212,21 @@ describe('roles', () => {
   it('a membership removed in the database leaves the session without an organisation (400), never with a stale role', async () => {
     const cookie = await s.signIn(ROLE_USER.viewer);
     assert.equal((await get('/api/enablement/lessons', cookie)).status, 200);
-    const user = other.prepare('SELECT id FROM users WHERE email = ?').pluck().get(ROLE_USER.viewer) as string;
-    other.prepare('DELETE FROM memberships WHERE user_id = ?').run(user);
+    const user = await sqlValue<string>(other, 'SELECT id FROM users WHERE email = ?', ROLE_USER.viewer);
+    await sql(other, 'DELETE FROM memberships WHERE user_id = ?', user);
     const response = await get('/api/enablement/lessons', cookie);
     assert.equal(response.status, 400);
     assert.equal(((await response.json()) as { code: string }).code, 'no_active_organization');
     const left = await session(cookie);
     assert.deepEqual([left.activeOrganizationId, left.role, left.organizations], [null, null, []]);
-    other.prepare("INSERT INTO memberships (user_id, organization_id, role) VALUES (?, ?, 'viewer')").run(user, ID.orgA);
+    await sql(other, "INSERT INTO memberships (user_id, organization_id, role) VALUES (?, ?, 'viewer')", user, ID.orgA);
   });
 
-  it('the database refuses a role that is not one of the five', () => {
-    assert.throws(() => setRole(other, ROLE_USER.admin, ID.orgA, 'superuser' as Role), /CHECK constraint failed/);
+  it('the database refuses a role that is not one of the five', async () => {
+    await assert.rejects(
+      setRole(other, ROLE_USER.admin, ID.orgA, 'superuser' as Role),
+      /CHECK constraint failed|violates check constraint/,
+    );
   });
 });
 
@@ -253,30 +262,34 @@ describe('roles in the fixture', () => {
 });
 
 describe('schema migration 3', () => {
-  it('gives the memberships of an existing version-2 file the member role, and adds partner_stages', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'pos-migrate-'));
-    try {
-      const path = join(dir, 'v2.sqlite');
-      const v2 = new Database(path);
-      v2.exec(MIGRATIONS[0]!);
-      v2.exec(MIGRATIONS[1]!);
-      v2.pragma('user_version = 2');
-      v2.exec(`INSERT INTO organizations VALUES ('${ID.orgA}', 'Org A');
+  it(
+    'gives the memberships of an existing version-2 file the member role, and adds partner_stages',
+    { skip: onlyOn('sqlite', 'a SQLite file at schema version 2') },
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'pos-migrate-'));
+      try {
+        const path = join(dir, 'v2.sqlite');
+        const v2 = new Database(path);
+        v2.exec(MIGRATIONS[0]!);
+        v2.exec(MIGRATIONS[1]!);
+        v2.pragma('user_version = 2');
+        v2.exec(`INSERT INTO organizations VALUES ('${ID.orgA}', 'Org A');
         INSERT INTO users (id, email, name, password_hash) VALUES ('${ID.userA}', 'a@a.example', 'A', 'x');
         INSERT INTO memberships VALUES ('${ID.userA}', '${ID.orgA}');`);
-      v2.close();
+        v2.close();
 
-      const { db, isNew } = openDatabase(path);
-      assert.equal(isNew, false);
-      assert.deepEqual(db.prepare('SELECT user_id, organization_id, role FROM memberships').all(), [
-        { user_id: ID.userA, organization_id: ID.orgA, role: 'member' },
-      ]);
-      assert.equal(db.prepare('SELECT count(*) FROM partner_stages').pluck().get(), 0);
-      db.close();
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
+        const { storage, isNew } = await openSqliteStorage(path);
+        assert.equal(isNew, false);
+        assert.deepEqual(await sql(storage, 'SELECT user_id, organization_id, role FROM memberships'), [
+          { user_id: ID.userA, organization_id: ID.orgA, role: 'member' },
+        ]);
+        assert.equal(await sqlValue(storage, 'SELECT count(*) FROM partner_stages'), 0);
+        await storage.close();
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  );
 });
 
 describe('the demo data’s roles', () => {
@@ -297,7 +310,7 @@ describe('the demo data’s roles', () => {
     };
 
   before(async () => {
-    s = await startServer(testConfig(), { fixture: demoFixture() });
+    s = await startServer(await onTestEngine(testConfig()), { fixture: demoFixture() });
   });
   after(() => s.close(0));
 

@@ -5,12 +5,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { ConfigError, DEFAULT_CONFIG, loadConfig } from '../../server/config.js';
-import { openDatabase } from '../../server/db/database.js';
 import { demoFixture } from '../../server/db/demo-data.js';
-import { FixtureError, loadFixture, parseFixture } from '../../server/db/fixture.js';
+import { FixtureError, parseFixture } from '../../server/db/fixture.js';
 import { SCHEMA_VERSION } from '../../server/db/schema.js';
+import { loadFixtureInto } from '../../server/storage/fixture-loader.js';
+import { openStorage } from '../../server/storage/open.js';
+import { openSqliteStorage } from '../../server/storage/sqlite.js';
 import { EMAIL, ID, serverFixture } from '../fixtures/server-fixture.js';
-import { createTestApp } from './support.js';
+import { createTestApp, onlyOn, onTestEngine, sqlValue, testConfig } from './support.js';
 
 describe('settings', () => {
   it('has the documented defaults', () => {
@@ -63,28 +65,48 @@ describe('settings', () => {
     assert.throws(() => loadConfig({ POS_CORS_ORIGINS: 'http://a.example/path' }, []), /POS_CORS_ORIGINS entries must be origins/);
     assert.throws(() => loadConfig({}, ['--nope']), /Unknown option/);
   });
+
+  it('runs on PostgreSQL with POS_DATABASE_URL or --database-url, on SQLite without; any other URL is refused', () => {
+    assert.equal(loadConfig({}, []).databaseUrl, undefined);
+    const url = 'postgres://pos@127.0.0.1:5432/pos';
+    assert.equal(loadConfig({ POS_DATABASE_URL: url }, []).databaseUrl, url);
+    assert.equal(
+      loadConfig({ POS_DATABASE_URL: 'postgres://x/y' }, ['--database-url', 'postgresql://a/b']).databaseUrl,
+      'postgresql://a/b',
+    );
+    assert.throws(
+      () => loadConfig({ POS_DATABASE_URL: 'mysql://root:secret@db/pos' }, []),
+      (e: Error) =>
+        e instanceof ConfigError &&
+        /POS_DATABASE_URL must be a postgres:\/\/ or postgresql:\/\/ URL/.test(e.message) &&
+        !e.message.includes('secret'),
+    );
+    assert.throws(() => loadConfig({}, ['--database-url', 'data/x.sqlite']), /--database-url must be a postgres/);
+  });
 });
 
+const sqliteOnly = { skip: onlyOn('sqlite', 'a SQLite file and its pragmas (PostgreSQL: storage-contract.test.ts)') };
+
 describe('database', () => {
-  it('is created with the current schema version, WAL and foreign keys on', () => {
+  it('is created with the current schema version, WAL and foreign keys on', sqliteOnly, async () => {
     const dir = mkdtempSync(join(tmpdir(), 'pos-db-'));
-    const { db, isNew } = openDatabase(join(dir, 'x.sqlite'));
+    const { storage, isNew } = await openSqliteStorage(join(dir, 'x.sqlite'));
     assert.equal(isNew, true);
-    assert.equal(db.pragma('user_version', { simple: true }), SCHEMA_VERSION);
-    assert.equal(db.pragma('journal_mode', { simple: true }), 'wal');
-    assert.equal(db.pragma('foreign_keys', { simple: true }), 1);
-    db.close();
-    const again = openDatabase(join(dir, 'x.sqlite'));
+    assert.equal(storage.db.pragma('user_version', { simple: true }), SCHEMA_VERSION);
+    assert.equal(storage.db.pragma('journal_mode', { simple: true }), 'wal');
+    assert.equal(storage.db.pragma('foreign_keys', { simple: true }), 1);
+    await storage.close();
+    const again = await openSqliteStorage(join(dir, 'x.sqlite'));
     assert.equal(again.isNew, false, 'an existing file is not re-seeded');
-    again.db.close();
+    await again.storage.close();
   });
 
-  it('refuses a file from a newer release', () => {
+  it('refuses a file from a newer release', sqliteOnly, async () => {
     const path = join(mkdtempSync(join(tmpdir(), 'pos-db-')), 'future.sqlite');
-    const { db } = openDatabase(path);
-    db.pragma(`user_version = ${SCHEMA_VERSION + 1}`);
-    db.close();
-    assert.throws(() => openDatabase(path), /newer than this server's/);
+    const { storage } = await openSqliteStorage(path);
+    storage.db.pragma(`user_version = ${SCHEMA_VERSION + 1}`);
+    await storage.close();
+    await assert.rejects(openSqliteStorage(path), /newer than this server's/);
   });
 });
 
@@ -136,16 +158,17 @@ describe('fixture', () => {
   }
 
   it('loads nothing at all when it is refused', async () => {
-    const { db } = openDatabase(':memory:');
+    const config = await onTestEngine(testConfig());
+    const { storage } = await openStorage(config.databaseUrl ?? config.db);
     await assert.rejects(
-      loadFixture(
-        db,
+      loadFixtureInto(
+        storage,
         broken((f) => (f.exports[3].lessonId = ID.lessonB)),
       ),
       /exports\[3\].*lessonId: belongs to another organization/,
     );
-    assert.equal((db.prepare('SELECT count(*) AS n FROM organizations').get() as { n: number }).n, 0);
-    db.close();
+    assert.equal(await sqlValue(storage, 'SELECT count(*) AS n FROM organizations'), 0);
+    await storage.close();
   });
 
   it('the demo data is a valid fixture with two organizations, drafts and a user in both', () => {
@@ -157,7 +180,7 @@ describe('fixture', () => {
     assert.ok(f.lessons.every((l) => l.sections.length > 0));
   });
 
-  it('stops `npm run serve` with the message when the fixture is bad, and nothing is half-loaded', async () => {
+  it('stops `npm run serve` with the message when the fixture is bad, and nothing is half-loaded', sqliteOnly, async () => {
     const dir = mkdtempSync(join(tmpdir(), 'pos-fixture-'));
     const path = join(dir, 'bad.json');
     writeFileSync(path, JSON.stringify(broken((f) => (f.trainings[0].durationMinutes = -5))));
@@ -169,10 +192,10 @@ describe('fixture', () => {
     const code = await new Promise((resolve) => child.once('exit', resolve));
     assert.equal(code, 1);
     assert.match(stderr, /cannot start: trainings\[0\] \(id 3[\d-]+\)\.durationMinutes: /);
-    const { db, isNew } = openDatabase(join(dir, 'db.sqlite'));
-    assert.equal((db.prepare('SELECT count(*) AS n FROM trainings').get() as { n: number }).n, 0);
-    db.close();
-    assert.equal(isNew, false);
+    // The seed runs in the transaction that creates the schema: nothing at all is left, and the next start begins afresh.
+    const { storage, isNew } = await openSqliteStorage(join(dir, 'db.sqlite'));
+    await storage.close();
+    assert.equal(isNew, true);
   });
 });
 
@@ -180,7 +203,7 @@ describe('server errors', () => {
   it('answer 500 internal_error with a fixed sentence: no stack, no SQL', async () => {
     const t = await createTestApp();
     const cookie = await t.signIn(EMAIL.a);
-    t.db.exec('DROP TABLE trainings');
+    await t.sql('DROP TABLE trainings');
     const originalError = console.error;
     console.error = () => {};
     try {

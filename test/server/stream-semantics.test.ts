@@ -176,7 +176,7 @@ describe('jobs end at their deadline (POS_EXPORT_DEADLINE_MS)', () => {
       const stream = await openStream(streamUrl(s, ID.lessonA, 'hung'), a);
       const { body } = await dispatch(s, a, ID.lessonA, 'hung');
       assert.deepEqual(eventsOf(await stream.ended), [timedOut('300 ms')]);
-      const row = s.db.prepare('SELECT status, error, error_code, completed_at FROM export_jobs WHERE id = ?').get(body.job.id) as Record<
+      const row = (await s.sql('SELECT status, error, error_code, completed_at FROM export_jobs WHERE id = ?', body.job.id))[0] as Record<
         string,
         string
       >;
@@ -219,11 +219,11 @@ describe('jobs end at their deadline (POS_EXPORT_DEADLINE_MS)', () => {
 
       release();
       await s.exports.idle();
-      assert.deepEqual(s.db.prepare('SELECT status, error_code FROM export_jobs WHERE id = ?').get(body.job.id), {
+      assert.deepEqual((await s.sql('SELECT status, error_code FROM export_jobs WHERE id = ?', body.job.id))[0], {
         status: 'failed',
         error_code: 'timed_out',
       });
-      assert.equal(s.db.prepare('SELECT COUNT(*) FROM export_files WHERE job_id = ?').pluck().get(body.job.id), 0);
+      assert.equal(await s.sqlValue('SELECT COUNT(*) FROM export_files WHERE job_id = ?', body.job.id), 0);
       assert.equal((await fetch(`${s.url}/api/exports/pptx/files/${body.job.id}.pptx`, { headers: { cookie: a } })).status, 404);
       assert.deepEqual(logged, [
         `export ${body.job.id} (lesson ${ID.lessonA}): the renderer did not return within the deadline; its slot is released`,
@@ -239,7 +239,7 @@ describe('jobs end at their deadline (POS_EXPORT_DEADLINE_MS)', () => {
     const patient = await startTestServer({ sseTimeoutMs: 30_000 }, { renderDeck });
     try {
       assert.equal(
-        patient.db.prepare('SELECT status FROM export_jobs WHERE id = ?').pluck().get(ID.jobPendingElsewhere),
+        await patient.sqlValue('SELECT status FROM export_jobs WHERE id = ?', ID.jobPendingElsewhere),
         'pending',
         'not failed at the start',
       );
@@ -250,7 +250,7 @@ describe('jobs end at their deadline (POS_EXPORT_DEADLINE_MS)', () => {
     try {
       const a = await s.signIn(EMAIL.a);
       assert.deepEqual(eventsOf(await (await openStream(streamUrl(s, ID.lessonA2, 'elsewhere'), a)).ended), [timedOut('300 ms')]);
-      assert.equal(s.db.prepare('SELECT error_code FROM export_jobs WHERE id = ?').pluck().get(ID.jobPendingElsewhere), 'timed_out');
+      assert.equal(await s.sqlValue('SELECT error_code FROM export_jobs WHERE id = ?', ID.jobPendingElsewhere), 'timed_out');
     } finally {
       await s.close();
     }
@@ -270,7 +270,7 @@ describe('jobs end at their deadline (POS_EXPORT_DEADLINE_MS)', () => {
     try {
       assert.equal(resumed.resumed, 1);
       await resumed.exports.idle();
-      assert.equal(resumed.db.prepare('SELECT status FROM export_jobs WHERE id = ?').pluck().get(interrupted), 'completed');
+      assert.equal(await resumed.sqlValue('SELECT status FROM export_jobs WHERE id = ?', interrupted), 'completed');
     } finally {
       await resumed.close();
     }

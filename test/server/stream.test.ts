@@ -172,7 +172,7 @@ describe('GET /api/exports/pptx/stream', () => {
     const text = await (await openStream(streamUrl(`lessonId=${ID.lessonDone}`), a)).ended;
     assert.ok(text.includes(ID.jobDone), text);
     // Make the lesson newer than every job: nothing fresh remains, so the stream waits.
-    s.db.prepare('UPDATE lessons SET updated_at = ? WHERE id = ?').run(new Date().toISOString(), ID.lessonDone);
+    await s.sql('UPDATE lessons SET updated_at = ? WHERE id = ?', new Date().toISOString(), ID.lessonDone);
     const waiting = await openStream(streamUrl(`lessonId=${ID.lessonDone}`), a);
     await waiting.waitFor(':hb');
     assert.ok(!waiting.text.includes('event:'));
@@ -187,9 +187,10 @@ describe('GET /api/exports/pptx/stream', () => {
       const stream = await openStream(`${polled.url}/api/exports/pptx/stream?lessonId=${ID.lessonA2}&cacheKey=elsewhere`, cookie);
       await stream.waitFor(': connected');
       // Another process finishes the pending fixture job: a plain UPDATE, no in-process notification.
-      polled.db
-        .prepare("UPDATE export_jobs SET status = 'completed', cost_cents = 9, model = 'other-process' WHERE id = ?")
-        .run(ID.jobPendingElsewhere);
+      await polled.sql(
+        "UPDATE export_jobs SET status = 'completed', cost_cents = 9, model = 'other-process' WHERE id = ?",
+        ID.jobPendingElsewhere,
+      );
       assert.ok((await stream.ended).includes('"costCents":9,"model":"other-process"'));
     } finally {
       await polled.close();

@@ -1,10 +1,90 @@
 import assert from 'node:assert/strict';
 import { createApp, type AppOptions } from '../../server/app.js';
 import { DEFAULT_CONFIG, type ServerConfig } from '../../server/config.js';
-import { openDatabase } from '../../server/db/database.js';
-import { loadFixture, type FixtureInput } from '../../server/db/fixture.js';
+import type { FixtureInput } from '../../server/db/fixture.js';
 import { startServer, type RunningServer } from '../../server/server.js';
+import { prepareFixture } from '../../server/storage/fixture-loader.js';
+import { openStorage } from '../../server/storage/open.js';
+import type { PostgresStorage } from '../../server/storage/postgres.js';
+import type { SqliteStorage } from '../../server/storage/sqlite.js';
+import type { PreparedFixture, Storage } from '../../server/storage/storage.js';
 import { PASSWORD, serverFixture } from '../fixtures/server-fixture.js';
+import { freshDatabase } from '../support/postgres.js';
+
+/**
+ * The engine the server tests run on: SQLite unless POS_TEST_ENGINE=postgres
+ * (`npm run test:server:postgres`), then each test app or server gets a new
+ * database on one throwaway PostgreSQL server (test/support/postgres.ts).
+ */
+export const TEST_ENGINE: 'sqlite' | 'postgres' = process.env.POS_TEST_ENGINE === 'postgres' ? 'postgres' : 'sqlite';
+export const onPostgres = TEST_ENGINE === 'postgres';
+/** For `test(name, { skip: onlyOn('sqlite', why) }, …)`: a test about one engine's own behaviour. */
+export const onlyOn = (engine: 'sqlite' | 'postgres', why: string) => (TEST_ENGINE === engine ? false : `${engine} only: ${why}`);
+
+/** On PostgreSQL, the database standing for each SQLite file a test names: a server restarted on the same file finds its data. */
+const databaseFor = new Map<string, Promise<string>>();
+
+/**
+ * The config's storage on the test engine: SQLite as given (`:memory:`, or a
+ * test's file); on PostgreSQL a new database for `:memory:`, the same one
+ * again for a file named before.
+ */
+export async function onTestEngine(config: ServerConfig): Promise<ServerConfig> {
+  if (!onPostgres || config.databaseUrl) return config;
+  let url = config.db === ':memory:' ? freshDatabase() : databaseFor.get(config.db);
+  if (!url) databaseFor.set(config.db, (url = freshDatabase()));
+  return { ...config, databaseUrl: await url };
+}
+
+/** Fixtures prepared once per test process (password hashing, decks): most test apps load the same one. */
+const prepared = new Map<FixtureInput, Promise<PreparedFixture>>();
+const defaultFixture = serverFixture();
+const preparedFor = (fixture: FixtureInput) => {
+  let p = prepared.get(fixture);
+  if (!p) prepared.set(fixture, (p = prepareFixture(fixture)));
+  return p;
+};
+
+/**
+ * Raw SQL past the storage interface, on either engine: for setting up what no
+ * method writes, and for reading what the API does not show. `?` placeholders
+ * (made `$1`, `$2`… on PostgreSQL); returns the rows.
+ */
+export async function sql<R = Record<string, unknown>>(storage: Storage, text: string, ...params: unknown[]): Promise<R[]> {
+  if (storage.engine === 'sqlite') {
+    const statement = (storage as SqliteStorage).db.prepare(text);
+    return (statement.reader ? statement.all(...params) : (statement.run(...params), [])) as R[];
+  }
+  let n = 0;
+  return (
+    await (storage as PostgresStorage).pool.query(
+      text.replace(/\?/g, () => `$${++n}`),
+      params,
+    )
+  ).rows as R[];
+}
+
+/** The first column of the first row of `sql` (undefined when there is none). */
+export async function sqlValue<V = unknown>(storage: Storage, text: string, ...params: unknown[]): Promise<V> {
+  const [row] = await sql(storage, text, ...params);
+  return (row ? Object.values(row)[0] : undefined) as V;
+}
+
+/**
+ * `sql` through a connection of its own to the database at `location` (a
+ * server's `location`), opened and closed around it: another process's write.
+ */
+export async function sqlElsewhere<R = Record<string, unknown>>(location: string, text: string, ...params: unknown[]): Promise<R[]> {
+  const { storage } = await openStorage(location);
+  try {
+    return await sql<R>(storage, text, ...params);
+  } finally {
+    await storage.close();
+  }
+}
+
+/** The SQLite connection itself, for tests about SQLite only (pragmas, WAL). */
+export const sqliteOf = (storage: Storage) => (storage as SqliteStorage).db;
 
 export const testConfig = (overrides: Partial<ServerConfig> = {}): ServerConfig => ({
   ...DEFAULT_CONFIG,
@@ -16,16 +96,17 @@ export const testConfig = (overrides: Partial<ServerConfig> = {}): ServerConfig 
   ...overrides,
 });
 
-/** The app in-process (`app.request`, no network) over an in-memory database. */
+/** The app in-process (`app.request`, no network) over a new database: in memory, or a fresh one on PostgreSQL. */
 export async function createTestApp(
   overrides: Partial<ServerConfig> = {},
-  options: Omit<AppOptions, 'db' | 'config'> = {},
-  fixture: FixtureInput = serverFixture(),
+  options: Omit<AppOptions, 'storage' | 'config'> = {},
+  fixture: FixtureInput = defaultFixture,
 ) {
-  const config = testConfig(overrides);
-  const { db } = openDatabase(':memory:');
-  await loadFixture(db, fixture);
-  const reference = await createApp({ db, config, ...options });
+  const config = await onTestEngine(testConfig(overrides));
+  const { storage } = await openStorage(config.databaseUrl ?? config.db, {
+    seed: async (tx) => tx.importFixture(await preparedFor(fixture)),
+  });
+  const reference = await createApp({ storage, config, ...options });
   const { app } = reference;
 
   /** Signs in and returns the `Cookie` header value for later requests. */
@@ -49,7 +130,19 @@ export async function createTestApp(
       body: typeof body === 'string' ? body : JSON.stringify(body),
     });
 
-  return { ...reference, db, config, signIn, get, post, close: () => (reference.watcher.stop(), db.close()) };
+  return {
+    ...reference,
+    config,
+    signIn,
+    get,
+    post,
+    sql: (text: string, ...params: unknown[]) => sql(storage, text, ...params),
+    sqlValue: <V = unknown>(text: string, ...params: unknown[]) => sqlValue<V>(storage, text, ...params),
+    close: async () => {
+      await reference.close();
+      await storage.close();
+    },
+  };
 }
 
 export function cookieFrom(response: Response): string {
@@ -63,10 +156,22 @@ export function cookieFrom(response: Response): string {
 export async function startTestServer(
   overrides: Partial<ServerConfig> = {},
   options: Parameters<typeof startServer>[1] = {},
-): Promise<RunningServer & { signIn(email: string): Promise<string> }> {
-  const running = await startServer(testConfig(overrides), { fixture: serverFixture(), ...options });
+): Promise<
+  RunningServer & {
+    signIn(email: string): Promise<string>;
+    sql(text: string, ...params: unknown[]): Promise<Record<string, unknown>[]>;
+    sqlValue<V = unknown>(text: string, ...params: unknown[]): Promise<V>;
+    /** Where its data is: the SQLite file or the PostgreSQL URL (for sqlElsewhere, or a second server). */
+    location: string;
+  }
+> {
+  const config = await onTestEngine(testConfig(overrides));
+  const running = await startServer(config, { fixture: serverFixture(), ...options });
   return {
     ...running,
+    location: config.databaseUrl ?? config.db,
+    sql: (text, ...params) => sql(running.storage, text, ...params),
+    sqlValue: (text, ...params) => sqlValue(running.storage, text, ...params),
     async signIn(email: string) {
       const response = await fetch(`${running.url}/api/auth/sign-in/email`, {
         method: 'POST',

@@ -11,11 +11,12 @@
 import { loadConfig } from '../../server/config.js';
 import { renderLessonDeck, type LessonContent } from '../../server/exports/deck.js';
 import { startServer } from '../../server/server.js';
+import type { SqliteStorage } from '../../server/storage/sqlite.js';
 import { serverFixture } from '../fixtures/server-fixture.js';
 
 async function render(lesson: LessonContent) {
   if (lesson.title === 'Failed lesson') {
-    if (process.env.FAULT_READONLY === '1') running.db.pragma('query_only = ON');
+    if (process.env.FAULT_READONLY === '1') (running.storage as SqliteStorage).db.pragma('query_only = ON');
     throw new Error('the renderer crashed on purpose');
   }
   return renderLessonDeck(lesson);
