@@ -7,7 +7,7 @@ export interface AppEnv {
     session: Session;
     /** The active organisation of the session: every query is scoped to it. */
     organizationId: string;
-    /** The database's data version, read once per request (see db/data-version.ts). */
+    /** The database's data version, read once per request (storage.changes.version). */
     dataVersion: string;
     /** A picker answer the route offers the answer cache (answer-cache.ts). */
     answer: CachedBody;

@@ -3,17 +3,24 @@ import { DEMO_PASSWORD, DEMO_USERS } from './db/demo-data.js';
 import { FixtureError } from './db/fixture.js';
 import { guardProcess, startServer } from './server.js';
 
+/** host:port/database of a PostgreSQL URL: what the log may show (never its user or password). */
+function postgresPlace(url: string): string {
+  const { host, pathname } = new URL(url);
+  return `${host}${pathname}`;
+}
+
 /** `npm run serve`: the reference server with settings from the environment and flags. */
 async function main() {
   guardProcess();
   const config = loadConfig();
   const running = await startServer(config, { serveDemo: true });
+  const where = config.databaseUrl ? `the PostgreSQL database at ${postgresPlace(config.databaseUrl)}` : config.db;
   if (running.seeded && !config.fixture) {
-    console.log(`seeded ${config.db} with demo data; sign in with password "${DEMO_PASSWORD}" as:`);
+    console.log(`seeded ${where} with demo data; sign in with password "${DEMO_PASSWORD}" as:`);
     for (const u of DEMO_USERS)
       console.log(`  ${u.email.padEnd(24)} ${u.orgs.map((org) => `${org} (${u.roles[org] ?? 'member'})`).join(' + ')}`);
   } else if (running.seeded) {
-    console.log(`seeded ${config.db} from ${config.fixture}`);
+    console.log(`seeded ${where} from ${config.fixture}`);
   }
   if (running.resumed) console.log(`resuming ${running.resumed} export(s) interrupted by the last stop`);
   console.log(`listening on ${running.url}`);

@@ -1,8 +1,5 @@
 import { z } from 'zod';
-import { hashPassword } from '../auth/passwords.js';
-import { DEFAULT_ROLE, ROLES } from '../auth/roles.js';
-import { deckFileName, renderLessonDeck } from '../exports/deck.js';
-import type { Db } from './database.js';
+import { ROLES } from '../auth/roles.js';
 
 const uuid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, 'must be a lowercase UUID');
 const timestamp = z
@@ -164,88 +161,4 @@ export function parseFixture(raw: unknown): Fixture {
     stageNames.add(key);
   });
   return fixture;
-}
-
-/**
- * Fills an empty database from a fixture, all or nothing. Slow work (password
- * hashing, rendering the decks of completed exports) happens before the single
- * write transaction, so a failure leaves the database untouched.
- */
-export async function loadFixture(db: Db, raw: unknown, now = new Date()): Promise<void> {
-  const fixture = parseFixture(raw);
-  const loadedAt = now.toISOString();
-  const hashes = await Promise.all(fixture.users.map((u) => hashPassword(u.password)));
-  const lessons = new Map(fixture.lessons.map((l) => [l.id, l]));
-  const decks = await Promise.all(
-    fixture.exports.map(async (e) => {
-      if (e.status !== 'completed') return undefined;
-      const lesson = lessons.get(e.lessonId)!;
-      return { fileName: deckFileName(lesson.title), deck: await renderLessonDeck(lesson) };
-    }),
-  );
-
-  const insert = {
-    organization: db.prepare('INSERT INTO organizations (id, name) VALUES (?, ?)'),
-    user: db.prepare('INSERT INTO users (id, email, name, password_hash, active_organization_id) VALUES (?, ?, ?, ?, ?)'),
-    membership: db.prepare('INSERT INTO memberships (user_id, organization_id, role) VALUES (?, ?, ?)'),
-    specialization: db.prepare(
-      'INSERT INTO specializations (id, organization_id, title, description, is_published, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
-    ),
-    training: db.prepare(
-      `INSERT INTO trainings (id, organization_id, title, description, tags, specialization_id, duration_minutes, is_published, created_at, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    ),
-    lesson: db.prepare('INSERT INTO lessons (id, organization_id, title, sections, updated_at) VALUES (?, ?, ?, ?, ?)'),
-    job: db.prepare(
-      `INSERT INTO export_jobs (id, organization_id, lesson_id, cache_key, status, cost_cents, model, error, created_at, completed_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    ),
-    file: db.prepare('INSERT INTO export_files (job_id, file_name, bytes) VALUES (?, ?, ?)'),
-    stage: db.prepare('INSERT INTO partner_stages (id, organization_id, name, position) VALUES (?, ?, ?, ?)'),
-  };
-
-  db.transaction(() => {
-    for (const o of fixture.organizations) insert.organization.run(o.id, o.name);
-    fixture.users.forEach((u, i) => {
-      insert.user.run(u.id, u.email, u.name, hashes[i]!, u.activeOrganizationId);
-      for (const org of u.organizationIds) insert.membership.run(u.id, org, u.roles?.[org] ?? DEFAULT_ROLE);
-    });
-    for (const s of fixture.specializations) {
-      const created = s.createdAt ?? loadedAt;
-      insert.specialization.run(s.id, s.organizationId, s.title, s.description, Number(s.isPublished), created, s.updatedAt ?? created);
-    }
-    for (const t of fixture.trainings) {
-      const created = t.createdAt ?? loadedAt;
-      insert.training.run(
-        t.id,
-        t.organizationId,
-        t.title,
-        t.description,
-        JSON.stringify(t.tags),
-        t.specializationId,
-        t.durationMinutes,
-        Number(t.isPublished),
-        created,
-        t.updatedAt ?? created,
-      );
-    }
-    for (const l of fixture.lessons) insert.lesson.run(l.id, l.organizationId, l.title, JSON.stringify(l.sections), l.updatedAt);
-    fixture.exports.forEach((e, i) => {
-      const rendered = decks[i];
-      insert.job.run(
-        e.id,
-        e.organizationId,
-        e.lessonId,
-        e.cacheKey,
-        e.status,
-        e.costCents ?? rendered?.deck.costCents ?? null,
-        e.model ?? rendered?.deck.model ?? null,
-        e.error ?? null,
-        e.createdAt,
-        e.status === 'pending' ? null : (e.completedAt ?? e.createdAt),
-      );
-      if (rendered) insert.file.run(e.id, rendered.fileName, rendered.deck.bytes);
-    });
-    for (const s of fixture.partnerStages) insert.stage.run(s.id, s.organizationId, s.name, s.position);
-  })();
 }

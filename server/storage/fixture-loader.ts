@@ -23,7 +23,7 @@ export async function prepareFixture(raw: unknown, now = new Date()): Promise<Pr
   return { fixture, loadedAt: now.toISOString(), passwordHashes, decks };
 }
 
-/** Fills an empty database from a fixture, all or nothing, on either engine (the storage twin of db/fixture.ts's loadFixture). */
+/** Fills an empty database from a fixture, all or nothing, on either engine. */
 export async function loadFixtureInto(storage: Storage, raw: unknown, now = new Date()): Promise<void> {
   await storage.importFixture(await prepareFixture(raw, now));
 }

@@ -6,7 +6,10 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { EMAIL, ID, PASSWORD } from '../fixtures/server-fixture.js';
-import { cookieFrom, eventually, openStream } from './support.js';
+import { cookieFrom, eventually, onlyOn, openStream } from './support.js';
+
+// The faults are made with SQLite's own means (PRAGMA query_only, a table renamed on the file by another connection).
+const SQLITE_ONLY = { skip: onlyOn('sqlite', 'faults made with SQLite pragmas and a second connection to the file') };
 
 // The server runs as a child process: an unhandled rejection or an uncaught
 // exception in a background task ends a real process (Node 20), whereas in this
@@ -76,7 +79,7 @@ async function assertServing(child: Child) {
 
 const SERVER_ERRORS = /unhandled|uncaught|Error: .*\n\s+at /i;
 
-describe('a generation failing while the database cannot be written', () => {
+describe('a generation failing while the database cannot be written', SQLITE_ONLY, () => {
   it('keeps the process up, tells the stream, leaves the job pending, and marks it failed at the next start', async () => {
     const db = dbFile('readonly');
     const first = await startChild(db, { FAULT_READONLY: '1', POS_SSE_POLL_MS: '60000' });
@@ -150,7 +153,7 @@ describe('a generation failing while the database cannot be written', () => {
   });
 });
 
-describe('the shared poll failing', () => {
+describe('the shared poll failing', SQLITE_ONLY, () => {
   // Another connection renames a table the poll's query reads: SQLite re-prepares
   // the statement and fails with "no such table", a real error from the real query.
   const away = (db: Database.Database) => db.exec('ALTER TABLE export_jobs RENAME TO export_jobs_away');
@@ -249,7 +252,7 @@ describe('the shared poll failing', () => {
 });
 
 // `npm run serve` installs it (main.ts); the tests above run without it.
-describe('the process-level guard', () => {
+describe('the process-level guard', SQLITE_ONLY, () => {
   it('logs an unhandled rejection and keeps running; logs an uncaught exception and exits 1', async () => {
     const script = `
       const { guardProcess } = await import('./server/server.ts');

@@ -4,14 +4,16 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { freshDatabase } from '../support/postgres.js';
+import { onPostgres } from './support.js';
 
 // `npm run serve` as a user runs it: a child process, its output, real HTTP.
 describe('npm run serve', () => {
   it('seeds a new database with demo data, prints the credentials and `listening on URL`, and serves the API and the demo', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'pos-main-'));
-    const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts', '--port', '0'], {
-      env: { ...process.env, POS_DB: join(dir, 'demo.sqlite') },
-    });
+    // On PostgreSQL (POS_TEST_ENGINE=postgres) the same, with POS_DATABASE_URL.
+    const where = onPostgres ? { POS_DATABASE_URL: await freshDatabase() } : { POS_DB: join(dir, 'demo.sqlite') };
+    const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts', '--port', '0'], { env: { ...process.env, ...where } });
     let stdout = '';
     try {
       const url = await new Promise<string>((resolve, reject) => {
@@ -22,6 +24,12 @@ describe('npm run serve', () => {
         });
         child.once('exit', (code) => reject(new Error(`exited ${code}: ${stdout}`)));
       });
+      assert.match(
+        stdout,
+        onPostgres
+          ? /seeded the PostgreSQL database at 127\.0\.0\.1:\d+\/test_\w+ with demo data/
+          : /seeded \S+demo\.sqlite with demo data/,
+      );
       assert.match(stdout, /sign in with password "partneros-demo"/);
       assert.match(stdout, /ada@acme\.example/);
 

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -7,7 +6,9 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { ConfigError, DEFAULT_CONFIG, loadConfig } from '../../server/config.js';
 import { EMAIL, PASSWORD } from '../fixtures/server-fixture.js';
-import { cookieFrom, startTestServer } from './support.js';
+import { openStorage } from '../../server/storage/open.js';
+import type { Storage } from '../../server/storage/storage.js';
+import { cookieFrom, sqlValue, startTestServer } from './support.js';
 
 type Server = Awaited<ReturnType<typeof startTestServer>>;
 
@@ -26,19 +27,19 @@ describe('sliding sessions', () => {
   let clock = Date.now();
   let a: Server;
   let b: Server;
-  let reader: Database.Database;
+  let reader: Storage;
 
   const status = async (server: Server, path: string, cookie: string) =>
     (await fetch(`${server.url}${path}`, { headers: { cookie } })).status;
   const cached = (server: Server) => server.answers.stats.served;
   /** The stored expiry of a cookie's session, as another process reads it. */
-  const storedExpiry = (cookie: string) => {
+  const storedExpiry = async (cookie: string) => {
     const tokenHash = createHash('sha256').update(cookie.slice('session_token='.length)).digest('hex');
-    const row = reader.prepare<[string], { expires_at: string }>('SELECT expires_at FROM sessions WHERE token_hash = ?').get(tokenHash);
-    return row && Date.parse(row.expires_at);
+    const expiresAt = await sqlValue<string | Date | undefined>(reader, 'SELECT expires_at FROM sessions WHERE token_hash = ?', tokenHash);
+    return expiresAt === undefined ? undefined : new Date(expiresAt).getTime();
   };
-  /** Moves every commit by either server: a changed value means a write. */
-  const commits = () => reader.pragma('data_version', { simple: true }) as number;
+  /** Moves with every commit by either server (the reader writes nothing itself): a changed value means a write. */
+  const commits = () => reader.changes.version();
   const signIn = async (server: Server) => {
     const response = await fetch(`${server.url}/api/auth/sign-in/email`, {
       method: 'POST',
@@ -55,10 +56,10 @@ describe('sliding sessions', () => {
     const db = join(dir, 'db.sqlite');
     a = await startTestServer({ db }, { now: () => clock });
     b = await startTestServer({ db }, { now: () => clock });
-    reader = new Database(db, { readonly: true });
+    reader = (await openStorage(a.location)).storage;
   });
   after(async () => {
-    reader.close();
+    await reader?.close();
     await b.close(0);
     await a.close(0);
     rmSync(dir, { recursive: true, force: true });
@@ -69,15 +70,15 @@ describe('sliding sessions', () => {
     const { cookie } = await signIn(a);
     assert.equal(await status(a, SESSION, cookie), 200);
     assert.equal(await status(a, SESSION, cookie), 200, 'now from the session cache');
-    assert.equal(storedExpiry(cookie), t0 + 7 * DAY);
+    assert.equal(await storedExpiry(cookie), t0 + 7 * DAY);
 
     clock = t0 + 5 * DAY;
     assert.equal(await status(a, SESSION, cookie), 200, 'a cached session still records its use');
-    assert.equal(storedExpiry(cookie), t0 + 12 * DAY);
+    assert.equal(await storedExpiry(cookie), t0 + 12 * DAY);
     clock = t0 + 11 * DAY;
     assert.equal(await status(a, SESSION, cookie), 200, '11 days after sign-in, 6 after the last use');
     assert.equal(await status(b, SESSION, cookie), 200);
-    assert.equal(storedExpiry(cookie), t0 + 18 * DAY);
+    assert.equal(await storedExpiry(cookie), t0 + 18 * DAY);
 
     clock = t0 + 18 * DAY;
     assert.equal(await status(a, SESSION, cookie), 401, '7 days after its last use');
@@ -110,7 +111,7 @@ describe('sliding sessions', () => {
       for (let i = 0; i < 3; i++) assert.equal(await status(a, PICKER, cookie), 200, `day ${day}, request ${i + 1}`);
     }
     assert.ok(cached(a) >= before + 11, 'every day’s third request was served from the cache');
-    assert.equal(storedExpiry(cookie), t0 + 17 * DAY, 'the use of day 10 was written');
+    assert.equal(await storedExpiry(cookie), t0 + 17 * DAY, 'the use of day 10 was written');
   });
 
   it('ends at the absolute maximum, 30 days after sign-in, however often it is used; so does the cookie', async () => {
@@ -121,7 +122,7 @@ describe('sliding sessions', () => {
       clock = t0 + day * DAY;
       assert.equal(await status(day % 2 ? a : b, SESSION, cookie), 200, `day ${day}`);
     }
-    assert.equal(storedExpiry(cookie), t0 + 30 * DAY, 'the last refresh stops at the maximum');
+    assert.equal(await storedExpiry(cookie), t0 + 30 * DAY, 'the last refresh stops at the maximum');
 
     clock = t0 + 30 * DAY - MINUTE;
     const before = cached(a);
@@ -141,13 +142,13 @@ describe('sliding sessions', () => {
     let writes = 0;
     for (let second = 0; second <= 150; second += 10) {
       clock = t0 + second * 1000;
-      const seen = commits();
+      const seen = await commits();
       for (let i = 0; i < 3; i++) {
         assert.equal(await status(a, SESSION, cookie), 200);
         assert.equal(await status(a, PICKER, cookie), 200);
       }
-      if (commits() !== seen) writes++;
-      expiries.push(storedExpiry(cookie)! - t0 - 7 * DAY);
+      if ((await commits()) !== seen) writes++;
+      expiries.push((await storedExpiry(cookie))! - t0 - 7 * DAY);
     }
     assert.equal(writes, 2, '96 requests over 150 s');
     // Written at the first request a minute or more after the last written use.
@@ -184,7 +185,7 @@ describe('sliding sessions', () => {
     const before = cached(a);
     for (let i = 0; i < 3; i++) assert.equal(await status(a, PICKER, cookie), 200);
     assert.equal(cached(a), before + 1, 'the refresh emptied the cache; it refilled after one request');
-    assert.equal(storedExpiry(cookie), t0 + 12 * DAY);
+    assert.equal(await storedExpiry(cookie), t0 + 12 * DAY);
     assert.equal(await status(b, SESSION, cookie), 200);
     assert.equal(await status(b, SESSION, cookie), 200);
 
@@ -193,7 +194,7 @@ describe('sliding sessions', () => {
     assert.equal(await status(a, PICKER, cookie), 401);
     assert.equal(cached(a), before + 1);
     assert.equal(await status(b, SESSION, cookie), 401);
-    assert.equal(storedExpiry(cookie), undefined);
+    assert.equal(await storedExpiry(cookie), undefined);
   });
 });
 

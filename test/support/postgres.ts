@@ -283,8 +283,46 @@ let databases = 0;
  * (freshDatabase), as SQLite's tests each open `:memory:`.
  */
 export function sharedPostgres(): Promise<ThrowawayPostgres> {
-  shared ??= startPostgres();
+  const given = process.env.POS_TEST_POSTGRES_URL;
+  shared ??= given ? Promise.resolve(alreadyRunning(given)) : startPostgres();
   return shared;
+}
+
+/**
+ * A server another process started and stops (scripts/test-server-postgres.ts,
+ * one for the whole `npm run test:server:postgres`): the same methods, but
+ * stop() leaves it running.
+ */
+function alreadyRunning(url: string): ThrowawayPostgres {
+  const admin = async <T>(work: (client: pg.Client) => Promise<T>): Promise<T> => {
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    try {
+      return await work(client);
+    } finally {
+      await client.end();
+    }
+  };
+  const at = new URL(url);
+  return {
+    url,
+    port: Number(at.port),
+    folder: '',
+    pid: 0,
+    async createDatabase(name) {
+      await admin((c) => c.query(`CREATE DATABASE ${pg.escapeIdentifier(name)}`));
+      return `postgres://${at.username}@${at.host}/${encodeURIComponent(name)}`;
+    },
+    terminateBackends: (pattern) =>
+      admin(async (c) => {
+        const { rowCount } = await c.query(
+          'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name LIKE $1 AND pid <> pg_backend_pid()',
+          [pattern],
+        );
+        return rowCount ?? 0;
+      }),
+    stop: async () => {},
+  };
 }
 
 /** The URL of a new, empty database on the shared server. */
