@@ -10,7 +10,7 @@ import type { AppEnv } from '../env.js';
 import { ApiError } from '../errors.js';
 import type { ProxyTrust } from '../proxy.js';
 import type { Storage } from '../storage/storage.js';
-import { uuidSchema, validate } from '../validation.js';
+import { storedText, uuidSchema, validate } from '../validation.js';
 
 // A real scrypt hash of a random password: signing in with an unknown email
 // costs the same time as with a known one, so timing does not reveal accounts.
@@ -28,7 +28,7 @@ function socketAddress(c: Context): string | undefined {
 /** `/api/auth`: sign-in, sign-out, the session, the active organisation. */
 export function authRoutes(storage: Storage, sessions: SessionStore, limiter: SignInLimiter, proxy: ProxyTrust) {
   return new Hono<AppEnv>()
-    .post('/sign-in/email', validate('json', z.object({ email: z.string().max(320), password: z.string().max(200) })), async (c) => {
+    .post('/sign-in/email', validate('json', z.object({ email: storedText(320), password: z.string().max(200) })), async (c) => {
       const { email, password } = c.req.valid('json');
       const socket = socketAddress(c);
       // Behind a proxy the socket is the proxy's: every user would share one address limit.

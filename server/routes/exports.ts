@@ -8,9 +8,9 @@ import { allowanceSpentMessage, formatDuration, type ExportService } from '../ex
 import { respondWithEventStream, sseEvent, type EventChannel } from '../exports/event-stream.js';
 import type { ExportOutcome, ExportWatcher } from '../exports/watcher.js';
 import type { HeaderPolicy } from '../security-headers.js';
-import { uuidSchema, validate } from '../validation.js';
+import { storedText, uuidSchema, validate } from '../validation.js';
 
-const cacheKeySchema = z.string().max(200, 'must be at most 200 characters');
+const cacheKeySchema = storedText(200);
 // An empty cacheKey means "none", like an omitted one.
 const optionalCacheKey = cacheKeySchema.optional().transform((k) => k || null);
 

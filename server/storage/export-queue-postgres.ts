@@ -39,7 +39,10 @@ export interface PostgresExportQueueOptions {
  * generates it. Completion is announced by the storage's NOTIFY, not here.
  */
 export class PostgresExportQueue {
-  private constructor(private readonly boss: PgBoss) {}
+  private constructor(
+    private readonly boss: PgBoss,
+    private readonly workers: string[],
+  ) {}
 
   static async start({
     url,
@@ -62,17 +65,25 @@ export class PostgresExportQueue {
     await boss.start();
     await boss.createQueue(QUEUE, { name: QUEUE, retryLimit: retries, retryDelay: 0, expireInSeconds: abandonAfterSeconds });
     // pg-boss 10 runs one job at a time per work(): N of them is at most N at once.
+    const workers: string[] = [];
     for (let i = 0; i < concurrency; i++) {
-      await boss.work<{ exportJobId: string }>(QUEUE, { pollingIntervalSeconds: pollSeconds, batchSize: 1 }, async ([job]) => {
-        await generate(job!.data.exportJobId);
-      });
+      workers.push(
+        await boss.work<{ exportJobId: string }>(QUEUE, { pollingIntervalSeconds: pollSeconds, batchSize: 1 }, async ([job]) => {
+          await generate(job!.data.exportJobId);
+        }),
+      );
     }
-    return new PostgresExportQueue(boss);
+    return new PostgresExportQueue(boss, workers);
   }
 
-  /** Queues the export's generation for whichever instance has room. */
+  /**
+   * Queues the export's generation for whichever instance has room. This
+   * instance's idle workers fetch at once rather than at their next poll
+   * (a busy one fetches when its job ends); other instances' at theirs.
+   */
   async enqueue(exportJobId: string): Promise<void> {
     await this.boss.send(QUEUE, { exportJobId });
+    for (const worker of this.workers) this.boss.notifyWorker(worker);
   }
 
   /**

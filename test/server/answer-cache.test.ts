@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
-import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { EMAIL, ID } from '../fixtures/server-fixture.js';
-import { startTestServer } from './support.js';
+import { openStorage } from '../../server/storage/open.js';
+import type { Storage } from '../../server/storage/storage.js';
+import { onlyOn, sql, sqliteOf, startTestServer } from './support.js';
 
 type Server = Awaited<ReturnType<typeof startTestServer>>;
 
@@ -25,7 +26,7 @@ async function snapshot(response: Response) {
 describe('picker answers cached at the front of the chain', () => {
   let s: Server;
   let dir: string;
-  let other: Database.Database;
+  let other: Storage;
   const get = (path: string, cookie: string, headers: Record<string, string> = {}) =>
     fetch(`${s.url}${path}`, { headers: { cookie, ...headers } });
   const cached = () => s.answers.stats.served;
@@ -34,10 +35,10 @@ describe('picker answers cached at the front of the chain', () => {
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'pos-answers-'));
     s = await startTestServer({ db: join(dir, 'db.sqlite'), corsOrigins: [ALLOWED_ORIGIN] });
-    other = new Database(join(dir, 'db.sqlite'));
+    other = (await openStorage(s.location)).storage;
   });
   after(async () => {
-    other.close();
+    await other?.close();
     await s.close(0);
     rmSync(dir, { recursive: true, force: true });
   });
@@ -101,7 +102,7 @@ describe('picker answers cached at the front of the chain', () => {
     const first = await get(PICKERS[1]!, cookie);
     const etag = first.headers.get('etag')!;
     assert.equal((await get(PICKERS[1]!, cookie, { 'if-none-match': etag })).status, 304);
-    other.prepare('UPDATE trainings SET title = ? WHERE id = ?').run('Apple, renamed elsewhere', ID.trainingApple);
+    await sql(other, 'UPDATE trainings SET title = ? WHERE id = ?', 'Apple, renamed elsewhere', ID.trainingApple);
     const before = cached();
     const next = await get(PICKERS[1]!, cookie, { 'if-none-match': etag });
     assert.equal(cached(), before, 'the data version moved: the app answers');
@@ -171,7 +172,7 @@ describe('picker answers cached at the front of the chain', () => {
     const headers = { origin: ALLOWED_ORIGIN };
     const etag = (await get(PICKERS[1]!, cookie, headers)).headers.get('etag')!;
     assert.equal((await get(PICKERS[1]!, cookie, { ...headers, 'if-none-match': etag })).status, 304);
-    other.prepare('UPDATE trainings SET title = ? WHERE id = ?').run('Apple, renamed with an Origin', ID.trainingApple);
+    await sql(other, 'UPDATE trainings SET title = ? WHERE id = ?', 'Apple, renamed with an Origin', ID.trainingApple);
     const next = await get(PICKERS[1]!, cookie, { ...headers, 'if-none-match': etag });
     assert.equal(next.status, 200);
     assert.equal(next.headers.get('access-control-allow-origin'), ALLOWED_ORIGIN);
@@ -253,15 +254,15 @@ describe('cached answers and session expiry', () => {
 describe('cached answers read the data version after the requests they answer', () => {
   let dir: string;
   let s: Server;
-  let other: Database.Database;
+  let other: Storage;
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'pos-answers-staged-'));
     s = await startTestServer({ db: join(dir, 'db.sqlite') });
-    other = new Database(join(dir, 'db.sqlite'));
+    other = (await openStorage(s.location)).storage;
   });
   after(async () => {
-    other.close();
+    await other?.close();
     await s.close(0);
     rmSync(dir, { recursive: true, force: true });
   });
@@ -280,16 +281,20 @@ describe('cached answers read the data version after the requests they answer', 
     assert.equal(s.answers.stats.served, before + 3);
   });
 
-  it('sends every request of the phase to the app when another process committed before the read', async () => {
-    const cookie = await s.signIn(EMAIL.a);
-    assert.equal((await send(cookie)).status, 200);
-    const before = s.answers.stats.served;
-    const first = send(cookie);
-    other.exec('CREATE TABLE IF NOT EXISTS touched (x); INSERT INTO touched VALUES (1)');
-    const second = send(cookie);
-    assert.deepEqual([(await first).status, (await second).status], [200, 200]);
-    assert.equal(s.answers.stats.served, before, 'neither is answered from the version before the commit');
-  });
+  it(
+    'sends every request of the phase to the app when another process committed before the read',
+    { skip: onlyOn('sqlite', 'staging a commit between two requests of one poll phase takes a synchronous write (better-sqlite3)') },
+    async () => {
+      const cookie = await s.signIn(EMAIL.a);
+      assert.equal((await send(cookie)).status, 200);
+      const before = s.answers.stats.served;
+      const first = send(cookie);
+      sqliteOf(other).exec('CREATE TABLE IF NOT EXISTS touched (x); INSERT INTO touched VALUES (1)');
+      const second = send(cookie);
+      assert.deepEqual([(await first).status, (await second).status], [200, 200]);
+      assert.equal(s.answers.stats.served, before, 'neither is answered from the version before the commit');
+    },
+  );
 });
 
 /** A 304 carries the 200's header lines but those describing the body. */

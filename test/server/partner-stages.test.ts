@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
-import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { FixtureError, parseFixture } from '../../server/db/fixture.js';
 import { EMAIL, ID, serverFixture } from '../fixtures/server-fixture.js';
-import { startTestServer } from './support.js';
+import { openStorage } from '../../server/storage/open.js';
+import type { Storage } from '../../server/storage/storage.js';
+import { sql, startTestServer } from './support.js';
 
 const PATH = '/api/workflow-pickers/partner-stages';
 type Stages = { partnerStages: { id: string; name: string }[] };
@@ -17,7 +18,7 @@ type Stages = { partnerStages: { id: string; name: string }[] };
 describe('GET /api/workflow-pickers/partner-stages', () => {
   let s: Awaited<ReturnType<typeof startTestServer>>;
   let dir: string;
-  let other: Database.Database;
+  let other: Storage;
   let a: string;
   let b: string;
   const get = (cookie: string | undefined, headers: Record<string, string> = {}) =>
@@ -31,12 +32,12 @@ describe('GET /api/workflow-pickers/partner-stages', () => {
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'pos-stages-'));
     s = await startTestServer({ db: join(dir, 'db.sqlite') });
-    other = new Database(join(dir, 'db.sqlite'));
+    other = (await openStorage(s.location)).storage;
     a = await s.signIn(EMAIL.a);
     b = await s.signIn(EMAIL.b);
   });
   after(async () => {
-    other.close();
+    await other?.close();
     await s.close(0);
     rmSync(dir, { recursive: true, force: true });
   });
@@ -124,9 +125,7 @@ describe('GET /api/workflow-pickers/partner-stages', () => {
     assert.equal((await get(b, { 'if-none-match': etag })).status, 304);
 
     const added = '60000000-0000-4000-8000-0000000000b2';
-    other
-      .prepare('INSERT INTO partner_stages (id, organization_id, name, position) VALUES (?, ?, ?, ?)')
-      .run(added, ID.orgB, 'Before B', 0);
+    await sql(other, 'INSERT INTO partner_stages (id, organization_id, name, position) VALUES (?, ?, ?, ?)', added, ID.orgB, 'Before B', 0);
     const changed = await get(b, { 'if-none-match': etag });
     assert.equal(changed.status, 200);
     assert.notEqual(changed.headers.get('etag'), etag);
@@ -135,23 +134,27 @@ describe('GET /api/workflow-pickers/partner-stages', () => {
       ['Before B', 'B stage'],
     );
 
-    other.prepare('UPDATE partner_stages SET position = 9, name = ? WHERE id = ?').run('After B', added);
+    await sql(other, 'UPDATE partner_stages SET position = 9, name = ? WHERE id = ?', 'After B', added);
     assert.deepEqual(
       (await stages(b)).map((x) => x.name),
       ['B stage', 'After B'],
     );
-    other.prepare('DELETE FROM partner_stages WHERE organization_id = ?').run(ID.orgB);
+    await sql(other, 'DELETE FROM partner_stages WHERE organization_id = ?', ID.orgB);
     assert.deepEqual(await stages(b), [], 'no stages: an empty list');
     assert.equal((await stages(a)).length, 5, 'A untouched');
   });
 
-  it('keeps names unique per organisation in the database', () => {
-    assert.throws(
-      () =>
-        other
-          .prepare('INSERT INTO partner_stages (id, organization_id, name, position) VALUES (?, ?, ?, ?)')
-          .run('60000000-0000-4000-8000-0000000000a9', ID.orgA, 'Prospect', 99),
-      /UNIQUE constraint failed: partner_stages.organization_id, partner_stages.name/,
+  it('keeps names unique per organisation in the database', async () => {
+    await assert.rejects(
+      sql(
+        other,
+        'INSERT INTO partner_stages (id, organization_id, name, position) VALUES (?, ?, ?, ?)',
+        '60000000-0000-4000-8000-0000000000a9',
+        ID.orgA,
+        'Prospect',
+        99,
+      ),
+      /UNIQUE constraint failed: partner_stages.organization_id, partner_stages.name|duplicate key value violates unique constraint/,
     );
   });
 });
