@@ -123,6 +123,11 @@ export class AnswerCache {
     if (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
   });
 
+  /** How many answers it holds (tests check that a pushed change emptied it). */
+  get size(): number {
+    return this.entries.size;
+  }
+
   private answer(c: Context, body: CachedBody): Response {
     const origin = requestHeader(c, 'origin');
     const encoding = body.compressible ? chooseEncoding(requestHeader(c, 'accept-encoding')) : undefined;

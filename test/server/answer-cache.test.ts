@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import { EMAIL, ID } from '../fixtures/server-fixture.js';
 import { openStorage } from '../../server/storage/open.js';
 import type { Storage } from '../../server/storage/storage.js';
-import { onlyOn, sql, sqliteOf, startTestServer } from './support.js';
+import { eventually, onlyOn, sql, sqliteOf, startTestServer } from './support.js';
 
 type Server = Awaited<ReturnType<typeof startTestServer>>;
 
@@ -166,6 +166,18 @@ describe('picker answers cached at the front of the chain', () => {
       }
     }
   });
+
+  it(
+    'is emptied by another instance’s write as it commits (NOTIFY), before any request asks',
+    { skip: onlyOn('postgres', 'SQLite pushes only its own process’s writes; another’s is seen by the next version read (above)') },
+    async () => {
+      const cookie = await signInAgain();
+      assert.equal((await get(PICKERS[0]!, cookie)).status, 200);
+      assert.ok(s.answers.size > 0, 'an answer is held');
+      await sql(other, 'UPDATE trainings SET description = ? WHERE id = ?', 'Changed by another instance', ID.trainingApple);
+      await eventually(() => s.answers.size === 0, 3000, 'the answer cache emptied by the notification');
+    },
+  );
 
   it('serves another process’s write on the next request with a listed Origin too', async () => {
     const cookie = await s.signIn(EMAIL.a);

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { connect } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { EMAIL, ID } from '../fixtures/server-fixture.js';
-import { decodeChunked, eventually, openStream, startTestServer } from './support.js';
+import { openStorage } from '../../server/storage/open.js';
+import { decodeChunked, eventually, onlyOn, openStream, startTestServer } from './support.js';
 
 type Server = Awaited<ReturnType<typeof startTestServer>>;
 
@@ -196,6 +197,30 @@ describe('GET /api/exports/pptx/stream', () => {
       await polled.close();
     }
   });
+
+  it(
+    'hears a completion on another instance at once, by NOTIFY, with the next poll a minute away',
+    { skip: onlyOn('postgres', 'on SQLite another process’s completion reaches a stream only through the poll (above)') },
+    async () => {
+      const { storage: elsewhere } = await openStorage(s.location);
+      try {
+        const stream = await openStream(streamUrl(`lessonId=${ID.lessonA2}&cacheKey=elsewhere`), a);
+        await stream.waitFor(': connected');
+        await eventually(async () => (await health()).pollChecks > 0, 3000, 'the check the new stream makes at once');
+        const completed = await elsewhere.exports.complete(ID.jobPendingElsewhere, {
+          costCents: 9,
+          model: 'other-instance',
+          completedAt: new Date().toISOString(),
+          fileName: 'Elsewhere.pptx',
+          bytes: Buffer.from('PK'),
+        });
+        assert.equal(completed, true);
+        assert.ok((await stream.waitFor('event: completed')).includes('"costCents":9,"model":"other-instance"'));
+      } finally {
+        await elsewhere.close();
+      }
+    },
+  );
 
   it('times out with an `error` that says so (code timed_out), then ends', async () => {
     const text = await (await openStream(streamUrl(`lessonId=${ID.lessonA}&cacheKey=timeout`), a)).ended;
