@@ -202,6 +202,7 @@ describe('hostile and malformed input (fast-check)', () => {
   });
 
   it('SQL- and HTML-looking strings are stored and returned as plain data', async () => {
+    let created = 0;
     const cookie = await t.signIn(EMAIL.a); // the POST property signs the shared session out now and then
     await fc.assert(
       fc.asyncProperty(
@@ -217,6 +218,8 @@ describe('hostile and malformed input (fast-check)', () => {
             body: JSON.stringify({ lessonId: ID.lessonA, cacheKey }),
           });
           assert.ok(response.status === 202 || response.status === 200, String(response.status));
+          // 200: a key drawn twice whose first job had completed (a cache hit creates none).
+          if (response.status === 202) created++;
           const { job } = (await response.json()) as { job: { cacheKey: string } };
           assert.equal(job.cacheKey, cacheKey);
         },
@@ -238,7 +241,8 @@ describe('hostile and malformed input (fast-check)', () => {
     }
     await t.exports.idle();
     // The injection attempts did nothing: the tables are all there and hold what they held.
-    assert.ok(((await t.sql('SELECT count(*) AS n FROM export_jobs'))[0] as { n: number }).n >= 60);
+    assert.ok(created > 0);
+    assert.ok(((await t.sql('SELECT count(*) AS n FROM export_jobs'))[0] as { n: number }).n >= created);
     assert.equal(((await t.sql('SELECT count(*) AS n FROM trainings'))[0] as { n: number }).n, 5);
   });
 });
