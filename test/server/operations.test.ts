@@ -35,6 +35,44 @@ describe('sign-in rate limiting', () => {
   });
 });
 
+describe('sign-in rate limiting across instances', () => {
+  it('counts failures on one instance against a sign-in on another over the same database', async () => {
+    const db = join(mkdtempSync(join(tmpdir(), 'pos-limits-')), 'db.sqlite');
+    const a = await startTestServer({ db, signInMaxFailures: 2 });
+    const b = await startTestServer({ db, signInMaxFailures: 2 });
+    try {
+      const attempt = (url: string, password: string) =>
+        fetch(`${url}/api/auth/sign-in/email`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ email: EMAIL.a, password }),
+        }).then((r) => r.status);
+      assert.equal(await attempt(a.url, 'wrong password'), 401);
+      assert.equal(await attempt(b.url, 'wrong password'), 401);
+      assert.equal(await attempt(a.url, PASSWORD), 429, 'A counts the failure B saw');
+      assert.equal(await attempt(b.url, PASSWORD), 429);
+    } finally {
+      await b.close(0);
+      await a.close(0);
+    }
+  });
+
+  it('a failed sign-in leaves the data version alone: the session and answer caches stay full', async () => {
+    const t = await createTestApp();
+    const cookie = await t.signIn(EMAIL.a);
+    assert.equal((await t.get('/api/workflow-pickers/trainings', cookie)).status, 200);
+    const version = await t.storage.changes.version();
+    const held = t.answers.size;
+    assert.ok(held > 0);
+    assert.equal((await t.post('/api/auth/sign-in/email', { email: EMAIL.a, password: 'wrong password' })).status, 401);
+    assert.equal(await t.storage.changes.version(), version, 'the limiter wrote its count elsewhere');
+    const before = t.answers.stats.served;
+    assert.equal((await t.get('/api/workflow-pickers/trainings', cookie)).status, 200);
+    assert.equal(t.answers.stats.served, before + 1, 'still answered from the cache');
+    await t.close();
+  });
+});
+
 describe('storage faults', () => {
   it(
     'a read-only database answers writes with 503 storage_unavailable and keeps serving reads',

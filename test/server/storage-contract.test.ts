@@ -316,6 +316,7 @@ for (const engine of ENGINES) {
           ],
         },
       ]);
+      assert.deepEqual(await s.exports.pendingWork(id), (await s.exports.interrupted())[0], 'a pending job with its lesson');
       const bytes = Buffer.from([0, 1, 2, 255, 254]);
       const completedAt = '2026-06-01T10:00:05.000Z';
       assert.equal(await s.exports.complete(id, { costCents: 7, model: 'model-x', completedAt, fileName: 'Lesson A.pptx', bytes }), true);
@@ -335,6 +336,9 @@ for (const engine of ENGINES) {
       const other = randomUUID();
       await s.exports.create({ id: other, organizationId: ID.orgA, lessonId: ID.lessonA2, cacheKey: null, createdAt, runsHere: false });
       assert.deepEqual(await s.exports.interrupted(), [], 'another process’s work is not resumed here');
+      assert.equal((await s.exports.pendingWork(other))?.lessonId, ID.lessonA2, 'whoever generates it');
+      assert.equal(await s.exports.pendingWork(id), undefined, 'an ended job has no work left');
+      assert.equal(await s.exports.pendingWork(randomUUID()), undefined);
       assert.equal(await s.exports.fail(other, 'The export failed: boom', completedAt), true);
       const failed = await s.exports.get(other);
       assert.equal(failed?.status, 'failed');
