@@ -452,7 +452,7 @@ export class ExportService {
       if ((await this.storage.exports.get(id))?.status !== 'pending') return;
       const deck = await this.withinDeadline(job, render(lesson));
       if (!deck) return;
-      // Shut down mid-render (past the grace period): the job stays pending and resumes at the next start.
+      // Shut down mid-render (past the grace period): the job stays pending, for the next start (SQLite) or another instance (PostgreSQL).
       if (!this.storage.isOpen) return;
       storing = true;
       const stored = await this.storage.exports.complete(id, {

@@ -1,7 +1,7 @@
 /**
  * Which job a request for (lesson, cache key) means: THE one rule, used by the
- * dispatch's cache hit (service.ts) and by the stream (watcher.ts), so the two
- * halves of the API can never pick different jobs.
+ * dispatch's cache hit (storage's exports.completedFor) and by the stream
+ * (exports.outcomes), so the two halves of the API can never pick different jobs.
  *
  *   The export of a lesson is its newest *fresh* job (created at or after the
  *   lesson's `updatedAt`); with a cache key, its newest fresh job with that key.
