@@ -77,8 +77,8 @@ test('a test process killed with kill -9 takes its server with it, and the next 
   assert.ok(alive(started.pid));
   child.kill('SIGKILL');
   await until(() => !alive(started.pid), 10_000, 'the server did not exit after its test process was killed');
-  assert.ok(existsSync(started.folder), 'a killed process leaves its folder behind');
-
+  // A killed process leaves its folder behind (no exit hook ran); whether it is still there now is not
+  // asserted: another test file's start, running in parallel, may already have removed it.
   const next = await startPostgres();
   try {
     assert.equal(existsSync(started.folder), false, 'the next start removed the abandoned folder');
