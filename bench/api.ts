@@ -14,9 +14,13 @@
  * middleware: the framework's own ceiling for that row.
  * Targets: ours/limit ≥ 0.7 for full responses and ≥ 0.8 for the 304;
  * the compressed 2,000-training answer ≤ 100 KB.
+ *
+ * `--postgres`: the reference server on a throwaway PostgreSQL
+ * (test/support/postgres.ts) instead of SQLite, written as its own section.
  */
 import autocannon from 'autocannon';
 import Database from 'better-sqlite3';
+import pg from 'pg';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -25,6 +29,7 @@ import { BENCH_PASSWORD, BENCH_USER } from './support/fixtures.js';
 import { modeOf, type Captured } from './support/captured.js';
 import { forkServer } from './support/processes.js';
 import { machine, median, publish, SMOKE, table, type Row } from './support/report.js';
+import { startPostgres } from '../test/support/postgres.js';
 
 const DURATION = SMOKE ? 1 : 5;
 const CONNECTIONS = SMOKE ? 10 : 50;
@@ -33,8 +38,15 @@ const ORIGIN = 'https://builder.example';
 const MAX_COMPRESSED_TRAININGS = 100_000;
 const dir = mkdtempSync(join(tmpdir(), 'pos-bench-api-'));
 const dbPath = join(dir, 'bench.sqlite');
+const postgres = process.argv.includes('--postgres') ? await startPostgres() : undefined;
+const databaseUrl = await postgres?.createDatabase('bench_api');
+const engine = postgres ? 'PostgreSQL' : 'SQLite';
 
-const ours = await forkServer('bench/support/server-process.ts', { POS_DB: dbPath, BENCH_TRAININGS: '2000', POS_CORS_ORIGINS: ORIGIN });
+const ours = await forkServer('bench/support/server-process.ts', {
+  ...(databaseUrl ? { POS_DATABASE_URL: databaseUrl } : { POS_DB: dbPath }),
+  BENCH_TRAININGS: '2000',
+  POS_CORS_ORIGINS: ORIGIN,
+});
 const signIn = await fetch(`${ours.url}/api/auth/sign-in/email`, {
   method: 'POST',
   headers: { 'content-type': 'application/json' },
@@ -194,27 +206,36 @@ const compressRows: Row[] = [
 console.log(compressRows);
 
 // Correctness: another connection changes the data; the very next request must show it.
-const writer = new Database(dbPath);
 const firstId = (trainings[0] as { id: string }).id;
-writer.prepare('UPDATE trainings SET title = ? WHERE id = ?').run('AAA renamed by another process', firstId);
-writer.close();
+const RENAMED = 'AAA renamed by another process';
+if (databaseUrl) {
+  const writer = new pg.Client({ connectionString: databaseUrl });
+  await writer.connect();
+  await writer.query('UPDATE trainings SET title = $1 WHERE id = $2', [RENAMED, firstId]);
+  await writer.end();
+} else {
+  const writer = new Database(dbPath);
+  writer.prepare('UPDATE trainings SET title = ? WHERE id = ?').run(RENAMED, firstId);
+  writer.close();
+}
 for (const mode of Object.keys(MODES) as Mode[]) {
   const key = `${ROUTES[0]}|${mode}`;
   const after = await fetch(`${ours.url}${ROUTES[0]}`, {
     headers: { cookie, ...MODES[mode].headers, 'if-none-match': captured[key]!.etag },
   });
-  const changed = after.status === 200 && (await after.text()).includes('AAA renamed by another process');
+  const changed = after.status === 200 && (await after.text()).includes(RENAMED);
   if (!changed) throw new Error(`a cached trainings response (${MODES[mode].label}) did not change after the data changed`);
 }
 
 await Promise.all([ours.stop(), limit.stop(), floor.stop(), honoCompress.stop()]);
+await postgres?.stop();
 rmSync(dir, { recursive: true, force: true });
 
 publish(
-  'bench:api',
-  `## bench:api — picker routes against the machine's limit
+  postgres ? 'bench:api-postgres' : 'bench:api',
+  `## bench:api — picker routes against the machine's limit${postgres ? ', on PostgreSQL' : ''}
 
-${machine()}. autocannon, ${CONNECTIONS} connections, ${DURATION} s per run, medians of ${ROUNDS} alternating runs, organisation with 2,000 published
+${machine()}. The reference server on ${engine}${postgres ? ' (a throwaway PostgreSQL 15 on the same machine, durability off as in the tests)' : ''}. autocannon, ${CONNECTIONS} connections, ${DURATION} s per run, medians of ${ROUNDS} alternating runs, organisation with 2,000 published
 trainings (plus 2,000 drafts, and another organisation of the same size). Each route three ways: no \`Origin\`, a listed
 \`Origin\` (CORS headers), a listed \`Origin\` with \`Accept-Encoding: br, gzip\`. "limit" is a bare node:http server
 answering the bytes ours sent for the same request (compressed where ours was) with the same header lines (security,
