@@ -11,6 +11,8 @@ const lesson = (name: string) => stableUuid(`lesson:test:${name}`);
 const SLOW = lesson('[slow] Slow lesson');
 const streamPath = (lessonId: string, cacheKey: string) => `/api/exports/pptx/stream?lessonId=${lessonId}&cacheKey=${cacheKey}`;
 const renders = (out: string, title: string) => out.split('\n').filter((line) => line.startsWith(`rendering ${JSON.stringify(title)} in `));
+/** Where in the output `line` is (-1: absent). */
+const lineAt = (out: string, line: string) => out.split('\n').indexOf(line);
 const newDatabase = () => join(mkdtempSync(join(tmpdir(), 'pos-cluster-')), 'db.sqlite');
 
 // `--workers 2` over one SQLite file in WAL mode: real processes (server/cluster.ts), real HTTP.
@@ -20,6 +22,10 @@ describe('--workers 2 on SQLite', () => {
     try {
       assert.match(server.out(), /^listening on http:\/\/127\.0\.0\.1:\d+ with 2 workers \(pids \d+, \d+\)$/m);
       assert.equal(server.out().match(/^seeded in /gm)?.length, 1, server.out());
+      // The first worker created and seeded the file before the second one began: they never open a new file together.
+      const [first, second] = /pids (\d+), (\d+)/.exec(server.out())!.slice(1);
+      assert.ok(lineAt(server.out(), `seeded in ${first}`) >= 0, server.out());
+      assert.ok(lineAt(server.out(), `starting in ${second}`) > lineAt(server.out(), `seeded in ${first}`), server.out());
       const [a, b] = await clientsOnDistinctProcesses(server.url, 2);
       assert.notEqual(a!.pid, b!.pid);
       assert.notEqual(a!.pid, server.child.pid, 'the workers answer, not the primary');
@@ -130,7 +136,11 @@ describe('--workers 2 on SQLite', () => {
 
     const second = await startServerProcess(['--workers', '2'], { POS_DB: db, POS_SSE_POLL_MS: '200', POS_TEST_SLOW_MS: '300' });
     try {
-      assert.match(second.out(), /resuming 1 export\(s\) interrupted by the last stop/);
+      // The first worker resumed it before the second began (so it could not take the job too, nor race a new dispatch).
+      const resumedAt = lineAt(second.out(), 'resuming 1 export(s) interrupted by the last stop');
+      assert.ok(resumedAt >= 0, second.out());
+      const later = /pids \d+, (\d+)/.exec(second.out())![1];
+      assert.ok(lineAt(second.out(), `starting in ${later}`) > resumedAt, second.out());
       const watcher = await pinnedClient(second.url);
       const stream = await watcher.stream(streamPath(SLOW, 'restart'), cookie);
       await stream.waitFor(new RegExp(`event: completed\\ndata: \\{"url":"/api/exports/pptx/files/${job.id}\\.pptx"`));

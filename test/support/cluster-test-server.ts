@@ -3,7 +3,8 @@
  * process, or `--workers N`), seeded with the browser fixture, with a renderer
  * that says which process renders what (`rendering "<title>" in <pid>`) and
  * takes POS_TEST_SLOW_MS (default 1500) for lessons titled "[slow] …": the
- * cluster tests kill the process that renders and count the renders.
+ * cluster tests kill the process that renders and count the renders. Each
+ * process prints `starting in <pid>` first.
  */
 import cluster from 'node:cluster';
 import { writeFileSync } from 'node:fs';
@@ -22,6 +23,8 @@ async function render(lesson: LessonContent) {
   return renderLessonDeck(lesson);
 }
 
+// The cluster tests check from these lines that the first worker had seeded and resumed before another began.
+console.log(`starting in ${process.pid}`);
 const config = loadConfig();
 if (!config.fixture) {
   config.fixture = `${config.db}.fixture.json`;

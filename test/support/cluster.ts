@@ -65,10 +65,17 @@ export async function startServerProcess(
       });
       check();
     });
-  const [, url] = await waitForOutput(/^listening on (\S+)/m, 60_000);
+  let url: string;
+  try {
+    [, url] = (await waitForOutput(/^listening on (\S+)/m, 60_000)) as unknown as [string, string];
+  } catch (error) {
+    // Never left running: its workers go with it (node:cluster ends them when their primary's channel closes).
+    child.kill('SIGKILL');
+    throw error;
+  }
   return {
     child,
-    url: url!,
+    url,
     out: () => out,
     err: () => err,
     waitForOutput,
