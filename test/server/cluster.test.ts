@@ -134,7 +134,7 @@ describe('--workers 2 on SQLite', () => {
     await first.exited;
     await until(() => workers.every((pid) => !isAlive(pid)), 10_000, 'the workers exit with their primary');
 
-    const second = await startServerProcess(['--workers', '2'], { POS_DB: db, POS_SSE_POLL_MS: '200', POS_TEST_SLOW_MS: '300' });
+    const second = await startServerProcess(['--workers', '2'], { POS_DB: db, POS_SSE_POLL_MS: '200', POS_TEST_SLOW_MS: '5000' });
     try {
       // The first worker resumed it before the second began (so it could not take the job too, nor race a new dispatch).
       const resumedAt = lineAt(second.out(), 'resuming 1 export(s) interrupted by the last stop');
@@ -145,8 +145,7 @@ describe('--workers 2 on SQLite', () => {
       const stream = await watcher.stream(streamPath(SLOW, 'restart'), cookie);
       await stream.waitFor(new RegExp(`event: completed\\ndata: \\{"url":"/api/exports/pptx/files/${job.id}\\.pptx"`));
       watcher.close();
-      // Both workers are up (listening is printed once both are): a second resume would have rendered by now or soon.
-      await new Promise((r) => setTimeout(r, 600));
+      // The render takes 5 s: the second worker started while the job was still pending, and left it alone.
       assert.equal(renders(second.out(), '[slow] Slow lesson').length, 1, second.out());
     } finally {
       await second.stop();
