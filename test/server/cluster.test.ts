@@ -223,7 +223,14 @@ async function twoInstances(env: Record<string, string> = {}) {
   const fixture = join(dir, 'fixture.json');
   writeFileSync(fixture, JSON.stringify(browserFixture()));
   const common = { POS_DATABASE_URL: databaseUrl, POS_FIXTURE: fixture, POS_SSE_POLL_MS: '60000', ...env };
-  const [a, b] = await Promise.all([startServerProcess([], common), startServerProcess([], common)]);
+  const started = await Promise.allSettled([startServerProcess([], common), startServerProcess([], common)]);
+  const failed = started.find((s) => s.status === 'rejected');
+  if (failed) {
+    // Never leave the other one running (it would keep the test process alive).
+    await Promise.all(started.map((s) => s.status === 'fulfilled' && s.value.stop()));
+    throw failed.reason;
+  }
+  const [a, b] = started.map((s) => (s as PromiseFulfilledResult<ServerProcess>).value);
   const sql = new pg.Client({ connectionString: databaseUrl });
   await sql.connect();
   return {

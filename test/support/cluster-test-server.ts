@@ -38,6 +38,6 @@ await serve(config, {
     if (running.resumed) console.log(`resuming ${running.resumed} export(s) interrupted by the last stop`);
   },
 }).catch((error) => {
-  console.error('cannot start:', error instanceof Error ? error.message : error);
+  console.error('cannot start:', error);
   process.exit(1);
 });
