@@ -13,7 +13,7 @@
  *    other (NOTIFY). Several rounds, fresh streams each. SQL statements per
  *    poll tick per instance, counted by the storage's onStatement.
  * 3. Picker throughput: GET /api/workflow-pickers/trainings (2,000 trainings)
- *    with autocannon (50 connections, 5 s) against `--workers 1` and
+ *    with autocannon (50 connections, 5 s after 1 s of warm-up) against `--workers 1` and
  *    `--workers 2`, on PostgreSQL and on SQLite.
  * The client runs on the same 2 cores as the servers (and PostgreSQL).
  * --smoke / BENCH_SMOKE=1: 100 streams, 1 round, 1 s runs; BENCHMARKS.md untouched.
@@ -152,12 +152,10 @@ try {
       const server = await startServerProcess(['--workers', String(workers)], where, 'bench/support/cluster-server.ts');
       try {
         const session = await signIn(server.url);
-        const result = await autocannon({
-          url: `${server.url}/api/workflow-pickers/trainings`,
-          connections: CONNECTIONS,
-          duration: DURATION,
-          headers: { cookie: session },
-        });
+        const load = { url: `${server.url}/api/workflow-pickers/trainings`, connections: CONNECTIONS, headers: { cookie: session } };
+        // Warm-up (each worker's answer cache, PostgreSQL's buffers, the JIT), not counted.
+        await autocannon({ ...load, duration: 1 });
+        const result = await autocannon({ ...load, duration: DURATION });
         if (result.non2xx || result.errors) throw new Error(`${engine} ×${workers}: ${result.non2xx} non-2xx, ${result.errors} errors`);
         rps[`${engine}${workers}`] = result.requests.average;
         throughput.push({
@@ -227,7 +225,7 @@ Statements counted by the storage's onStatement (pg-boss's own polling runs on i
 ${table(streamRows)}
 
 Picker throughput: GET /api/workflow-pickers/trainings (2,000 trainings, the answer cache warm), autocannon ${CONNECTIONS} connections
-for ${DURATION} s in the same machine, against \`--workers 1\` and \`--workers 2\` (node:cluster, one port).
+for ${DURATION} s after 1 s of warm-up, on the same machine, against \`--workers 1\` and \`--workers 2\` (node:cluster, one port).
 
 ${table(throughput)}
 
