@@ -290,8 +290,8 @@ describe(
     });
 
     it('kill -9 of the instance generating an export: the other one generates it, its API reports it completed and the file downloads', async () => {
-      // A job running 10 s counts as abandoned (a quarter of the deadline, at least 10 s): the slow render takes 15.
-      const { a, b, stop } = await twoInstances({ POS_EXPORT_DEADLINE_MS: '40000', POS_TEST_SLOW_MS: '15000' });
+      // The queue counts a job running 10 s as abandoned (a quarter of a 40 s deadline, at least 10 s); the render (3 s) is killed first.
+      const { a, b, stop } = await twoInstances({ POS_EXPORT_DEADLINE_MS: '40000', POS_TEST_SLOW_MS: '3000' });
       try {
         const cookie = await signIn(await pinnedClient(a.url), ADA);
         const dispatched = await post(a, '/api/exports/pptx', cookie, { lessonId: SLOW, cacheKey: 'killed' });
