@@ -279,9 +279,9 @@ warm-up, on the same machine, against \`--workers 1\` and \`--workers 2\` (node:
 
 ${table(throughput)}
 
-2 workers / 1 worker: ${ratios}. The machine has 2 cores for autocannon, the
-workers and PostgreSQL together: a second worker can only take the share of a core the first one left idle, so the ratio here
-is a floor, not what a second machine (or a core per worker with the client elsewhere) gives.`,
+2 workers / 1 worker: ${ratios}. Here a second worker shares the same 2 cores with the first, autocannon and PostgreSQL,
+so it adds a process, not capacity (a ratio near or under 1; the primary's hand-off of each connection costs a little);
+more throughput needs cores the first worker cannot use: a bigger machine with the client elsewhere, or instances on machines of their own.`,
   );
 } finally {
   await postgres.stop();
