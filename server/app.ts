@@ -93,6 +93,8 @@ export async function createApp({ storage, config, renderDeck, serveDemo = false
     .get('/healthz', (c) =>
       c.json({
         ok: true,
+        // Which process answered: instances behind one port (--workers) are told apart by it.
+        pid: process.pid,
         openStreams: streams.open,
         watchedExports: watcher.watchedKeys,
         pollChecks: watcher.stats.checks,

@@ -50,6 +50,11 @@ export interface ServerConfig {
    */
   tlsCert: string | undefined;
   tlsKey: string | undefined;
+  /**
+   * Server processes on this machine sharing the port (node:cluster, server/cluster.ts):
+   * 1 is one process and no cluster.
+   */
+  workers: number;
 }
 
 export const DEFAULT_CONFIG: ServerConfig = {
@@ -75,6 +80,7 @@ export const DEFAULT_CONFIG: ServerConfig = {
   trustProxy: false,
   tlsCert: undefined,
   tlsKey: undefined,
+  workers: 1,
 };
 
 /** Thrown for a setting that cannot be used; main() prints the message and exits 1. */
@@ -91,7 +97,7 @@ function integer(name: string, raw: string, min: number): number {
 /**
  * Reads settings from the environment, then from CLI flags (which win).
  * Flags: --port, --host, --db, --database-url, --fixture, --cors-origins, --trust-proxy, --sse-timeout-ms,
- * --export-quota-cents, --export-deadline-ms, --demo-controls, --tls-cert, --tls-key.
+ * --export-quota-cents, --export-deadline-ms, --demo-controls, --tls-cert, --tls-key, --workers.
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] = process.argv.slice(2)): ServerConfig {
   const { values } = parseArgs({
@@ -110,6 +116,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
       'trust-proxy': { type: 'string' },
       'tls-cert': { type: 'string' },
       'tls-key': { type: 'string' },
+      workers: { type: 'string' },
     },
     strict: true,
   });
@@ -180,6 +187,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
   config.tlsKey = pick(values['tls-key'], 'POS_TLS_KEY');
   if (!config.tlsCert !== !config.tlsKey)
     throw new ConfigError('POS_TLS_CERT and POS_TLS_KEY go together: set both (HTTP/2 over TLS) or neither');
+  const workers = pick(values.workers, 'POS_WORKERS');
+  if (workers !== undefined) config.workers = integer(values.workers !== undefined ? '--workers' : 'POS_WORKERS', workers, 1);
   if (env.POS_LOG_REQUESTS) config.logRequests = env.POS_LOG_REQUESTS !== '0' && env.POS_LOG_REQUESTS !== 'false';
   return config;
 }

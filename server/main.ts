@@ -1,3 +1,4 @@
+import { serve } from './cluster.js';
 import { ConfigError, loadConfig } from './config.js';
 import { DEMO_PASSWORD, DEMO_USERS } from './db/demo-data.js';
 import { FixtureError } from './db/fixture.js';
@@ -9,34 +10,24 @@ function postgresPlace(url: string): string {
   return `${host}${pathname}`;
 }
 
-/** `npm run serve`: the reference server with settings from the environment and flags. */
+/** `npm run serve`: the reference server with settings from the environment and flags (`--workers N`: N processes). */
 async function main() {
   guardProcess();
   const config = loadConfig();
-  const running = await startServer(config, { serveDemo: true });
   const where = config.databaseUrl ? `the PostgreSQL database at ${postgresPlace(config.databaseUrl)}` : config.db;
-  if (running.seeded && !config.fixture) {
-    console.log(`seeded ${where} with demo data; sign in with password "${DEMO_PASSWORD}" as:`);
-    for (const u of DEMO_USERS)
-      console.log(`  ${u.email.padEnd(24)} ${u.orgs.map((org) => `${org} (${u.roles[org] ?? 'member'})`).join(' + ')}`);
-  } else if (running.seeded) {
-    console.log(`seeded ${where} from ${config.fixture}`);
-  }
-  if (running.resumed) console.log(`resuming ${running.resumed} export(s) interrupted by the last stop`);
-  console.log(`listening on ${running.url}`);
-
-  const shutdown = (signal: string) => {
-    console.log(`${signal}: shutting down`);
-    running.close().then(
-      () => process.exit(0),
-      (error) => {
-        console.error(error);
-        process.exit(1);
-      },
-    );
-  };
-  process.once('SIGINT', shutdown);
-  process.once('SIGTERM', shutdown);
+  await serve(config, {
+    start: (options) => startServer(config, { serveDemo: true, ...options }),
+    announce(running) {
+      if (running.seeded && !config.fixture) {
+        console.log(`seeded ${where} with demo data; sign in with password "${DEMO_PASSWORD}" as:`);
+        for (const u of DEMO_USERS)
+          console.log(`  ${u.email.padEnd(24)} ${u.orgs.map((org) => `${org} (${u.roles[org] ?? 'member'})`).join(' + ')}`);
+      } else if (running.seeded) {
+        console.log(`seeded ${where} from ${config.fixture}`);
+      }
+      if (running.resumed) console.log(`resuming ${running.resumed} export(s) interrupted by the last stop`);
+    },
+  });
 }
 
 main().catch((error) => {

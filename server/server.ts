@@ -33,6 +33,13 @@ export interface StartOptions extends Omit<AppOptions, 'storage' | 'config'> {
   fixture?: FixtureInput;
   /** Called with every SQL statement run, on either engine (query counting in tests and benchmarks). */
   onStatement?: (sql: string) => void;
+  /**
+   * Generate again the exports a killed run left pending (default true). A
+   * cluster's later workers start with false: the first one resumes them, once.
+   */
+  resume?: boolean;
+  /** Told when an export joins this process's own queue and leaves it (ExportService#onQueued), from before the resume on. */
+  onExportQueued?: (jobId: string, queued: boolean) => void;
 }
 
 /**
@@ -69,7 +76,10 @@ export function guardProcess(): void {
  * a new database with the fixture, or the demo data, in the transaction that
  * creates its schema: instances starting together never see it empty.
  */
-export async function startServer(config: ServerConfig, { fixture, onStatement, ...options }: StartOptions = {}): Promise<RunningServer> {
+export async function startServer(
+  config: ServerConfig,
+  { fixture, onStatement, resume = true, onExportQueued, ...options }: StartOptions = {},
+): Promise<RunningServer> {
   const { storage, isNew } = await openStorage(config.databaseUrl ?? config.db, {
     onStatement,
     seed: async (tx) => {
@@ -82,7 +92,8 @@ export async function startServer(config: ServerConfig, { fixture, onStatement, 
   try {
     reference = await createApp({ storage, config, ...options });
     await reference.exports.start();
-    resumed = await reference.exports.resumeInterrupted();
+    reference.exports.onQueued = onExportQueued;
+    resumed = resume ? await reference.exports.resumeInterrupted() : 0;
   } catch (error) {
     await storage.close();
     throw error;

@@ -2,19 +2,27 @@
  * The reference server in its own process for benchmarks, seeded with the
  * bench fixture. Forked with IPC: it sends `{ type: 'ready', url }`, and
  * answers `{ type: 'stats' }` with memory (after a full GC when run with
- * --expose-gc), open streams, poll checks and the SQL statements run so far.
+ * --expose-gc), open streams, poll checks, the SQL statements run and the
+ * decks generated so far.
  */
 import { loadConfig } from '../../server/config.js';
+import { renderLessonDeck } from '../../server/exports/deck.js';
 import { startServer } from '../../server/server.js';
 import { benchFixture } from './fixtures.js';
 
 let statements = 0;
+let renders = 0;
 const config = loadConfig();
 const running = await startServer(config, {
   fixture: benchFixture(Number(process.env.BENCH_TRAININGS ?? 2000)),
   onStatement: process.env.BENCH_COUNT_STATEMENTS ? () => statements++ : undefined,
   // bench:widgets loads the built bundle from /dist/ on the API's own origin.
   serveDemo: process.env.BENCH_SERVE_DIST === '1',
+  // Counted: bench:cluster tells which instance generated an export.
+  renderDeck: (lesson) => {
+    renders++;
+    return renderLessonDeck(lesson);
+  },
 });
 
 export interface ServerStats {
@@ -23,6 +31,8 @@ export interface ServerStats {
   openStreams: number;
   pollChecks: number;
   statements: number;
+  /** Decks this process generated. */
+  renders: number;
   /** Timers alive in the server process (Node's active resources of type Timeout). */
   timers: number;
 }
@@ -38,6 +48,7 @@ process.on('message', (message: { type: string }) => {
     openStreams: running.streams.open,
     pollChecks: running.watcher.stats.checks,
     statements,
+    renders,
     timers,
   };
   process.send!({ type: 'stats', stats });

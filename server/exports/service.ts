@@ -122,6 +122,12 @@ export class ExportService {
   private readonly render: DeckRenderer;
   private readonly databaseUrl: string | undefined;
   private queue: Promise<PostgresExportQueue> | undefined;
+  /**
+   * Told when a job joins this process's own queue and when it leaves it
+   * (done, failed or given up): a cluster's primary (server/cluster.ts) keeps
+   * each worker's list, to hand a dead worker's jobs to another one.
+   */
+  onQueued: ((jobId: string, queued: boolean) => void) | undefined;
   /** Generations running in this process. */
   private readonly running = new Set<Promise<void>>();
   /** Jobs this process dispatched to the shared queue and has not seen end (idle() waits for them). */
@@ -244,12 +250,13 @@ export class ExportService {
   /**
    * Generates again the jobs a previous run of this server accepted but did not
    * finish (it was killed): they stay `pending` and complete as if nothing had
-   * happened, so clients following them see them complete. Returns how many.
+   * happened, so clients following them see them complete. With `only`, just
+   * those of them (a dead cluster worker's). Returns how many.
    * On PostgreSQL the queue does this itself (an abandoned job runs again): 0.
    */
-  async resumeInterrupted(): Promise<number> {
+  async resumeInterrupted(only?: ReadonlySet<string>): Promise<number> {
     if (this.storage.engine === 'postgres') return 0;
-    const jobs = await this.storage.exports.interrupted();
+    const jobs = (await this.storage.exports.interrupted()).filter((job) => !only || only.has(job.id));
     for (const job of jobs) this.enqueueHere(job, lessonOf(job));
     return jobs.length;
   }
@@ -340,7 +347,8 @@ export class ExportService {
 
   /** In this process's own queue (SQLite; the demo's failures on either engine). */
   private enqueueHere(job: InterruptedJob, lesson: LessonContent, render = this.render): void {
-    void this.track(this.limit(() => this.generate(job, lesson, render)));
+    this.onQueued?.(job.id, true);
+    void this.track(this.limit(() => this.generate(job, lesson, render)).finally(() => this.onQueued?.(job.id, false)));
   }
 
   /** In the queue every instance shares; idle() waits for its end, wherever it runs. */

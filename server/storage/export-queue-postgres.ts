@@ -32,6 +32,22 @@ export interface PostgresExportQueueOptions {
 }
 
 /**
+ * Instances starting together on a new database each create the queue, and
+ * pg-boss 10's create_queue (a row, then a partition attached to its job
+ * table) can deadlock between them: PostgreSQL fails one of them (40P01)
+ * while the other creates it. Trying again then finds it made.
+ */
+async function createQueueOnce(boss: PgBoss, queue: PgBoss.Queue): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await boss.createQueue(queue.name, queue);
+    } catch (error) {
+      if ((error as { code?: string }).code !== '40P01' || attempt === 5) throw error;
+    }
+  }
+}
+
+/**
  * Export generation across instances on PostgreSQL (issue 18), on pg-boss 10:
  * each instance runs at most `concurrency` jobs; a job whose instance died is
  * run again elsewhere after `abandonAfterSeconds`. The export's row in
@@ -63,7 +79,7 @@ export class PostgresExportQueue {
     });
     boss.on('error', (error) => console.error(`export queue: ${error.message}`));
     await boss.start();
-    await boss.createQueue(QUEUE, { name: QUEUE, retryLimit: retries, retryDelay: 0, expireInSeconds: abandonAfterSeconds });
+    await createQueueOnce(boss, { name: QUEUE, retryLimit: retries, retryDelay: 0, expireInSeconds: abandonAfterSeconds });
     // pg-boss 10 runs one job at a time per work(): N of them is at most N at once.
     const workers: string[] = [];
     for (let i = 0; i < concurrency; i++) {

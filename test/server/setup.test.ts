@@ -222,7 +222,14 @@ describe('server errors', () => {
     const t = await createTestApp();
     const response = await t.get('/healthz');
     assert.equal(response.status, 200);
-    assert.deepEqual(await response.json(), { ok: true, openStreams: 0, watchedExports: 0, pollChecks: 0, cachedAnswers: 0 });
+    assert.deepEqual(await response.json(), {
+      ok: true,
+      pid: process.pid,
+      openStreams: 0,
+      watchedExports: 0,
+      pollChecks: 0,
+      cachedAnswers: 0,
+    });
     t.close();
   });
 });
