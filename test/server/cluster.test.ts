@@ -289,6 +289,39 @@ describe(
       }
     });
 
+    it('`--workers 2` over PostgreSQL: seeds once, both workers answer, and a stream on one hears the completion of an export dispatched on the other, through NOTIFY', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'pos-cluster-pg-'));
+      const fixture = join(dir, 'fixture.json');
+      writeFileSync(fixture, JSON.stringify(browserFixture()));
+      const server = await startServerProcess(['--workers', '2'], {
+        POS_DATABASE_URL: await freshDatabase(),
+        POS_FIXTURE: fixture,
+        POS_SSE_POLL_MS: '60000',
+      });
+      try {
+        assert.match(server.out(), /^listening on http:\/\/127\.0\.0\.1:\d+ with 2 workers \(pids \d+, \d+\)$/m);
+        assert.equal(server.out().match(/^seeded /gm)?.length, 1, server.out());
+        const [watching, exporting] = await clientsOnDistinctProcesses(server.url, 2);
+        assert.notEqual(watching!.pid, exporting!.pid);
+        const cookie = await signIn(exporting!, ADA);
+        const stream = await watching!.stream(streamPath(lesson('Test lesson 1'), 'workers'), cookie);
+        await stream.waitFor(/: connected/);
+        const dispatched = await exporting!.request('POST', '/api/exports/pptx', {
+          cookie,
+          body: { lessonId: lesson('Test lesson 1'), cacheKey: 'workers' },
+        });
+        assert.equal(dispatched.status, 202, dispatched.body);
+        const { job } = JSON.parse(dispatched.body) as { job: { id: string } };
+        // The poll is a minute away: only the notification can bring it within the wait.
+        await stream.waitFor(new RegExp(`event: completed\\ndata: \\{"url":"/api/exports/pptx/files/${job.id}\\.pptx"`), 20_000);
+        stream.close();
+        watching!.close();
+        exporting!.close();
+      } finally {
+        assert.equal(await server.stop(), 0, server.err());
+      }
+    });
+
     it('kill -9 of the instance generating an export: the other one generates it, its API reports it completed and the file downloads', async () => {
       // The queue counts a job running 10 s as abandoned (a quarter of a 40 s deadline, at least 10 s); the render (3 s) is killed first.
       const { a, b, stop } = await twoInstances({ POS_EXPORT_DEADLINE_MS: '40000', POS_TEST_SLOW_MS: '3000' });
