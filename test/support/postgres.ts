@@ -72,6 +72,17 @@ const BASE = (() => {
   return tmpdir();
 })();
 
+/** Runs `work` on a connection of its own to `url`, closed afterwards whatever happens. */
+async function withClient<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
 /** `setpriv` in front of a command: the unprivileged user when root, and the parent-death signal. */
 function command(bin: string, args: string[]): [string, string[]] {
   const asUser = process.getuid?.() === 0 ? [`--reuid=${RUN_AS}`, `--regid=${RUN_AS}`, '--init-groups'] : [];
@@ -234,15 +245,7 @@ export async function startPostgres(): Promise<ThrowawayPostgres> {
       throw error;
     }
     const exited = new Promise<void>((resolve) => (child.exitCode !== null ? resolve() : child.once('exit', () => resolve())));
-    const admin = async <T>(work: (client: pg.Client) => Promise<T>): Promise<T> => {
-      const client = new pg.Client({ connectionString: url });
-      await client.connect();
-      try {
-        return await work(client);
-      } finally {
-        await client.end();
-      }
-    };
+    const admin = <T>(work: (client: pg.Client) => Promise<T>) => withClient(url, work);
     return {
       url,
       port,
@@ -294,15 +297,7 @@ export function sharedPostgres(): Promise<ThrowawayPostgres> {
  * stop() leaves it running.
  */
 function alreadyRunning(url: string): ThrowawayPostgres {
-  const admin = async <T>(work: (client: pg.Client) => Promise<T>): Promise<T> => {
-    const client = new pg.Client({ connectionString: url });
-    await client.connect();
-    try {
-      return await work(client);
-    } finally {
-      await client.end();
-    }
-  };
+  const admin = <T>(work: (client: pg.Client) => Promise<T>) => withClient(url, work);
   const at = new URL(url);
   return {
     url,
