@@ -83,6 +83,26 @@ async function withClient<T>(url: string, work: (client: pg.Client) => Promise<T
   }
 }
 
+/** What every server, started here or given, offers over an admin connection to `url`. */
+function adminMethods(url: string): Pick<ThrowawayPostgres, 'createDatabase' | 'terminateBackends'> {
+  return {
+    async createDatabase(name) {
+      await withClient(url, (c) => c.query(`CREATE DATABASE ${pg.escapeIdentifier(name)}`));
+      const at = new URL(url);
+      at.pathname = `/${encodeURIComponent(name)}`;
+      return at.toString();
+    },
+    terminateBackends: (pattern) =>
+      withClient(url, async (c) => {
+        const { rowCount } = await c.query(
+          'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name LIKE $1 AND pid <> pg_backend_pid()',
+          [pattern],
+        );
+        return rowCount ?? 0;
+      }),
+  };
+}
+
 /** `setpriv` in front of a command: the unprivileged user when root, and the parent-death signal. */
 function command(bin: string, args: string[]): [string, string[]] {
   const asUser = process.getuid?.() === 0 ? [`--reuid=${RUN_AS}`, `--regid=${RUN_AS}`, '--init-groups'] : [];
@@ -245,24 +265,12 @@ export async function startPostgres(): Promise<ThrowawayPostgres> {
       throw error;
     }
     const exited = new Promise<void>((resolve) => (child.exitCode !== null ? resolve() : child.once('exit', () => resolve())));
-    const admin = <T>(work: (client: pg.Client) => Promise<T>) => withClient(url, work);
     return {
       url,
       port,
       folder,
       pid: child.pid!,
-      async createDatabase(name) {
-        await admin((c) => c.query(`CREATE DATABASE ${pg.escapeIdentifier(name)}`));
-        return `postgres://postgres@127.0.0.1:${port}/${encodeURIComponent(name)}`;
-      },
-      terminateBackends: (pattern) =>
-        admin(async (c) => {
-          const { rowCount } = await c.query(
-            'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name LIKE $1 AND pid <> pg_backend_pid()',
-            [pattern],
-          );
-          return rowCount ?? 0;
-        }),
+      ...adminMethods(url),
       async stop() {
         // Fast shutdown: clients are disconnected rather than waited for.
         child.ref(); // waited for now
@@ -297,25 +305,13 @@ export function sharedPostgres(): Promise<ThrowawayPostgres> {
  * stop() leaves it running.
  */
 function alreadyRunning(url: string): ThrowawayPostgres {
-  const admin = <T>(work: (client: pg.Client) => Promise<T>) => withClient(url, work);
   const at = new URL(url);
   return {
     url,
     port: Number(at.port),
     folder: '',
     pid: 0,
-    async createDatabase(name) {
-      await admin((c) => c.query(`CREATE DATABASE ${pg.escapeIdentifier(name)}`));
-      return `postgres://${at.username}@${at.host}/${encodeURIComponent(name)}`;
-    },
-    terminateBackends: (pattern) =>
-      admin(async (c) => {
-        const { rowCount } = await c.query(
-          'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name LIKE $1 AND pid <> pg_backend_pid()',
-          [pattern],
-        );
-        return rowCount ?? 0;
-      }),
+    ...adminMethods(url),
     stop: async () => {},
   };
 }
