@@ -40,7 +40,7 @@ export class PopupController implements ReactiveController {
   readonly #onViewportChange = () => this.place();
   /** The stylesheet's limit may be in viewport units: measured again. */
   readonly #onResize = () => {
-    this.#popup()?.style.removeProperty('width');
+    this.#measureAgain = true;
     this.place();
   };
   readonly #host: PopupHost;
@@ -48,6 +48,8 @@ export class PopupController implements ReactiveController {
   readonly #popup: () => HTMLElement | null;
   /** The stylesheet's `max-height` of the popup in viewport pixels, as read when it was last measured unconstrained. */
   #limit = MAX_HEIGHT;
+  /** The next placement lifts the limit and measures the content (see place()). */
+  #measureAgain = true;
 
   constructor(host: PopupHost, anchor: () => HTMLElement | null, popup: () => HTMLElement | null) {
     (this.#host = host).addController(this);
@@ -64,7 +66,7 @@ export class PopupController implements ReactiveController {
     if (this.#host.open && this.#host.isConnected) {
       if (shown) return;
       // Measured afresh at each opening (the host may have changed the stylesheet's limit meanwhile): see place().
-      popup.style.removeProperty('width');
+      this.#measureAgain = true;
       popup.showPopover();
       this.#listen(anchor, popup);
     } else if (shown) {
@@ -106,7 +108,8 @@ export class PopupController implements ReactiveController {
     const a = anchor.getBoundingClientRect();
     let wanted = popup.getBoundingClientRect().height;
     const { clientWidth, clientHeight } = document.documentElement;
-    if (style.width !== px(a.width) || !(wanted < parseFloat(style.maxHeight) * zoom - 0.5)) {
+    if (this.#measureAgain || style.width !== px(a.width) || !(wanted < parseFloat(style.maxHeight) * zoom - 0.5)) {
+      this.#measureAgain = false;
       style.width = px(a.width);
       // The stylesheet's limit applies first; the height the content asks for within it decides the side.
       style.maxHeight = '';
