@@ -142,10 +142,13 @@ describe('storage faults', () => {
 describe('graceful shutdown', () => {
   it('ends open streams with `server_restarting`, lets running exports finish, then closes', async () => {
     const path = join(mkdtempSync(join(tmpdir(), 'pos-shutdown-')), 'db.sqlite');
+    let renderingBegan!: () => void;
+    const rendering = new Promise<void>((resolve) => (renderingBegan = resolve));
     const s = await startTestServer(
       { db: path },
       {
         renderDeck: async (lesson) => {
+          renderingBegan();
           await new Promise((r) => setTimeout(r, 300));
           const { renderLessonDeck } = await import('../../server/exports/deck.js');
           return renderLessonDeck(lesson);
@@ -161,6 +164,10 @@ describe('graceful shutdown', () => {
       body: JSON.stringify({ lessonId: ID.lessonA2, cacheKey: 'running' }),
     });
     const { job } = (await dispatched.json()) as { job: { id: string } };
+    // Running, not just queued: on PostgreSQL the 202 comes once the job is in
+    // pg-boss, and a worker may fetch it only later. A job still queued at the
+    // close stays pending for another instance, which is right, but not this case.
+    await rendering;
     await s.close();
     const text = await stream.ended;
     assert.ok(
