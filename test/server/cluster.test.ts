@@ -358,6 +358,39 @@ describe(
       }
     });
 
+    it('a graceful stop of A finishes the export A is generating and leaves the queued one to B, which generates it', async () => {
+      // One generation at a time each: two slow exports keep both busy, the third waits in the shared queue.
+      const { a, b, sql, stop } = await twoInstances({ POS_EXPORT_CONCURRENCY: '1', POS_TEST_SLOW_MS: '3000' });
+      try {
+        const cookie = await signIn(await pinnedClient(a.url), ADA);
+        const ids: string[] = [];
+        for (const cacheKey of ['stop-1', 'stop-2', 'stop-3']) {
+          const dispatched = (await post(a, '/api/exports/pptx', cookie, { lessonId: SLOW, cacheKey })) as Response;
+          assert.equal(dispatched.status, 202);
+          ids.push(((await dispatched.json()) as { job: { id: string } }).job.id);
+        }
+        const rendering = /^rendering "\[slow\] Slow lesson" in \d+$/m;
+        await Promise.all([a.waitForOutput(rendering), b.waitForOutput(rendering)]);
+        assert.equal(await a.stop(), 0, a.err());
+        const allEnded = async () => {
+          for (let waited = 0; waited < 30_000; waited += 100) {
+            const { rows } = await sql.query<{ status: string }>('SELECT status FROM export_jobs WHERE id = ANY($1)', [ids]);
+            if (rows.every((row) => row.status !== 'pending')) return rows.map((row) => row.status);
+            await new Promise((r) => setTimeout(r, 100));
+          }
+          return 'still pending after 30 s';
+        };
+        assert.deepEqual(await allEnded(), ['completed', 'completed', 'completed']);
+        assert.deepEqual(
+          [renders(a.out(), '[slow] Slow lesson').length, renders(b.out(), '[slow] Slow lesson').length],
+          [1, 2],
+          'A generated only the one it had begun; B generated its own and the queued one',
+        );
+      } finally {
+        await stop();
+      }
+    });
+
     it('a sign-out on A is a 401 on B at its next request; an organisation switch on A is in effect on B', async () => {
       const { a, b, stop } = await twoInstances();
       try {
