@@ -291,13 +291,30 @@ export class PostgresStorage implements Storage {
     return this.client ? insertFixture(this.client, prepared) : inTransaction(this.shared, (client) => insertFixture(client, prepared));
   }
 
-  rateLimiter({ keyPrefix, points, duration }: { keyPrefix: string; points: number; duration: number }) {
-    return new Promise<RateLimiterPostgres>((resolve, reject) => {
-      const limiter: RateLimiterPostgres = new RateLimiterPostgres(
-        { storeClient: this.shared.pool, storeType: 'pool', keyPrefix, points, duration, tableName: `rate_limit_${keyPrefix}` },
-        (error?: unknown) => (error ? reject(error) : resolve(limiter)),
+  /**
+   * rate-limiter-flexible creates its table with CREATE TABLE IF NOT EXISTS,
+   * which is not safe against itself: instances starting together fail it with
+   * 42P07 or a duplicate type (the library forgives only one of the forms). So
+   * they take turns, under the migrations' lock, held by a connection of its
+   * own while the library creates the table on the pool.
+   */
+  async rateLimiter({ keyPrefix, points, duration }: { keyPrefix: string; points: number; duration: number }) {
+    const turn = await this.shared.pool.connect();
+    try {
+      await turn.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
+      return await new Promise<RateLimiterPostgres>((resolve, reject) => {
+        const limiter: RateLimiterPostgres = new RateLimiterPostgres(
+          { storeClient: this.shared.pool, storeType: 'pool', keyPrefix, points, duration, tableName: `rate_limit_${keyPrefix}` },
+          (error?: unknown) => (error ? reject(error) : resolve(limiter)),
+        );
+      });
+    } finally {
+      // A failed unlock means the connection broke, which ends the lock too: drop it from the pool.
+      await turn.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).then(
+        () => turn.release(),
+        (error: Error) => turn.release(error),
       );
-    });
+    }
   }
 
   async close(): Promise<void> {

@@ -624,6 +624,18 @@ for (const engine of ENGINES) {
         for (const { storage } of all) assert.equal((await storage.lessons.list(ID.orgA)).length, 4);
       });
 
+      test('postgres: instances making the sign-in limiter at once take turns creating its tables (two at once failed one with 42P07)', async () => {
+        const place = await engine.place();
+        const all = await Promise.all([1, 2, 3, 4, 5, 6].map(() => openPostgresStorage(place)));
+        opened.push(...all.map((o) => o.storage));
+        for (let round = 0; round < 20; round++) {
+          const keyPrefix = `race_${round}`;
+          const limiters = await Promise.all(all.map(({ storage }) => storage.rateLimiter({ keyPrefix, points: 2, duration: 60 })));
+          await Promise.all(limiters.map((limiter) => limiter.consume('someone').catch(() => {})));
+          await assert.rejects(limiters[0]!.consume('someone'), 'the instances count in one table: 6 of 2 points spent');
+        }
+      });
+
       test('postgres: the data version is one row a trigger bumps once per transaction, whatever the number of rows', async () => {
         const s = await fresh();
         const v1 = Number(await s.changes.version());
