@@ -244,6 +244,17 @@ async function twoInstances(env: Record<string, string> = {}) {
   };
 }
 
+/** Runs `test` with two instances on one new database, and stops both afterwards, whatever the test did. */
+async function withTwoInstances(env: Record<string, string>, test: (instances: TwoInstances) => Promise<void>): Promise<void> {
+  const instances = await twoInstances(env);
+  try {
+    await test(instances);
+  } finally {
+    await instances.stop();
+  }
+}
+type TwoInstances = Awaited<ReturnType<typeof twoInstances>>;
+
 const post = (client: PinnedClient | ServerProcess, path: string, cookie: string, body: unknown) =>
   'request' in client
     ? client.request('POST', path, { cookie, body })
@@ -258,9 +269,8 @@ describe(
   'two instances on PostgreSQL',
   { skip: TEST_ENGINE === 'postgres' ? false : 'PostgreSQL only: run with POS_TEST_ENGINE=postgres (npm run test:server:postgres)' },
   () => {
-    it('seeds the new database once, and a stream on B hears a completion on A through NOTIFY (the poll is 60 s)', async (t) => {
-      const { a, b, sql, stop } = await twoInstances();
-      try {
+    it('seeds the new database once, and a stream on B hears a completion on A through NOTIFY (the poll is 60 s)', (t) =>
+      withTwoInstances({}, async ({ a, b, sql }) => {
         assert.equal(`${a.out()}${b.out()}`.match(/^seeded in /gm)?.length, 1, 'one of them created and seeded it');
         const onA = await pinnedClient(a.url);
         const onB = await pinnedClient(b.url);
@@ -284,10 +294,7 @@ describe(
         assert.ok(latency < 60_000);
         onA.close();
         onB.close();
-      } finally {
-        await stop();
-      }
-    });
+      }));
 
     it('`--workers 2` over PostgreSQL: seeds once, both workers answer, and a stream on one hears the completion of an export dispatched on the other, through NOTIFY', async () => {
       const dir = mkdtempSync(join(tmpdir(), 'pos-cluster-pg-'));
@@ -322,10 +329,9 @@ describe(
       }
     });
 
-    it('kill -9 of the instance generating an export: the other one generates it, its API reports it completed and the file downloads', async () => {
-      // The queue counts a job running 10 s as abandoned (a quarter of a 40 s deadline, at least 10 s); the render (3 s) is killed first.
-      const { a, b, stop } = await twoInstances({ POS_EXPORT_DEADLINE_MS: '40000', POS_TEST_SLOW_MS: '3000' });
-      try {
+    it('kill -9 of the instance generating an export: the other one generates it, its API reports it completed and the file downloads', () =>
+      withTwoInstances({ POS_EXPORT_DEADLINE_MS: '40000', POS_TEST_SLOW_MS: '3000' }, async ({ a, b }) => {
+        // The queue counts a job running 10 s as abandoned (a quarter of a 40 s deadline, at least 10 s); the render (3 s) is killed first.
         const cookie = await signIn(await pinnedClient(a.url), ADA);
         const dispatched = await post(a, '/api/exports/pptx', cookie, { lessonId: SLOW, cacheKey: 'killed' });
         const { job } = (await (dispatched as Response).json()) as { job: { id: string } };
@@ -353,15 +359,11 @@ describe(
             .toString(),
           'PK',
         );
-      } finally {
-        await stop();
-      }
-    });
+      }));
 
-    it('a graceful stop of A finishes the export A is generating and leaves the queued one to B, which generates it', async () => {
-      // One generation at a time each: two slow exports keep both busy, the third waits in the shared queue.
-      const { a, b, sql, stop } = await twoInstances({ POS_EXPORT_CONCURRENCY: '1', POS_TEST_SLOW_MS: '3000' });
-      try {
+    it('a graceful stop of A finishes the export A is generating and leaves the queued one to B, which generates it', () =>
+      withTwoInstances({ POS_EXPORT_CONCURRENCY: '1', POS_TEST_SLOW_MS: '3000' }, async ({ a, b, sql }) => {
+        // One generation at a time each: two slow exports keep both busy, the third waits in the shared queue.
         const cookie = await signIn(await pinnedClient(a.url), ADA);
         const ids: string[] = [];
         for (const cacheKey of ['stop-1', 'stop-2', 'stop-3']) {
@@ -386,14 +388,10 @@ describe(
           [1, 2],
           'A generated only the one it had begun; B generated its own and the queued one',
         );
-      } finally {
-        await stop();
-      }
-    });
+      }));
 
-    it('a sign-out on A is a 401 on B at its next request; an organisation switch on A is in effect on B', async () => {
-      const { a, b, stop } = await twoInstances();
-      try {
+    it('a sign-out on A is a 401 on B at its next request; an organisation switch on A is in effect on B', () =>
+      withTwoInstances({}, async ({ a, b }) => {
         const [onA, onB] = [await pinnedClient(a.url), await pinnedClient(b.url)];
         const cookie = await signIn(onA, SAM);
         const session = async () =>
@@ -424,14 +422,10 @@ describe(
         assert.equal((await onB.request('GET', '/api/workflow-pickers/trainings', { cookie })).status, 401);
         onA.close();
         onB.close();
-      } finally {
-        await stop();
-      }
-    });
+      }));
 
-    it('a training published by a write on A is in B’s next picker answer (B’s cached answer is dropped)', async () => {
-      const { a, b, sql, stop } = await twoInstances();
-      try {
+    it('a training published by a write on A is in B’s next picker answer (B’s cached answer is dropped)', () =>
+      withTwoInstances({}, async ({ a, b, sql }) => {
         const onB = await pinnedClient(b.url);
         const cookie = await signIn(onB, ADA);
         const titles = async () =>
@@ -454,14 +448,10 @@ describe(
         assert.ok((await titles()).includes(hidden.title), 'B’s next answer has it');
         void a;
         onB.close();
-      } finally {
-        await stop();
-      }
-    });
+      }));
 
-    it('keeps organisations apart across instances: a session on B never sees another organisation’s data or exports', async () => {
-      const { a, b, stop } = await twoInstances();
-      try {
+    it('keeps organisations apart across instances: a session on B never sees another organisation’s data or exports', () =>
+      withTwoInstances({}, async ({ a, b }) => {
         const [onA, onB] = [await pinnedClient(a.url), await pinnedClient(b.url)];
         const ada = await signIn(onA, ADA);
         const grace = await signIn(onB, GRACE);
@@ -493,14 +483,10 @@ describe(
         mine.close();
         onA.close();
         onB.close();
-      } finally {
-        await stop();
-      }
-    });
+      }));
 
-    it('counts failed sign-ins across instances: failures split over A and B reach the limit', async () => {
-      const { a, b, stop } = await twoInstances({ POS_SIGNIN_MAX_FAILURES: '4' });
-      try {
+    it('counts failed sign-ins across instances: failures split over A and B reach the limit', () =>
+      withTwoInstances({ POS_SIGNIN_MAX_FAILURES: '4' }, async ({ a, b }) => {
         const attempt = (server: ServerProcess, password: string) =>
           fetch(`${server.url}/api/auth/sign-in/email`, {
             method: 'POST',
@@ -510,9 +496,6 @@ describe(
         for (const server of [a, b, a, b]) assert.equal((await attempt(server, 'wrong password')).status, 401);
         assert.equal((await attempt(a, 'partneros-demo')).status, 429, 'A counts B’s failures too');
         assert.equal((await attempt(b, 'partneros-demo')).status, 429);
-      } finally {
-        await stop();
-      }
-    });
+      }));
   },
 );
