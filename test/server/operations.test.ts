@@ -7,7 +7,7 @@ import { describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { stableUuid } from '../../server/db/demo-data.js';
 import { EMAIL, ID, PASSWORD } from '../fixtures/server-fixture.js';
-import { createTestApp, onlyOn, openStream, sqlElsewhere, sqliteOf, startTestServer } from './support.js';
+import { assertDeckDownloads, createTestApp, onlyOn, openStream, sqlElsewhere, sqliteOf, startTestServer } from './support.js';
 
 describe('sign-in rate limiting', () => {
   it('answers 429 with Retry-After after too many failures for an account, before checking the password', async () => {
@@ -73,70 +73,58 @@ describe('sign-in rate limiting across instances', () => {
   });
 });
 
-describe('storage faults', () => {
-  it(
-    'a read-only database answers writes with 503 storage_unavailable and keeps serving reads',
-    { skip: onlyOn('sqlite', 'made with SQLite pragmas (query_only, max_page_count)') },
-    async () => {
-      const t = await createTestApp();
-      const cookie = await t.signIn(EMAIL.a);
-      sqliteOf(t.storage).pragma('query_only = ON');
-      const originalError = console.error;
-      console.error = () => {};
-      try {
-        const write = await t.post('/api/exports/pptx', { lessonId: ID.lessonA }, cookie);
-        assert.equal(write.status, 503);
-        assert.deepEqual(await write.json(), {
-          error: 'The server cannot use its database right now (read-only or full disk). Try again later.',
-          code: 'storage_unavailable',
-        });
-        assert.equal((await t.get('/api/workflow-pickers/trainings', cookie)).status, 200);
-      } finally {
-        console.error = originalError;
-        t.close();
-      }
-    },
-  );
+describe('storage faults', { skip: onlyOn('sqlite', 'made with SQLite pragmas (query_only, max_page_count)') }, () => {
+  it('a read-only database answers writes with 503 storage_unavailable and keeps serving reads', async () => {
+    const t = await createTestApp();
+    const cookie = await t.signIn(EMAIL.a);
+    sqliteOf(t.storage).pragma('query_only = ON');
+    const originalError = console.error;
+    console.error = () => {};
+    try {
+      const write = await t.post('/api/exports/pptx', { lessonId: ID.lessonA }, cookie);
+      assert.equal(write.status, 503);
+      assert.deepEqual(await write.json(), {
+        error: 'The server cannot use its database right now (read-only or full disk). Try again later.',
+        code: 'storage_unavailable',
+      });
+      assert.equal((await t.get('/api/workflow-pickers/trainings', cookie)).status, 200);
+    } finally {
+      console.error = originalError;
+      await t.close();
+    }
+  });
 
-  it(
-    'a read-only database still serves reads to a session whose use is due to be recorded',
-    { skip: onlyOn('sqlite', 'made with SQLite pragmas (query_only, max_page_count)') },
-    async () => {
-      let clock = Date.now();
-      const t = await createTestApp({}, { now: () => clock });
-      const cookie = await t.signIn(EMAIL.a);
-      sqliteOf(t.storage).pragma('query_only = ON');
-      clock += 5 * 60_000; // past the once-a-minute refresh: this read would write the new expiry
-      try {
-        assert.equal((await t.get('/api/workflow-pickers/trainings', cookie)).status, 200);
-        assert.equal((await t.get('/api/auth/session', cookie)).status, 200);
-      } finally {
-        t.close();
-      }
-    },
-  );
+  it('a read-only database still serves reads to a session whose use is due to be recorded', async () => {
+    let clock = Date.now();
+    const t = await createTestApp({}, { now: () => clock });
+    const cookie = await t.signIn(EMAIL.a);
+    sqliteOf(t.storage).pragma('query_only = ON');
+    clock += 5 * 60_000; // past the once-a-minute refresh: this read would write the new expiry
+    try {
+      assert.equal((await t.get('/api/workflow-pickers/trainings', cookie)).status, 200);
+      assert.equal((await t.get('/api/auth/session', cookie)).status, 200);
+    } finally {
+      await t.close();
+    }
+  });
 
-  it(
-    'a full disk fails the export with a clear message instead of crashing',
-    { skip: onlyOn('sqlite', 'made with SQLite pragmas (query_only, max_page_count)') },
-    async () => {
-      const t = await createTestApp();
-      const cookie = await t.signIn(EMAIL.a);
-      // No page may be added: the deck's blob cannot be stored, as on a full disk.
-      sqliteOf(t.storage).pragma(`max_page_count = ${sqliteOf(t.storage).pragma('page_count', { simple: true })}`);
-      const response = await t.post('/api/exports/pptx', { lessonId: ID.lessonA, cacheKey: 'full' }, cookie);
-      if (response.status === 202) {
-        const { job } = (await response.json()) as { job: { id: string } };
-        await t.exports.idle();
-        const row = (await t.sql('SELECT status, error FROM export_jobs WHERE id = ?', job.id))[0] as { status: string; error: string };
-        assert.equal(row.status, 'failed');
-        assert.match(row.error, /database or disk is full/);
-      } else {
-        assert.equal(response.status, 503);
-      }
-      t.close();
-    },
-  );
+  it('a full disk fails the export with a clear message instead of crashing', async () => {
+    const t = await createTestApp();
+    const cookie = await t.signIn(EMAIL.a);
+    // No page may be added: the deck's blob cannot be stored, as on a full disk.
+    sqliteOf(t.storage).pragma(`max_page_count = ${sqliteOf(t.storage).pragma('page_count', { simple: true })}`);
+    const response = await t.post('/api/exports/pptx', { lessonId: ID.lessonA, cacheKey: 'full' }, cookie);
+    if (response.status === 202) {
+      const { job } = (await response.json()) as { job: { id: string } };
+      await t.exports.idle();
+      const row = (await t.sql('SELECT status, error FROM export_jobs WHERE id = ?', job.id))[0] as { status: string; error: string };
+      assert.equal(row.status, 'failed');
+      assert.match(row.error, /database or disk is full/);
+    } else {
+      assert.equal(response.status, 503);
+    }
+    await t.close();
+  });
 });
 
 describe('graceful shutdown', () => {
@@ -246,14 +234,7 @@ describe('kill -9 during an export', () => {
       const second = await start(dir);
       try {
         assert.match(second.out(), /listening on/);
-        const file = await fetch(`${second.url}/api/exports/pptx/files/${done.job.id}.pptx`, { headers: { cookie } });
-        assert.equal(file.status, 200, 'a completed export and its file survive the crash');
-        assert.equal(
-          Buffer.from(await file.arrayBuffer())
-            .subarray(0, 2)
-            .toString(),
-          'PK',
-        );
+        await assertDeckDownloads(second.url, done.job.id, cookie, 'a completed export and its file survive the crash');
         // The interrupted export resumes and completes: a client following it sees `completed`.
         const stream = await openStream(
           `${second.url}/api/exports/pptx/stream?lessonId=${stableUuid('lesson:test:[slow] Slow lesson')}&cacheKey=interrupted`,

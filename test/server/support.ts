@@ -185,6 +185,19 @@ export async function startTestServer(
 }
 
 /** An SSE connection read as raw text, so tests assert the exact wire format. */
+/** The job's deck downloads from the server at `url`: 200, and a ZIP (a PPTX) body. */
+export async function assertDeckDownloads(url: string, jobId: string, cookie: string, message?: string): Promise<void> {
+  const file = await fetch(`${url}/api/exports/pptx/files/${jobId}.pptx`, { headers: { cookie } });
+  assert.equal(file.status, 200, message);
+  assert.equal(
+    Buffer.from(await file.arrayBuffer())
+      .subarray(0, 2)
+      .toString(),
+    'PK',
+    message,
+  );
+}
+
 export interface StreamReader {
   response: Response;
   text: string;
