@@ -56,6 +56,10 @@ const theExportId = (lessonId: string, cacheKey: string) => `
 const JOB_COLUMNS = `j.id, j.lesson_id AS "lessonId", j.cache_key AS "cacheKey", j.status, j.created_at AS "createdAt",
   j.completed_at AS "completedAt", j.cost_cents AS "costCents", j.model, j.error`;
 
+/** A job with what its generation needs: its lesson and organisation (InterruptedJob). */
+const WORK = `SELECT j.id, j.lesson_id AS "lessonId", l.title, l.sections, j.organization_id AS "organizationId", o.name AS "organizationName"
+              FROM export_jobs j JOIN lessons l ON l.id = j.lesson_id JOIN organizations o ON o.id = j.organization_id`;
+
 const SQL = {
   user: `SELECT id, email, name, password_hash AS "passwordHash", active_organization_id AS "activeOrganizationId"
          FROM users WHERE lower(email) = lower($1 COLLATE "C")`,
@@ -101,12 +105,8 @@ const SQL = {
   insertJob: `INSERT INTO export_jobs AS j (id, organization_id, lesson_id, cache_key, status, created_at, runs_here)
               VALUES ($1, $2, $3, $4, 'pending', $5, $6) RETURNING ${JOB_COLUMNS}`,
   job: `SELECT ${JOB_COLUMNS} FROM export_jobs j WHERE j.id = $1`,
-  interrupted: `SELECT j.id, j.lesson_id AS "lessonId", l.title, l.sections, j.organization_id AS "organizationId", o.name AS "organizationName"
-                FROM export_jobs j JOIN lessons l ON l.id = j.lesson_id JOIN organizations o ON o.id = j.organization_id
-                WHERE j.status = 'pending' AND j.runs_here ORDER BY j.created_at, j.seq`,
-  pendingWork: `SELECT j.id, j.lesson_id AS "lessonId", l.title, l.sections, j.organization_id AS "organizationId", o.name AS "organizationName"
-                FROM export_jobs j JOIN lessons l ON l.id = j.lesson_id JOIN organizations o ON o.id = j.organization_id
-                WHERE j.id = $1 AND j.status = 'pending'`,
+  interrupted: `${WORK} WHERE j.status = 'pending' AND j.runs_here ORDER BY j.created_at, j.seq`,
+  pendingWork: `${WORK} WHERE j.id = $1 AND j.status = 'pending'`,
   // One statement each: the mark, the file and the NOTIFY commit together (the NOTIFY is delivered at commit).
   complete: `WITH done AS (
                UPDATE export_jobs SET status = 'completed', cost_cents = $2, model = $3, completed_at = $4 WHERE id = $1 AND status = 'pending' RETURNING id

@@ -46,14 +46,19 @@ const toJob = (r: JobRow): ExportJobRecord => ({
   error: r.error,
 });
 
-const toWork = (r: {
+/** A job with what its generation needs: its lesson and organisation (InterruptedJob). */
+const WORK = `SELECT j.id, j.lesson_id, l.title, l.sections, j.organization_id, o.name AS organization_name
+              FROM export_jobs j JOIN lessons l ON l.id = j.lesson_id JOIN organizations o ON o.id = j.organization_id`;
+interface WorkRow {
   id: string;
   lesson_id: string;
   title: string;
   sections: string;
   organization_id: string;
   organization_name: string;
-}) => ({
+}
+
+const toWork = (r: WorkRow) => ({
   id: r.id,
   lessonId: r.lesson_id,
   organizationId: r.organization_id,
@@ -166,22 +171,8 @@ function prepare(db: Database.Database) {
     insertJob: db.prepare(
       `INSERT INTO export_jobs (id, organization_id, lesson_id, cache_key, status, created_at, runs_here) VALUES (?, ?, ?, ?, 'pending', ?, ?)`,
     ),
-    interrupted: db.prepare<
-      [],
-      { id: string; lesson_id: string; title: string; sections: string; organization_id: string; organization_name: string }
-    >(
-      `SELECT j.id, j.lesson_id, l.title, l.sections, j.organization_id, o.name AS organization_name
-       FROM export_jobs j JOIN lessons l ON l.id = j.lesson_id JOIN organizations o ON o.id = j.organization_id
-       WHERE j.status = 'pending' AND j.runs_here = 1 ORDER BY j.created_at`,
-    ),
-    pendingWork: db.prepare<
-      [string],
-      { id: string; lesson_id: string; title: string; sections: string; organization_id: string; organization_name: string }
-    >(
-      `SELECT j.id, j.lesson_id, l.title, l.sections, j.organization_id, o.name AS organization_name
-       FROM export_jobs j JOIN lessons l ON l.id = j.lesson_id JOIN organizations o ON o.id = j.organization_id
-       WHERE j.id = ? AND j.status = 'pending'`,
-    ),
+    interrupted: db.prepare<[], WorkRow>(`${WORK} WHERE j.status = 'pending' AND j.runs_here = 1 ORDER BY j.created_at`),
+    pendingWork: db.prepare<[string], WorkRow>(`${WORK} WHERE j.id = ? AND j.status = 'pending'`),
     job: db.prepare<[string], JobRow>(`SELECT ${JOB_COLUMNS} FROM export_jobs j WHERE j.id = ?`),
     complete: db.prepare(
       `UPDATE export_jobs SET status = 'completed', cost_cents = ?, model = ?, completed_at = ? WHERE id = ? AND status = 'pending'`,
