@@ -7,17 +7,16 @@ import pg from 'pg';
 import { stableUuid } from '../../server/db/demo-data.js';
 import {
   clientsOnDistinctProcesses,
-  isAlive,
   pinnedClient,
   signIn,
   startServerProcess,
-  until,
   type PinnedClient,
   type ServerProcess,
 } from '../support/cluster.js';
 import { browserFixture } from '../fixtures/browser-fixture.js';
 import { freshDatabase } from '../support/postgres.js';
-import { assertDeckDownloads, TEST_ENGINE } from './support.js';
+import { isAlive } from '../support/waiting.js';
+import { assertDeckDownloads, eventually, TEST_ENGINE } from './support.js';
 
 const ADA = 'ada@acme.example';
 const lesson = (name: string) => stableUuid(`lesson:test:${name}`);
@@ -119,7 +118,7 @@ describe(
         const [, renderer] = await server.waitForOutput(/^rendering "\[slow\] Slow lesson" in (\d+)$/m);
         const victim = Number(renderer);
         process.kill(victim, 'SIGKILL');
-        await until(() => !isAlive(victim), 5000, 'the killed worker is gone');
+        await eventually(() => !isAlive(victim), 5000, 'the killed worker is gone');
 
         await server.waitForOutput(/^handing 1 export\(s\) of a stopped worker to worker \d \(pid \d+\)$/m);
         const survivor = await pinnedClient(server.url);
@@ -134,7 +133,7 @@ describe(
 
         await server.waitForOutput(/^worker \d \(pid \d+\) stopped \(killed by SIGKILL\); restarting it in \d+ ms$/m);
         const pids = new Set<number>();
-        await until(
+        await eventually(
           async () => {
             const client = await pinnedClient(server.url);
             pids.add(client.pid);
@@ -162,7 +161,7 @@ describe(
       // The primary killed: its workers lose their channel to it and exit at once (node:cluster).
       first.child.kill('SIGKILL');
       await first.exited;
-      await until(() => workers.every((pid) => !isAlive(pid)), 10_000, 'the workers exit with their primary');
+      await eventually(() => workers.every((pid) => !isAlive(pid)), 10_000, 'the workers exit with their primary');
 
       const second = await startServerProcess(['--workers', '2'], { POS_DB: db, POS_SSE_POLL_MS: '200', POS_TEST_SLOW_MS: '5000' });
       try {

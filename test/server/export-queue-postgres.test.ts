@@ -3,6 +3,7 @@ import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import { PostgresExportQueue } from '../../server/storage/export-queue-postgres.js';
+import { eventually } from '../support/waiting.js';
 import { startPostgres, type ThrowawayPostgres } from '../support/postgres.js';
 
 let server: ThrowawayPostgres;
@@ -10,13 +11,6 @@ before(async () => {
   server = await startPostgres();
 });
 after(() => server?.stop());
-
-const until = async (condition: () => boolean, what: string, ms = 30_000) => {
-  for (const deadline = Date.now() + ms; !condition();) {
-    if (Date.now() > deadline) throw new Error(`${what} within ${ms} ms`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-};
 
 test('an instance runs at most `concurrency` generations at once, and every queued export runs', async () => {
   const url = await server.createDatabase('queue_concurrency');
@@ -37,7 +31,7 @@ test('an instance runs at most `concurrency` generations at once, and every queu
   try {
     const ids = Array.from({ length: 5 }, () => randomUUID());
     for (const id of ids) await queue.enqueue(id);
-    await until(() => done.length === ids.length, 'the five exports did not all run');
+    await eventually(() => done.length === ids.length, 30_000, 'all five exports run');
     assert.deepEqual([...done].sort(), [...ids].sort());
     assert.equal(most, 2);
   } finally {
@@ -54,13 +48,13 @@ test('an export whose instance is killed with kill -9 mid-generation is run agai
   child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
   const exited = new Promise((resolve) => child.once('exit', resolve));
   try {
-    await until(() => out.includes('ready'), 'the other instance did not start');
+    await eventually(() => out.includes('ready'), 30_000, 'the other instance started');
     const id = randomUUID();
     // Queued from a third party, as a dispatching instance would.
     const dispatcher = await PostgresExportQueue.start({ url, concurrency: 0, abandonAfterSeconds: 2, generate: async () => {} });
     await dispatcher.enqueue(id);
     await dispatcher.stop();
-    await until(() => out.includes(`started ${id}`), 'the other instance did not start the export');
+    await eventually(() => out.includes(`started ${id}`), 30_000, 'the other instance starting the export');
     child.kill('SIGKILL');
     await exited;
 
@@ -73,7 +67,7 @@ test('an export whose instance is killed with kill -9 mid-generation is run agai
       generate: async (job) => void generated.push(job),
     });
     try {
-      await until(() => generated.includes(id), 'the surviving instance did not run the abandoned export');
+      await eventually(() => generated.includes(id), 30_000, 'the surviving instance running the abandoned export');
     } finally {
       await survivor.stop();
     }

@@ -3,23 +3,8 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { test } from 'node:test';
 import pg from 'pg';
+import { eventually, isAlive } from '../support/waiting.js';
 import { freshDatabase, sharedPostgres, startPostgres } from '../support/postgres.js';
-
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
-
-async function until(condition: () => boolean, ms: number, what: string) {
-  for (const deadline = Date.now() + ms; !condition();) {
-    if (Date.now() > deadline) throw new Error(`${what} within ${ms} ms`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 test('starts a throwaway PostgreSQL 15 that pg connects to, runs as an unprivileged user, and is gone after stop()', async () => {
   const server = await startPostgres();
@@ -47,7 +32,7 @@ test('starts a throwaway PostgreSQL 15 that pg connects to, runs as an unprivile
     await server.stop();
     stopped = true;
     assert.equal(existsSync(server.folder), false, 'the temporary folder is removed');
-    assert.equal(alive(server.pid), false, 'the postmaster has exited');
+    assert.equal(isAlive(server.pid), false, 'the postmaster has exited');
   } finally {
     if (!stopped) await server.stop();
   }
@@ -74,9 +59,9 @@ test('a test process killed with kill -9 takes its server with it, and the next 
     child.once('exit', (code) => reject(new Error(`the child exited (${code}) before starting a server`)));
   });
   const started = JSON.parse(line) as { pid: number; folder: string };
-  assert.ok(alive(started.pid));
+  assert.ok(isAlive(started.pid));
   child.kill('SIGKILL');
-  await until(() => !alive(started.pid), 10_000, 'the server did not exit after its test process was killed');
+  await eventually(() => !isAlive(started.pid), 10_000, 'the server exiting after its test process was killed');
   // A killed process leaves its folder behind (no exit hook ran); whether it is still there now is not
   // asserted: another test file's start, running in parallel, may already have removed it.
   const next = await startPostgres();
@@ -119,6 +104,6 @@ test('a test process that ends without stopping its server leaves neither the se
   const code = await new Promise((resolve) => child.once('exit', resolve));
   assert.equal(code, 0, 'the process ended by itself: the server does not keep it alive');
   const started = JSON.parse(out.trim()) as { pid: number; folder: string };
-  await until(() => !alive(started.pid), 10_000, 'the server did not exit with its test process');
+  await eventually(() => !isAlive(started.pid), 10_000, 'the server exiting with its test process');
   assert.equal(existsSync(started.folder), false, 'its folder is removed');
 });

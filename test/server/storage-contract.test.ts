@@ -12,6 +12,7 @@ import { POSTGRES_SCHEMA_VERSION } from '../../server/storage/postgres-schema.js
 import { openSqliteStorage, SqliteStorage } from '../../server/storage/sqlite.js';
 import type { OpenOptions, PreparedFixture, Storage } from '../../server/storage/storage.js';
 import { ID, serverFixture } from '../fixtures/server-fixture.js';
+import { eventually } from '../support/waiting.js';
 import { startPostgres, type ThrowawayPostgres } from '../support/postgres.js';
 
 /**
@@ -67,13 +68,6 @@ const ENGINES: Engine[] = [
 
 const later = (ms: number) => new Date(Date.now() + ms).toISOString();
 const NOW = '2026-06-01T12:00:00.000Z';
-
-async function until(condition: () => boolean, what: string, ms = 5000): Promise<void> {
-  for (const deadline = Date.now() + ms; !condition();) {
-    if (Date.now() > deadline) throw new Error(`${what} within ${ms} ms`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 for (const engine of ENGINES) {
   describe(`storage contract on ${engine.name}`, () => {
@@ -532,10 +526,10 @@ for (const engine of ENGINES) {
       const id = randomUUID();
       await s.exports.create({ id, organizationId: ID.orgA, lessonId: ID.lessonA, cacheKey: null, createdAt: NOW, runsHere: true });
       await s.exports.complete(id, { costCents: 1, model: 'm', completedAt: NOW, fileName: 'f.pptx', bytes: Buffer.from('x') });
-      await until(() => ended.includes(id), 'the completion was not heard');
+      await eventually(() => ended.includes(id), 5000, 'the completion heard');
       await s.exports.failOverdue('late', NOW, NOW);
-      await until(() => ended.includes(ID.jobPendingElsewhere), 'the timed-out job was not heard');
-      await until(() => changed > 0, 'no data change was heard');
+      await eventually(() => ended.includes(ID.jobPendingElsewhere), 5000, 'the timed-out job heard');
+      await eventually(() => changed > 0, 5000, 'a data change heard');
       offEnded();
       offChanged();
     });
@@ -600,14 +594,14 @@ for (const engine of ENGINES) {
           return id;
         };
         const first = await complete();
-        await until(() => heard.includes(first), 'B did not hear A’s completion');
+        await eventually(() => heard.includes(first), 5000, 'B hearing A’s completion');
         assert.ok(changed > 0, 'nor its data change');
 
         // Both instances' LISTEN connections are cut; B's comes back and says it may have missed something.
         assert.ok((await server.terminateBackends('pos-listen')) >= 2);
-        await until(() => b.listenReconnects === 1 && heard.includes(undefined), 'B did not listen again');
+        await eventually(() => b.listenReconnects === 1 && heard.includes(undefined), 5000, 'B listening again');
         const second = await complete();
-        await until(() => heard.includes(second), 'B did not hear a completion after reconnecting');
+        await eventually(() => heard.includes(second), 5000, 'B hearing a completion after reconnecting');
       });
 
       test('postgres: instances opening a new database at once take turns: one migrates and seeds, the others find it ready', async () => {

@@ -11,6 +11,8 @@ import type { PreparedFixture, Storage } from '../../server/storage/storage.js';
 import { PASSWORD, serverFixture } from '../fixtures/server-fixture.js';
 import { freshDatabase } from '../support/postgres.js';
 
+export { eventually } from '../support/waiting.js';
+
 /**
  * The engine the server tests run on: SQLite unless POS_TEST_ENGINE=postgres
  * (`npm run test:server:postgres`), then each test app or server gets a new
@@ -251,15 +253,6 @@ export async function openStream(url: string, cookie?: string): Promise<StreamRe
     return reader.text;
   })();
   return reader;
-}
-
-/** Polls `condition` until true (rejects after `ms`): for state that settles asynchronously. */
-export async function eventually(condition: () => boolean | Promise<boolean>, ms = 3000, what = 'condition'): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`${what} did not hold within ${ms} ms`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
 }
 
 /** The payload of an HTTP/1.1 chunked body, which must end with the last-chunk marker. */

@@ -232,21 +232,3 @@ export async function signIn(client: PinnedClient, email: string, password = 'pa
   const setCookie = answer.headers['set-cookie'];
   return String(Array.isArray(setCookie) ? setCookie[0] : setCookie).split(';')[0]!;
 }
-
-/** Whether a process is still running. */
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-/** Waits (polling every 50 ms, at most `ms`) until `condition` holds. */
-export async function until(condition: () => boolean | Promise<boolean>, ms: number, what: string): Promise<void> {
-  for (const deadline = Date.now() + ms; !(await condition());) {
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${ms} ms`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}

@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { freePort } from './free-port.mjs';
+import { isAlive } from './waiting.js';
 
 /**
  * A throwaway PostgreSQL server for tests: `initdb` into a temporary folder,
@@ -117,20 +118,11 @@ function userIds(name: string): { uid: number; gid: number } {
   return { uid: Number(uid.stdout.trim()), gid: Number(run('-g').stdout.trim()) };
 }
 
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-};
-
 /** Folders left by test processes that died without their 'exit' hook (kill -9). */
 function removeAbandoned(): void {
   for (const name of readdirSync(BASE)) {
     const owner = new RegExp(`^${PREFIX}(\\d+)-`).exec(name);
-    if (owner && !alive(Number(owner[1]))) rmSync(join(BASE, name), { recursive: true, force: true });
+    if (owner && !isAlive(Number(owner[1]))) rmSync(join(BASE, name), { recursive: true, force: true });
   }
 }
 
